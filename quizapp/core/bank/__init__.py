@@ -1,0 +1,1 @@
+"""The question bank: its format (models), loading with validation, and statistics."""

@@ -1,0 +1,176 @@
+"""The question-bank format: the single source of truth for the YAML files.
+
+Every model forbids unknown fields, so a typo such as ``dificulty:`` is reported rather than
+ignored. ``quizapp bank schema`` prints the JSON Schema generated from these models for editors.
+
+A bank file (``question_bank/*.yaml``) looks like::
+
+    chapter: ch1_cnn            # default chapter of the file's items
+    questions:
+      - id: cnn-conv-001        # stable forever: never reuse an id for a different question
+        type: single_choice
+        topics: [conv]
+        difficulty: easy
+        text: {zh: ..., en: ...}
+        choices:
+          - {zh: ..., en: ..., correct: true}
+          - {zh: ..., en: ..., why: {zh: ..., en: ...}}   # why this distractor is wrong
+        explanation: {zh: ..., en: ...}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Difficulty = Literal["easy", "medium", "hard"]
+QuestionType = Literal[
+    "single_choice", "multiple_choice", "true_false", "fill_blank", "short_answer",
+    "calculation", "comprehensive",
+]
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(Strict):
+    """Text in Chinese (first, the course's language) and English."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Choice(Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    correct: bool = False
+    why: Bilingual | None = None  # why this option is right or wrong
+
+
+class Blank(Strict):
+    """One blank of a fill-in item: every accepted answer, in both languages and synonyms.
+
+    Matching ignores case, spaces and full/half-width punctuation differences."""
+
+    accept: list[str] = Field(min_length=1)
+
+
+class KeyPoint(Strict):
+    """A point a grader looks for in a short answer; keywords propose the tick automatically."""
+
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+    points: float = 1.0
+
+
+class Calculation(Strict):
+    """Points at a generator kind of the engine (``quizapp kinds`` lists them)."""
+
+    kind: str
+    difficulty: Difficulty | None = None  # defaults to the item's difficulty
+    params: dict[str, object] | None = None  # fixed parameters instead of random ones
+
+
+class Part(Strict):
+    """One part of a comprehensive item: a calculation, a short answer or a fill-in."""
+
+    label: Bilingual | None = None  # e.g. {zh: "(1) 计算 IoU", en: "(1) Compute the IoU"}
+    points: float = Field(gt=0)
+    calculation: Calculation | None = None
+    key_points: list[KeyPoint] | None = None
+    blanks: list[Blank] | None = None
+    text: Bilingual | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "Part":
+        bodies = [b for b in (self.calculation, self.key_points, self.blanks) if b is not None]
+        if len(bodies) != 1:
+            raise ValueError("a part needs exactly one of 'calculation', 'key_points' or 'blanks'")
+        if self.calculation is None and self.text is None:
+            raise ValueError("a part without a calculation needs its own 'text'")
+        return self
+
+
+class Question(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    type: QuestionType
+    chapter: str | None = None  # defaults to the file's chapter
+    topics: list[str] = Field(default_factory=list)
+    difficulty: Difficulty = "medium"
+    memorise: list[str] = Field(default_factory=list)  # ids of the review sheet's 记忆 points
+    points: float | None = None  # overrides the blueprint's points for this item
+    text: Bilingual | None = None  # optional for calculation items (the kind writes it)
+    choices: list[Choice] | None = None
+    answer: bool | None = None  # true_false
+    blanks: list[Blank] | None = None  # fill_blank: one entry per ____ in the text
+    key_points: list[KeyPoint] | None = None  # short_answer
+    calculation: Calculation | None = None
+    parts: list[Part] | None = None  # comprehensive
+    explanation: Bilingual | None = None
+    source: str | None = None  # where the fact comes from, for reviewers
+
+
+class File(Strict):
+    """One YAML file of the bank."""
+
+    chapter: str | None = None
+    questions: list[Question] = Field(default_factory=list)
+
+
+class Chapter(Strict):
+    id: str
+    number: int
+    title: Bilingual
+    weight: float = 1.0  # share of the syllabus (from the review sheet) for coverage checks
+
+
+class MemorisePoint(Strict):
+    """A point the review sheet marks 记忆 (to memorise); the bank must test each."""
+
+    id: str
+    chapter: str
+    title: Bilingual
+
+
+class Chapters(Strict):
+    chapters: list[Chapter]
+    memorise: list[MemorisePoint] = Field(default_factory=list)
+
+
+class Draw(Strict):
+    """Draw ``count`` items of one type (optionally from some chapters/kinds) at ``points`` each."""
+
+    type: QuestionType
+    count: int = Field(gt=0)
+    points: float = Field(gt=0)  # per item
+    chapters: list[str] | None = None
+    difficulty: Difficulty | None = None
+
+
+class Section(Strict):
+    id: str
+    title: Bilingual
+    instructions: Bilingual | None = None
+    draws: list[Draw] = Field(min_length=1)
+    answer_lines: int = 0  # blank lines to leave for writing on a printed paper, per item
+
+
+class Blueprint(Strict):
+    """An exam paper's format: sections, points, duration. Teachers copy and edit these."""
+
+    id: str
+    title: Bilingual
+    duration_minutes: int = Field(gt=0)
+    instructions: Bilingual | None = None
+    sections: list[Section] = Field(min_length=1)
+    total_points: float | None = None  # if given, must equal the sum of the sections
+
+
+BankFileModel = Annotated[Union[File], Field()]

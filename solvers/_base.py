@@ -1,0 +1,398 @@
+"""The contract every calculation kind follows, and the registry that finds them.
+
+A *kind* is one drillable calculation ("conv_output", "iou", "otsu", ...). It lives in its own
+module under ``solvers/`` as a subclass of :class:`Kind` decorated with :func:`register`:
+
+* ``generate(rng, difficulty) -> params``: draw exam-sized parameters from named ranges;
+* ``check_params(params) -> params``: validate and normalise a user's own parameters, raising
+  :class:`ParamError` naming the parameter;
+* ``fields(params)``: the answer fields the student must give and how (integer, decimals, shape);
+* ``statement(params)``: the question in Chinese and English;
+* ``solve(params) -> Solution``: the answer values at full precision, the worked steps and the
+  catalogue of common mistakes, each with the wrong value it produces.
+
+Nothing here knows about quizapp, files or terminals. Every problem carries its own integer seed
+and is regenerated exactly from ``(kind, seed, difficulty)`` with ``numpy.random.default_rng``;
+the global ``random`` module is never used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Literal, Mapping
+
+import numpy as np
+
+Difficulty = Literal["easy", "medium", "hard"]
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+Shape = Literal["scalar", "vector", "matrix"]
+
+
+class ParamError(ValueError):
+    """A parameter given to ``solve`` is missing or invalid; the message names it."""
+
+    def __init__(self, param: str, message: str):
+        self.param = param
+        super().__init__(f"parameter '{param}': {message}")
+
+
+class UnknownKind(KeyError):
+    def __init__(self, kind: str, suggestion: str | None = None):
+        self.kind = kind
+        self.suggestion = suggestion
+        hint = f" Did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(f"unknown calculation kind '{kind}'.{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual string: Chinese first (the course's language), English beside it."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """One value the student must give, and how it must be given.
+
+    ``decimals`` is the rounding the statement asks for; the grader accepts anything that rounds
+    to the same value (tolerance half a unit in the last asked place). ``integer`` answers must be
+    exact. ``points`` weights the field for partial credit in multi-part answers.
+    """
+
+    name: str
+    label: Text
+    shape: Shape = "scalar"
+    integer: bool = False
+    decimals: int | None = None
+    points: float = 1.0
+    unit: str = ""
+
+    @property
+    def tolerance(self) -> float:
+        if self.integer:
+            return 0.0
+        if self.decimals is None:
+            return 1e-6
+        return 0.5 * 10.0 ** (-self.decimals) + 1e-9
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common error, the wrong answer it leads to, and its name for feedback.
+
+    ``answer`` holds the wrong values for (some of) the fields; a student's answer that matches
+    them where the right answer does not is reported as this mistake.
+    """
+
+    id: str
+    label: Text
+    answer: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a worked solution: words in both languages, and optionally the formula.
+
+    ``math`` is plain text readable in a terminal, e.g. ``"(32 - 5 + 2*1)/1 + 1 = 30"``.
+    """
+
+    zh: str
+    en: str
+    math: str = ""
+
+
+@dataclass
+class Solution:
+    answer: dict[str, Any]
+    steps: list[Step]
+    mistakes: list[Mistake] = field(default_factory=list)
+    exact: dict[str, str] = field(default_factory=dict)  # e.g. {"iou": "7/25"} from SymPy
+
+
+@dataclass
+class Problem:
+    """A complete item: everything a screen, a grader or a printed paper needs."""
+
+    kind: str
+    seed: int | None
+    difficulty: str | None
+    params: dict[str, Any]
+    question: Text
+    fields: tuple[AnswerField, ...]
+    answer: dict[str, Any]
+    steps: list[Step]
+    mistakes: list[Mistake]
+    exact: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON interchange form (see README: `quizapp generate --format json`)."""
+        return {
+            "kind": self.kind,
+            "seed": self.seed,
+            "difficulty": self.difficulty,
+            "params": to_jsonable(self.params),
+            "answer": to_jsonable(self.answer),
+            "exact": dict(self.exact),
+            "fields": [
+                {
+                    "name": f.name,
+                    "label": asdict(f.label),
+                    "shape": f.shape,
+                    "integer": f.integer,
+                    "decimals": f.decimals,
+                    "points": f.points,
+                    "unit": f.unit,
+                }
+                for f in self.fields
+            ],
+            "question": asdict(self.question),
+            "solution": [asdict(s) for s in self.steps],
+            "mistakes": [
+                {"id": m.id, "label": asdict(m.label), "answer": to_jsonable(dict(m.answer))}
+                for m in self.mistakes
+            ],
+        }
+
+
+class Kind:
+    """Base class of a calculation kind. Subclasses set the class attributes and methods."""
+
+    id: ClassVar[str]
+    topic: ClassVar[str]  # e.g. "cnn", "activation", "optimiser", "image", "detection", "rnn"
+    chapter: ClassVar[str]  # a chapter id of question_bank/chapters.yaml, e.g. "ch1_cnn"
+    title: ClassVar[Text]
+    description: ClassVar[str]  # one English line for `quizapp kinds`
+    params_help: ClassVar[Mapping[str, str]] = {}  # param name -> what it must be (for `solve`)
+    comprehensive: ClassVar[bool] = False  # multi-part item for the comprehensive section
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        raise NotImplementedError
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        raise NotImplementedError
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        raise NotImplementedError
+
+
+_REGISTRY: dict[str, Kind] = {}
+
+
+def register(cls: type[Kind]) -> type[Kind]:
+    """Class decorator: add a kind to the registry under ``cls.id``."""
+    for attr in ("id", "topic", "chapter", "title", "description"):
+        if not hasattr(cls, attr):
+            raise TypeError(f"{cls.__name__} must define '{attr}' to be registered")
+    if cls.id in _REGISTRY and type(_REGISTRY[cls.id]) is not cls:
+        raise ValueError(f"kind id '{cls.id}' registered twice")
+    _REGISTRY[cls.id] = cls()
+    return cls
+
+
+def registry() -> dict[str, Kind]:
+    return _REGISTRY
+
+
+def item_seed(base_seed: int, index: int) -> int:
+    """The seed of item ``index`` in a batch drawn with ``base_seed`` (stable across machines)."""
+    return int(np.random.SeedSequence([int(base_seed), int(index)]).generate_state(1, np.uint32)[0])
+
+
+def build(kind: Kind, params: dict[str, Any], seed: int | None, difficulty: str | None) -> Problem:
+    sol = kind.solve(params)
+    return Problem(
+        kind=kind.id,
+        seed=seed,
+        difficulty=difficulty,
+        params=params,
+        question=kind.statement(params),
+        fields=tuple(kind.fields(params)),
+        answer=sol.answer,
+        steps=sol.steps,
+        mistakes=distinct_mistakes(sol.answer, sol.mistakes),
+        exact=sol.exact,
+    )
+
+
+def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake]) -> list[Mistake]:
+    """Drop mistakes that, for these numbers, give the right answer anyway (e.g. P=0 makes
+    'used P instead of 2P' harmless): naming them would be wrong."""
+    out = []
+    for m in mistakes:
+        if any(not values_close(v, answer.get(k)) for k, v in m.answer.items()):
+            out.append(m)
+    return out
+
+
+def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
+    try:
+        x = np.asarray(a, dtype=float)
+        y = np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return a == b
+    if x.shape != y.shape:
+        return False
+    return bool(np.all(np.abs(x - y) <= tol * np.maximum(1.0, np.abs(y))))
+
+
+def to_jsonable(value: Any) -> Any:
+    """NumPy/SymPy-free plain Python values for JSON."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+        return value  # keep floats as floats; integer answers are ints already
+    if hasattr(value, "is_Number") and getattr(value, "is_Number"):  # a SymPy number
+        return float(value)
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# Small helpers shared by kinds: parameter checking and number formatting.
+# ----------------------------------------------------------------------------------------------
+
+
+def need(params: Mapping[str, Any], name: str) -> Any:
+    if name not in params:
+        raise ParamError(name, "is missing")
+    return params[name]
+
+
+def need_int(params: Mapping[str, Any], name: str, *, minimum: int | None = None,
+             maximum: int | None = None, default: int | None = None) -> int:
+    if name not in params and default is not None:
+        return default
+    raw = need(params, name)
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        value = int(raw)
+        if isinstance(raw, float) and not raw.is_integer():
+            raise ValueError
+        if isinstance(raw, str) and raw.strip() != str(value):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ParamError(name, f"must be a whole number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ParamError(name, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ParamError(name, f"must be at most {maximum}, got {value}")
+    return value
+
+
+def need_float(params: Mapping[str, Any], name: str, *, minimum: float | None = None,
+               maximum: float | None = None, default: float | None = None) -> float:
+    if name not in params and default is not None:
+        return default
+    raw = need(params, name)
+    try:
+        if isinstance(raw, bool):
+            raise ValueError
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ParamError(name, f"must be a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise ParamError(name, f"must be a finite number, got {raw!r}")
+    if minimum is not None and value < minimum:
+        raise ParamError(name, f"must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ParamError(name, f"must be at most {maximum}, got {value}")
+    return value
+
+
+def need_choice(params: Mapping[str, Any], name: str, choices: tuple[str, ...],
+                default: str | None = None) -> str:
+    if name not in params and default is not None:
+        return default
+    raw = need(params, name)
+    if raw not in choices:
+        raise ParamError(name, f"must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def need_vector(params: Mapping[str, Any], name: str, *, length: int | None = None) -> list[float]:
+    raw = need(params, name)
+    try:
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise ParamError(name, f"must be a list of numbers, got {raw!r}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ParamError(name, f"must be a non-empty list of numbers, got {raw!r}")
+    if length is not None and arr.size != length:
+        raise ParamError(name, f"must have {length} numbers, got {arr.size}")
+    if not np.all(np.isfinite(arr)):
+        raise ParamError(name, "must contain only finite numbers")
+    return arr.tolist()
+
+
+def need_matrix(params: Mapping[str, Any], name: str, *, rows: int | None = None,
+                cols: int | None = None, min_rows: int = 1, min_cols: int = 1) -> list[list[float]]:
+    raw = need(params, name)
+    try:
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        raise ParamError(name, "must be a rectangular matrix of numbers, e.g. [[1,2],[3,4]]") from None
+    if arr.ndim != 2:
+        raise ParamError(name, "must be a rectangular matrix of numbers, e.g. [[1,2],[3,4]]")
+    r, c = arr.shape
+    if (rows is not None and r != rows) or (cols is not None and c != cols):
+        want = f"{rows if rows is not None else 'any'} x {cols if cols is not None else 'any'}"
+        raise ParamError(name, f"must be {want}, got {r} x {c}")
+    if r < min_rows or c < min_cols:
+        raise ParamError(name, f"must be at least {min_rows} x {min_cols}, got {r} x {c}")
+    if not np.all(np.isfinite(arr)):
+        raise ParamError(name, "must contain only finite numbers")
+    return arr.tolist()
+
+
+def fmt(x: Any, decimals: int | None = None) -> str:
+    """A number as a student would write it: integers without '.0', else rounded."""
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return "[" + ", ".join(fmt(v, decimals) for v in x) + "]"
+    xf = float(x)
+    if xf.is_integer() and abs(xf) < 1e15:
+        return str(int(xf))
+    if decimals is None:
+        return f"{xf:.6g}"
+    s = f"{xf:.{decimals}f}"
+    return "0" if s.strip("-0.") == "" and decimals > 0 and float(s) == 0 else s
+
+
+def fmt_matrix(m: Any, decimals: int | None = None) -> str:
+    """A matrix as aligned plain-text rows, for statements and worked steps."""
+    rows = [[fmt(v, decimals) for v in row] for row in np.asarray(m).tolist()]
+    width = max((len(c) for row in rows for c in row), default=1)
+    return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in rows)
+
+
+def int_matrix(m: Any) -> list[list[Any]]:
+    """Values that are whole numbers as ints (so JSON and statements show 3, not 3.0)."""
+    return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in np.asarray(m).tolist()]
+
+
+def int_vector(v: Any) -> list[Any]:
+    return [int(x) if float(x).is_integer() else float(x) for x in np.asarray(v).tolist()]
