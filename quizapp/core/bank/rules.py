@@ -1,0 +1,158 @@
+"""Rules of a well-formed item that the schema alone cannot express.
+
+Each check yields ``(location, message)`` pairs; the location is relative to the item (or the
+blueprint) so the loader can turn it into ``file:line``. Messages are plain sentences for a
+teacher editing YAML, not for a programmer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterator
+
+from quizapp.core.bank.models import Blueprint, Chapter, MemorisePoint, Question
+
+Problem = tuple[tuple, str]
+
+BLANK = re.compile(r"_{2,}|（\s*）")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Which answer fields belong to which type; any other answer field on an item is a mistake.
+ANSWER_FIELDS = ("choices", "answer", "blanks", "key_points", "calculation", "parts")
+NEEDS = {
+    "single_choice": "choices",
+    "multiple_choice": "choices",
+    "true_false": "answer",
+    "fill_blank": "blanks",
+    "short_answer": "key_points",
+    "calculation": "calculation",
+    "comprehensive": "parts",
+}
+
+
+def check_question(q: Question, chapters: list[Chapter], memorise: list[MemorisePoint],
+                   check_kinds: bool = True) -> Iterator[Problem]:
+    chapter_ids = {c.id for c in chapters}
+    if chapters and q.chapter not in chapter_ids:
+        yield ("chapter",), f"unknown chapter '{q.chapter}'" + _suggest(q.chapter, chapter_ids)
+    known_points = {m.id for m in memorise}
+    for i, m in enumerate(q.memorise):
+        if m not in known_points:
+            yield ("memorise", i), f"unknown memorise point '{m}'" + _suggest(m, known_points)
+
+    needed = NEEDS[q.type]
+    if getattr(q, needed) is None:
+        yield (), f"a {q.type.replace('_', '-')} item needs '{needed}'"
+    for name in ANSWER_FIELDS:
+        if name != needed and getattr(q, name) is not None:
+            yield (name,), f"'{name}' does not belong on a {q.type.replace('_', '-')} item"
+
+    if q.type != "calculation":
+        if q.text is None:
+            yield (), "missing 'text' (the question in Chinese and English)"
+        if q.explanation is None and q.type != "comprehensive":
+            yield (), "missing 'explanation' (say why the answer is right)"
+    for name in ("text", "explanation"):
+        value = getattr(q, name)
+        if value is not None and not CJK.search(value.zh) and CJK.search(value.en) is None \
+                and len(value.zh) > 20:
+            yield (name, "zh"), "the Chinese text has no Chinese characters: missing translation?"
+
+    if q.type in ("single_choice", "multiple_choice") and q.choices is not None:
+        yield from _check_choices(q)
+    if q.type == "fill_blank" and q.blanks is not None and q.text is not None:
+        for lang in ("zh", "en"):
+            n = len(BLANK.findall(getattr(q.text, lang)))
+            if n != len(q.blanks):
+                yield ("text", lang), (f"the {'Chinese' if lang == 'zh' else 'English'} text has "
+                                       f"{n} blank(s) '____' but 'blanks' lists {len(q.blanks)}")
+    if q.calculation is not None and check_kinds:
+        yield from _check_calculation(q.calculation, ("calculation",))
+    if q.parts is not None:
+        if not q.parts:
+            yield ("parts",), "a comprehensive item needs at least one part"
+        for i, part in enumerate(q.parts):
+            if part.calculation is not None and check_kinds:
+                yield from _check_calculation(part.calculation, ("parts", i, "calculation"))
+            if part.blanks is not None and part.text is not None:
+                n = len(BLANK.findall(part.text.zh))
+                if n != len(part.blanks):
+                    yield ("parts", i, "text"), (f"the part's text has {n} blank(s) but 'blanks' "
+                                                 f"lists {len(part.blanks)}")
+
+
+def _check_choices(q: Question) -> Iterator[Problem]:
+    assert q.choices is not None
+    n_correct = sum(c.correct for c in q.choices)
+    n = len(q.choices)
+    if q.type == "single_choice":
+        if not 3 <= n <= 6:
+            yield ("choices",), f"a single-choice item needs 3 to 6 options, got {n}"
+        if n_correct != 1:
+            yield ("choices",), f"a single-choice item needs exactly one correct option, got {n_correct}"
+    else:
+        if not 3 <= n <= 8:
+            yield ("choices",), f"a multiple-choice item needs 3 to 8 options, got {n}"
+        if n_correct < 2:
+            yield ("choices",), (f"a multiple-choice item needs at least two correct options, got "
+                                 f"{n_correct} (use single_choice for one)")
+    seen = Counter((c.zh.strip(), c.en.strip()) for c in q.choices)
+    for i, c in enumerate(q.choices):
+        if seen[(c.zh.strip(), c.en.strip())] > 1:
+            yield ("choices", i), "this option appears twice"
+
+
+def _check_calculation(calc, loc: tuple) -> Iterator[Problem]:
+    from solvers import ParamError, UnknownKind, get_kind  # imported lazily: costs SymPy
+
+    try:
+        kind = get_kind(calc.kind)
+    except UnknownKind as exc:
+        yield loc + ("kind",), f"the engine has no calculation kind '{calc.kind}'" + (
+            f" (did you mean '{exc.suggestion}'?)" if exc.suggestion else
+            " (run 'quizapp kinds' for the list)")
+        return
+    if calc.params is not None:
+        try:
+            kind.check_params(dict(calc.params))
+        except ParamError as exc:
+            yield loc + ("params", exc.param), str(exc)
+
+
+def check_blueprint(bp: Blueprint, questions: list[Question],
+                    chapters: list[Chapter]) -> Iterator[Problem]:
+    chapter_ids = {c.id for c in chapters}
+    total = 0.0
+    demand: Counter = Counter()
+    for si, section in enumerate(bp.sections):
+        for di, draw in enumerate(section.draws):
+            total += draw.count * draw.points
+            for ci, cid in enumerate(draw.chapters or []):
+                if cid not in chapter_ids:
+                    yield (("sections", si, "draws", di, "chapters", ci),
+                           f"unknown chapter '{cid}'" + _suggest(cid, chapter_ids))
+            pool = [q for q in questions if matches(q, draw.type, draw.chapters, draw.difficulty)]
+            key = (draw.type, tuple(draw.chapters or ()), draw.difficulty)
+            demand[key] += draw.count
+            if demand[key] > len(pool):
+                yield (("sections", si, "draws", di, "count"),
+                       f"asks for {demand[key]} {draw.type.replace('_', '-')} item(s)"
+                       f"{' from ' + ', '.join(draw.chapters) if draw.chapters else ''}"
+                       f"{' at ' + draw.difficulty if draw.difficulty else ''} but the bank holds "
+                       f"{len(pool)}")
+    if bp.total_points is not None and abs(total - bp.total_points) > 1e-9:
+        yield ("total_points",), (f"the sections add up to {total:g} points, not the "
+                                  f"{bp.total_points:g} stated")
+
+
+def matches(q: Question, qtype: str, chapters: list[str] | None, difficulty: str | None) -> bool:
+    return (q.type == qtype and (not chapters or q.chapter in chapters)
+            and (difficulty is None or q.difficulty == difficulty))
+
+
+def _suggest(word: str | None, options) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word or "", list(options), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

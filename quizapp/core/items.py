@@ -1,0 +1,181 @@
+"""An *item*: one question made concrete, ready to show, grade, store and print.
+
+A bank question is data; an item is that question with its numbers drawn (a calculation gets its
+parameters from a seed, so the same seed gives the same item anywhere). Pure drills come straight
+from a solver kind. Every face (TUI, worksheet, CLI) works with items, never with raw YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+from quizapp.core.bank.models import Blank, Calculation, KeyPoint, Question
+
+if TYPE_CHECKING:  # solvers pulls in SymPy; only needed when an item is realised
+    from solvers import Problem, Text
+
+
+def _text(bilingual) -> "Text":
+    from solvers import Text
+
+    return Text(bilingual.zh, bilingual.en)
+
+
+@dataclass
+class ItemPart:
+    """One part of a comprehensive item."""
+
+    label: "Text | None"
+    points: float
+    text: "Text | None" = None
+    problem: "Problem | None" = None
+    key_points: list[KeyPoint] | None = None
+    blanks: list[Blank] | None = None
+
+    @property
+    def kind(self) -> str:
+        return "calculation" if self.problem else ("short_answer" if self.key_points else "fill_blank")
+
+
+@dataclass
+class Item:
+    uid: str
+    type: str
+    chapter: str
+    points: float
+    text: "Text"
+    question: Question | None = None
+    problem: "Problem | None" = None
+    parts: list[ItemPart] = field(default_factory=list)
+    seed: int | None = None
+    explanation: "Text | None" = None
+    difficulty: str = "medium"
+    topics: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str | None:
+        """The solver kind of a calculation item (None otherwise)."""
+        return self.problem.kind if self.problem is not None else None
+
+    @property
+    def id(self) -> str:
+        """The bank id (or the drill's kind) this item was made from, without its seed."""
+        return self.question.id if self.question is not None else self.uid
+
+
+def _problem(calc: Calculation, seed: int, difficulty: str) -> "Problem":
+    from solvers import make_problem, solve_params
+
+    if calc.params is not None:
+        return solve_params(calc.kind, dict(calc.params))
+    return make_problem(calc.kind, seed, calc.difficulty or difficulty)
+
+
+def _framed(frame, statement: "Text") -> "Text":
+    from solvers import Text
+
+    if frame is None:
+        return statement
+    return Text(f"{frame.zh}\n{statement.zh}", f"{frame.en}\n{statement.en}")
+
+
+def realise(question: Question, seed: int, points: float | None = None) -> Item:
+    """Make a bank question concrete. Calculation numbers come from ``seed`` (same seed, same
+    numbers); other types ignore it. ``points`` overrides the item's own weight (a blueprint's)."""
+    from solvers import Text, item_seed
+
+    pts = points if points is not None else (question.points or 1.0)
+    common: dict[str, Any] = dict(
+        type=question.type, chapter=question.chapter or "", points=float(pts),
+        question=question, explanation=_text(question.explanation) if question.explanation else None,
+        difficulty=question.difficulty, topics=tuple(question.topics),
+    )
+    if question.type == "calculation":
+        assert question.calculation is not None
+        problem = _problem(question.calculation, seed, question.difficulty)
+        uid = question.id if question.calculation.params is not None else f"{question.id}@{seed}"
+        return Item(uid=uid, text=_framed(question.text, problem.question), problem=problem,
+                    seed=seed, **common)
+    if question.type == "comprehensive":
+        assert question.parts is not None
+        parts = []
+        for i, part in enumerate(question.parts):
+            problem = None
+            text = _text(part.text) if part.text else None
+            if part.calculation is not None:
+                problem = _problem(part.calculation, item_seed(seed, i), question.difficulty)
+                text = _framed(part.text, problem.question)
+            parts.append(ItemPart(label=_text(part.label) if part.label else None,
+                                  points=part.points, text=text, problem=problem,
+                                  key_points=part.key_points, blanks=part.blanks))
+        # A paper may weight the item differently from the sum of its parts: scale the parts.
+        total = sum(p.points for p in parts)
+        if points is not None and total > 0 and abs(total - pts) > 1e-9:
+            for p in parts:
+                p.points = p.points * pts / total
+        elif points is None:
+            common["points"] = float(question.points or total)
+        text = _text(question.text) if question.text else Text("", "")
+        return Item(uid=f"{question.id}@{seed}", text=text, parts=parts, seed=seed, **common)
+    assert question.text is not None
+    return Item(uid=question.id, text=_text(question.text), **common)
+
+
+def drill_item(kind_id: str, seed: int, difficulty: str = "medium") -> Item:
+    """A fresh calculation drill straight from the engine (no bank question behind it)."""
+    from solvers import get_kind, make_problem
+
+    kind = get_kind(kind_id)
+    problem = make_problem(kind_id, seed, difficulty)
+    return Item(uid=f"drill:{kind_id}:{difficulty}@{seed}", type="calculation",
+                chapter=kind.chapter, points=1.0, text=problem.question, problem=problem,
+                seed=seed, difficulty=difficulty, topics=(kind.topic,))
+
+
+def grade_item(item: Item, response: Mapping[str, Any]):
+    """Grade a response (the JSON-able dict described in the README) against an item."""
+    from quizapp.core import grading
+
+    q = item.question
+    t = item.type
+    if t == "calculation":
+        assert item.problem is not None
+        return grading.grade_problem(item.problem, dict(response.get("fields") or {}))
+    if t == "single_choice":
+        return grading.grade_single_choice(q, response.get("choice"))
+    if t == "multiple_choice":
+        return grading.grade_multiple_choice(q, list(response.get("choices") or []))
+    if t == "true_false":
+        return grading.grade_true_false(q, response.get("value"))
+    if t == "fill_blank":
+        return grading.grade_blanks(q.blanks, list(response.get("blanks") or []))
+    if t == "short_answer":
+        ticked = response.get("ticked")
+        if ticked is None:
+            ticked = grading.propose_key_points(q.key_points, response.get("text") or "")
+        return grading.grade_short_answer(q.key_points, list(ticked))
+    if t == "comprehensive":
+        return _grade_parts(item, list(response.get("parts") or []))
+    raise ValueError(f"unknown item type {t!r}")
+
+
+def grade_part(part: ItemPart, response: Mapping[str, Any]):
+    from quizapp.core import grading
+
+    if part.problem is not None:
+        return grading.grade_problem(part.problem, dict(response.get("fields") or {}))
+    if part.key_points is not None:
+        ticked = response.get("ticked")
+        if ticked is None:
+            ticked = grading.propose_key_points(part.key_points, response.get("text") or "")
+        return grading.grade_short_answer(part.key_points, list(ticked))
+    return grading.grade_blanks(part.blanks, list(response.get("blanks") or []))
+
+
+def _grade_parts(item: Item, responses: list[Mapping[str, Any]]):
+    from quizapp.core import grading
+
+    grades = [grade_part(p, responses[i] if i < len(responses) else {})
+              for i, p in enumerate(item.parts)]
+    return grading.combine([(g, p.points) for g, p in zip(grades, item.parts)])
