@@ -142,14 +142,20 @@ def parse_yaml(path: Path, problems: list[str]) -> Parsed | None:
 
 
 def node_at(node: yaml.Node | None, loc: Iterable[Any]) -> yaml.Node | None:
-    """The deepest node along a pydantic error location (keys and list indices)."""
+    """The deepest node along a pydantic error location (keys and list indices).
+
+    When the location ends on a mapping key, the key's node is returned, so a problem with
+    ``choices:`` points at the line that says ``choices:``, not at its first option."""
     current = node
-    for part in loc:
+    parts = list(loc)
+    for n, part in enumerate(parts):
         if isinstance(current, yaml.MappingNode):
             nxt = None
             for key_node, value_node in current.value:
                 if key_node.value == part:
                     nxt = value_node
+                    if n == len(parts) - 1:
+                        return key_node
                     break
             if nxt is None:
                 return current
@@ -178,6 +184,11 @@ def _where(parsed: Parsed, loc: tuple[Any, ...]) -> str:
             qid = qs[loc[1]].get("id")
             where += f" at Question(id={qid!r})" if qid else f" at question #{loc[1] + 1}"
     return where
+
+
+def _crumb(loc: tuple[Any, ...]) -> str:
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    return " -> ".join(names) + ": " if names else ""
 
 
 def _model_for(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -317,9 +328,11 @@ def check_bank(directory: str | Path | None = None, *,
             if q.id in positions:
                 problems.append(f"{where} -> id: '{q.id}' is already used at {positions[q.id]}")
                 continue
-            positions[q.id] = where
+            line = line_of(parsed, ("questions", index))
+            positions[q.id] = _display(path) + (f":{line}" if line else "")
             for loc, message in rules.check_question(q, chapters, memorise, check_kinds):
-                problems.append(f"{_where(parsed, ('questions', index) + loc)} -> {message}")
+                problems.append(f"{_where(parsed, ('questions', index) + loc)} -> "
+                                f"{_crumb(loc)}{message}")
             questions.append(q)
             files[q.id] = path
 
@@ -336,7 +349,7 @@ def check_bank(directory: str | Path | None = None, *,
             problems.append(f"{_where(parsed, ('id',))} -> id: blueprint '{model.id}' is defined twice")
             continue
         for loc, message in rules.check_blueprint(model, questions, chapters):
-            problems.append(f"{_where(parsed, loc)} -> {message}")
+            problems.append(f"{_where(parsed, loc)} -> {_crumb(loc)}{message}")
         blueprints[model.id] = model
 
     bank = Bank(root, questions, chapters, memorise, blueprints, files)
