@@ -1,0 +1,532 @@
+"""Reading what a student types into an answer field: numbers, vectors and matrices.
+
+Accepted number forms (after full-width characters are folded to half width, so Chinese IME
+input such as ``－０．５`` or ``（１，２）`` works)::
+
+    30   -0.5   .5   1.2e-3   1/3   -2/3   33.3%   √2   sqrt(2)/2   2√3   pi/4   2^10   1.5*2
+
+A trailing ``%`` multiplies by ``percent`` (0.01 by default, so ``30%`` is 0.3; the grader passes
+1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``, ``pi``/``π``,
+``exp``, ``ln``/``log`` and ``^`` (or ``**``) are evaluated with exact fractions where possible and
+floats otherwise. No SymPy: a small recursive-descent parser over a fixed grammar, never ``eval``.
+
+Vectors: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3`` (commas or ``;`` when given,
+otherwise spaces separate the numbers).
+
+Matrices: the student states the size so the field does not give it away, then the rows,
+separated by ``;`` or new lines; ``[[1,2,3],[4,5,6]]`` carries its size in its brackets::
+
+    2x3: 1 2 3; 4 5 6        2×3: 1 2 3 4 5 6 (read row by row)        [[1,2,3],[4,5,6]]
+
+A size is optional when the rows are separated (``1 2; 3 4``). Malformed input raises
+:class:`AnswerFormatError` with one sentence in English and Chinese; a well-formed answer of the
+wrong size is not malformed (the grader marks it wrong).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from fractions import Fraction
+from typing import Union
+
+from quizapp.core.errors import InputError
+
+Number = Union[Fraction, float]
+
+MAX_NUMBER_CHARS = 120  # one number longer than this is a paste accident, not an answer
+MAX_MATRIX_SIDE = 64
+
+
+class AnswerFormatError(InputError):
+    """An answer that cannot be read. ``message`` is English, ``message_zh`` Chinese."""
+
+    title = "Answer format"
+
+    def __init__(self, message: str, message_zh: str | None = None):
+        self.message_zh = message_zh or message
+        super().__init__(message)
+
+
+# ----------------------------------------------------------------------------------------------
+# Normalisation: what a Chinese IME or a copy from a PDF can put in a field.
+# ----------------------------------------------------------------------------------------------
+
+_EXTRA = str.maketrans({
+    "\u2212": "-", "\u2013": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",  # minus, dashes
+    "\u00d7": "*", "\u22c5": "*", "\u00b7": "*", "\u2217": "*",  # × ⋅ · ∗
+    "\u00f7": "/", "\u2215": "/",  # ÷ ∕
+    "\u3001": ",",  # 、 (enumeration comma)
+    "\u3010": "[", "\u3011": "]", "\u3014": "(", "\u3015": ")",  # 【】〔〕
+    "\u03c0": "pi", "\u221a": "√",
+})
+
+
+def normalise(text: str) -> str:
+    """Fold full-width forms to ASCII (NFKC), unify minus signs, brackets and separators."""
+    s = unicodedata.normalize("NFKC", str(text)).translate(_EXTRA)
+    # An IME full stop between digits is a decimal point ("0。5").
+    s = re.sub(r"(?<=\d)\u3002(?=\d)", ".", s)
+    s = s.replace("**", "^")
+    return s.strip()
+
+
+# ----------------------------------------------------------------------------------------------
+# Numbers
+# ----------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z]+)"
+    r"|(?P<op>[-+*/^()%√]))"
+)
+_FUNCTIONS = {"sqrt", "exp", "ln", "log"}
+_CONSTANTS = {"pi"}
+
+
+class _Bad(Exception):
+    """Why a number could not be read (becomes the end of an AnswerFormatError sentence)."""
+
+    def __init__(self, en: str, zh: str):
+        self.en, self.zh = en, zh
+        super().__init__(en)
+
+
+def _tokens(s: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    s = s.rstrip()
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if not m or m.end() == pos:
+            ch = s[pos:].lstrip()[:1]
+            raise _Bad(f"unexpected '{ch}'", f"无法识别的字符 '{ch}'")
+        kind = m.lastgroup
+        val = m.group(kind)
+        if kind == "name":
+            val = val.lower()
+            if val not in _FUNCTIONS and val not in _CONSTANTS:
+                raise _Bad(f"unknown word '{m.group(kind)}'", f"无法识别的词 '{m.group(kind)}'")
+        out.append((kind, val))
+        pos = m.end()
+    return out
+
+
+def _as_float(x: Number) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        raise _Bad("it is too large", "数值太大") from None
+
+
+def _sqrt(x: Number) -> Number:
+    if x < 0:
+        raise _Bad("square root of a negative number", "负数不能开平方")
+    if isinstance(x, Fraction):
+        n, d = math.isqrt(x.numerator), math.isqrt(x.denominator)
+        if n * n == x.numerator and d * d == x.denominator:
+            return Fraction(n, d)
+    return math.sqrt(_as_float(x))
+
+
+class _Parser:
+    """expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary | implicit)* ;
+    unary := ('+'|'-') unary | power ; power := postfix ('^' unary)? ;
+    postfix := atom '%'? ; atom := number | '(' expr ')' | func atom | '√' atom | 'pi'.
+    Implicit multiplication only before '(' '√', a function or a constant: ``2√3``, ``3pi``."""
+
+    def __init__(self, tokens: list[tuple[str, str]], percent: Fraction):
+        self.t = tokens
+        self.i = 0
+        self.percent = percent
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.t[self.i] if self.i < len(self.t) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None:
+            raise _Bad("it ends too early", "输入不完整")
+        self.i += 1
+        return tok
+
+    def parse(self) -> Number:
+        if not self.t:
+            raise _Bad("it is empty", "内容为空")
+        value = self.expr()
+        if self.peek() is not None:
+            raise _Bad(f"unexpected '{self.peek()[1]}'", f"多余的 '{self.peek()[1]}'")
+        return value
+
+    def expr(self) -> Number:
+        value = self.term()
+        while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
+            self.take()
+            rhs = self.term()
+            value = value + rhs if tok[1] == "+" else value - rhs
+        return value
+
+    def term(self) -> Number:
+        value = self.unary()
+        while (tok := self.peek()) is not None:
+            if tok[0] == "op" and tok[1] in "*/":
+                self.take()
+                rhs = self.unary()
+                if tok[1] == "*":
+                    value = value * rhs
+                elif rhs == 0:
+                    raise _Bad("division by zero", "除数为零")
+                else:
+                    value = value / rhs
+            elif tok[0] == "name" or (tok[0] == "op" and tok[1] in "(√"):
+                value = value * self.power()
+            else:
+                break
+        return value
+
+    def unary(self) -> Number:
+        tok = self.peek()
+        if tok is not None and tok[0] == "op" and tok[1] in "+-":
+            self.take()
+            value = self.unary()
+            return -value if tok[1] == "-" else value
+        return self.power()
+
+    def power(self) -> Number:
+        base = self.postfix()
+        tok = self.peek()
+        if tok is not None and tok == ("op", "^"):
+            self.take()
+            exponent = self.unary()
+            return _power(base, exponent)
+        return base
+
+    def postfix(self) -> Number:
+        value = self.atom()
+        if self.peek() == ("op", "%"):
+            self.take()
+            value = value * self.percent
+        return value
+
+    def atom(self) -> Number:
+        kind, val = self.take()
+        if kind == "num":
+            return _number_literal(val)
+        if kind == "name":
+            if val == "pi":
+                return math.pi
+            arg = self.atom_after_function(val)
+            if val == "sqrt":
+                return _sqrt(arg)
+            if val == "exp":
+                try:
+                    return math.exp(_as_float(arg))
+                except OverflowError:
+                    raise _Bad("it is too large", "数值太大") from None
+            if arg <= 0:
+                raise _Bad("logarithm of a number that is not positive", "对数的真数必须为正")
+            return math.log(_as_float(arg))
+        if val == "(":
+            value = self.expr()
+            if self.peek() != ("op", ")"):
+                raise _Bad("a bracket is not closed", "括号没有闭合")
+            self.take()
+            return value
+        if val == "√":
+            return _sqrt(self.power_operand())
+        raise _Bad(f"unexpected '{val}'", f"多余的 '{val}'")
+
+    def power_operand(self) -> Number:
+        # √2^2 reads as √(2^2) would surprise nobody less than (√2)^2; take the atom only.
+        return self.atom()
+
+    def atom_after_function(self, name: str) -> Number:
+        if self.peek() is None:
+            raise _Bad(f"'{name}' needs a value", f"'{name}' 后缺少数值")
+        return self.atom()
+
+
+def _number_literal(text: str) -> Number:
+    mantissa, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > 300:
+        value = float(text)
+        if not math.isfinite(value):
+            raise _Bad("it is too large", "数值太大")
+        return value
+    return Fraction(text)
+
+
+def _power(base: Number, exponent: Number) -> Number:
+    if isinstance(exponent, Fraction) and exponent.denominator == 1 and isinstance(base, Fraction):
+        if abs(exponent.numerator) > 64:
+            return _float_power(base, exponent)
+        if base == 0 and exponent < 0:
+            raise _Bad("division by zero", "除数为零")
+        return base ** exponent.numerator
+    if isinstance(exponent, Fraction) and exponent == Fraction(1, 2):
+        return _sqrt(base)
+    return _float_power(base, exponent)
+
+
+def _float_power(base: Number, exponent: Number) -> float:
+    b, e = _as_float(base), _as_float(exponent)
+    if b == 0 and e < 0:
+        raise _Bad("division by zero", "除数为零")
+    if b < 0 and not float(e).is_integer():
+        raise _Bad("a negative number to a fractional power", "负数不能取分数次幂")
+    try:
+        value = b ** e
+    except OverflowError:
+        raise _Bad("it is too large", "数值太大") from None
+    if isinstance(value, complex) or not math.isfinite(value):
+        raise _Bad("it is too large", "数值太大")
+    return value
+
+
+def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> Number:
+    """Read one number, keeping it an exact :class:`Fraction` when it is one (``1/3``, ``0.1``)."""
+    raw = str(text).strip()
+    s = normalise(raw)
+    if not s:
+        raise AnswerFormatError("No answer was given.", "没有填写答案。")
+    if len(s) > MAX_NUMBER_CHARS:
+        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be one number.",
+                                f"'{raw[:20]}...' 太长，不是一个数。")
+    if "," in s or ";" in s:
+        raise AnswerFormatError(
+            f"'{raw}' is not a number: use a point for decimals and give one number only.",
+            f"'{raw}' 不是一个数：小数请用小数点，并且只填一个数。")
+    try:
+        pct = percent if isinstance(percent, Fraction) else Fraction(percent).limit_denominator(10**9)
+        value = _Parser(_tokens(s), pct).parse()
+    except _Bad as bad:
+        raise AnswerFormatError(f"'{raw}' is not a number: {bad.en}.",
+                                f"'{raw}' 不是一个数：{bad.zh}。") from None
+    except (ValueError, ZeroDivisionError, OverflowError, RecursionError):
+        raise AnswerFormatError(f"'{raw}' is not a number.", f"'{raw}' 不是一个数。") from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AnswerFormatError(f"'{raw}' is not a number: it is too large.",
+                                f"'{raw}' 不是一个数：数值太大。")
+    return value
+
+
+def parse_number(text: str, *, percent: float = 0.01) -> float:
+    """Read one number typed by a student.
+
+    >>> parse_number("1/4"), parse_number("－０．５"), parse_number("25%"), parse_number("2^-1")
+    (0.25, -0.5, 0.25, 0.5)
+    """
+    value = parse_exact(text, percent=percent)
+    try:
+        return float(value)
+    except OverflowError:
+        raise AnswerFormatError(f"'{str(text).strip()}' is not a number: it is too large.",
+                                f"'{str(text).strip()}' 不是一个数：数值太大。") from None
+
+
+# ----------------------------------------------------------------------------------------------
+# Vectors and matrices
+# ----------------------------------------------------------------------------------------------
+
+_OPEN, _CLOSE = "([", ")]"
+
+
+def _wrapped(s: str) -> bool:
+    """True when the first bracket closes at the very end: ``[1, 2]`` yes, ``(1)+(2)`` no."""
+    if len(s) < 2 or s[0] not in _OPEN or s[-1] != _CLOSE[_OPEN.index(s[0])]:
+        return False
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i == len(s) - 1
+    return False
+
+
+def _check_brackets(raw: str, s: str) -> None:
+    depth = 0
+    for ch in s:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                break
+    if depth != 0:
+        raise AnswerFormatError(f"'{raw}' has unbalanced brackets.", f"'{raw}' 的括号不配对。")
+
+
+def _split_top(s: str, seps: str) -> list[str]:
+    """Split at separators that are not inside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif depth == 0 and ch in seps:
+            parts.append(s[start:i])
+            start = i + 1
+    parts.append(s[start:])
+    return parts
+
+
+def _split_items(s: str) -> list[str]:
+    """The entries of one row: comma/semicolon separated if there is one, else by spaces."""
+    parts = _split_top(s, ",;")
+    if len(parts) > 1:
+        items = [p.strip() for p in parts]
+        if items[-1] == "":  # a trailing comma is harmless
+            items.pop()
+        return items
+    return [p for p in _split_top(s, " \t\n\r") if p != ""]
+
+
+def _vector_items(raw: str, s: str) -> list[float]:
+    while _wrapped(s):
+        s = s[1:-1].strip()
+    items = _split_items(s)
+    if not items or items == [""]:
+        raise AnswerFormatError(f"'{raw}' contains no numbers.", f"'{raw}' 里没有数。")
+    values = []
+    for item in items:
+        if item == "":
+            raise AnswerFormatError(f"'{raw}' has an empty entry between separators.",
+                                    f"'{raw}' 的分隔符之间缺少数。")
+        if any(ch in item for ch in "[]") or (_wrapped(item) and "," in item):
+            raise AnswerFormatError(f"'{raw}' is nested: give a flat list of numbers.",
+                                    f"'{raw}' 有嵌套括号：请填写一列数。")
+        try:
+            values.append(parse_number(item))
+        except AnswerFormatError as exc:
+            if item.strip() == raw.strip():
+                raise
+            raise AnswerFormatError(f"In '{raw}', {exc.message[0].lower()}{exc.message[1:]}",
+                                    f"'{raw}' 中：{exc.message_zh}") from None
+    return values
+
+
+def parse_vector(text: str) -> list[float]:
+    """Read a vector: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3``.
+
+    >>> parse_vector("（1，-2，3/4）")
+    [1.0, -2.0, 0.75]
+    """
+    raw = str(text).strip()
+    s = normalise(raw)
+    if not s:
+        raise AnswerFormatError("No answer was given.", "没有填写答案。")
+    _check_brackets(raw, s)
+    return _vector_items(raw, s)
+
+
+_SIZE = re.compile(
+    r"^\s*(\d+)\s*(?:(?:x|X|by)\s*(\d+)\s*(?::|=)?|\*\s*(\d+)\s*(?::|=|\n|$))\s*")
+
+
+def parse_matrix(text: str) -> list[list[float]]:
+    """Read a matrix: ``2x3: 1 2 3; 4 5 6``, ``[[1,2,3],[4,5,6]]``, or rows on separate lines.
+
+    The size, when given, must agree with the rows written; a consistent matrix of another size
+    than expected is returned as it is (a wrong answer, not a malformed one).
+
+    >>> parse_matrix("2×2：1 2；3 4")
+    [[1.0, 2.0], [3.0, 4.0]]
+    """
+    raw = str(text).strip()
+    s = normalise(raw)
+    if not s:
+        raise AnswerFormatError("No answer was given.", "没有填写答案。")
+    size = None
+    m = _SIZE.match(s)
+    if m:
+        size = (int(m.group(1)), int(m.group(2) or m.group(3)))
+        s = s[m.end():].strip()
+        if not (1 <= size[0] <= MAX_MATRIX_SIDE and 1 <= size[1] <= MAX_MATRIX_SIDE):
+            raise AnswerFormatError(f"The size {size[0]}x{size[1]} is not a usable matrix size.",
+                                    f"尺寸 {size[0]}x{size[1]} 不是可用的矩阵尺寸。")
+        if not s:
+            raise AnswerFormatError(f"'{raw}' gives a size but no numbers.",
+                                    f"'{raw}' 只给了尺寸，没有数。")
+    _check_brackets(raw, s)
+    rows = _rows(raw, s)
+    if size is not None:
+        r, c = size
+        if len(rows) == 1 and r > 1:  # "2x3: 1 2 3 4 5 6": read row by row
+            flat = rows[0]
+            if len(flat) != r * c:
+                raise AnswerFormatError(
+                    f"the size says {r}x{c} = {r * c} numbers but {len(flat)} were given.".capitalize(),
+                    f"尺寸 {r}x{c} 需要 {r * c} 个数，但填了 {len(flat)} 个。")
+            return [flat[i * c:(i + 1) * c] for i in range(r)]
+        if len(rows) != r:
+            raise AnswerFormatError(
+                f"The size says {r} row{'s' if r != 1 else ''} but {len(rows)} "
+                f"{'were' if len(rows) != 1 else 'was'} given.",
+                f"尺寸写的是 {r} 行，但填了 {len(rows)} 行。")
+        for i, row in enumerate(rows, 1):
+            if len(row) != c:
+                raise AnswerFormatError(
+                    f"Row {i} has {len(row)} number{'s' if len(row) != 1 else ''} but the size says {c}.",
+                    f"第 {i} 行有 {len(row)} 个数，但尺寸写的是 {c} 列。")
+        return rows
+    for i, row in enumerate(rows[1:], 2):
+        if len(row) != len(rows[0]):
+            raise AnswerFormatError(
+                f"Row {i} has {len(row)} number{'s' if len(row) != 1 else ''} but row 1 has "
+                f"{len(rows[0])}.",
+                f"第 {i} 行有 {len(row)} 个数，但第 1 行有 {len(rows[0])} 个。")
+    return rows
+
+
+def _rows(raw: str, s: str) -> list[list[float]]:
+    if _wrapped(s) and s[0] == "[" and s[1:-1].strip()[:1] in ("[", "("):
+        s = s[1:-1].strip()  # [[1,2],[3,4]] -> [1,2],[3,4]
+    elif _wrapped(s) and s[0] == "[" and ";" in s:
+        s = s[1:-1].strip()  # [1 2; 3 4]
+    if s.startswith(("[", "(")) and _wrapped(_split_top(s, ",; \t\n\r")[0].strip() or "x"):
+        groups = [g.strip() for g in _split_top(s, ",;\n") if g.strip()]
+        if len(groups) == 1:  # maybe separated by spaces only: [1,2] [3,4]
+            groups = [g for g in _split_top(s, " \t\r") if g.strip()]
+        if all(_wrapped(g) for g in groups):
+            rows = [_vector_items(raw, g) for g in groups]
+            _limit(raw, rows)
+            return rows
+    lines = [ln.strip() for ln in _split_top(s, ";\n")]
+    if lines and lines[-1] == "" and len(lines) > 1:
+        lines.pop()
+    for i, ln in enumerate(lines, 1):
+        if ln == "":
+            raise AnswerFormatError(f"Row {i} of '{raw}' is empty.", f"'{raw}' 的第 {i} 行是空的。")
+    rows = [_vector_items(raw, ln) for ln in lines]
+    _limit(raw, rows)
+    return rows
+
+
+def _limit(raw: str, rows: list[list[float]]) -> None:
+    if len(rows) > MAX_MATRIX_SIDE or any(len(r) > MAX_MATRIX_SIDE for r in rows):
+        raise AnswerFormatError(f"'{raw[:20]}...' is larger than any matrix asked for.",
+                                f"'{raw[:20]}...' 比题目可能要求的矩阵都大。")
+
+
+def parse_answer(text: str, shape: str = "scalar", *, percent: float = 0.01):
+    """Read an answer of the given shape (``scalar``, ``vector`` or ``matrix``)."""
+    if shape == "scalar":
+        return parse_number(text, percent=percent)
+    if shape == "vector":
+        return parse_vector(text)
+    if shape == "matrix":
+        return parse_matrix(text)
+    raise ValueError(f"unknown answer shape {shape!r}")
+
+
+def format_matrix_answer(rows, decimals: int | None = None) -> str:
+    """A matrix in the form the parser reads, with its size: ``2x2: 1 2; 3 4``."""
+    from solvers._base import fmt
+
+    rows = [list(r) for r in rows]
+    cols = len(rows[0]) if rows else 0
+    return f"{len(rows)}x{cols}: " + "; ".join(" ".join(fmt(v, decimals) for v in r) for r in rows)
