@@ -1,0 +1,186 @@
+"""Binary morphology: erosion, dilation, opening and closing with a 3x3 structuring element.
+
+Definitions (Gonzalez & Woods, *Digital Image Processing*, 9.2-9.3), with B symmetric about its
+centre (the origin), so reflecting B changes nothing::
+
+    erosion   (A ⊖ B)(p) = 1  iff every pixel of B placed at p lies on a 1 of A
+    dilation  (A ⊕ B)(p) = 1  iff some pixel of B placed at p lies on a 1 of A
+    opening   A ∘ B = (A ⊖ B) ⊕ B     (erode first: removes specks and thin bridges)
+    closing   A • B = (A ⊕ B) ⊖ B     (dilate first: fills small holes and gaps)
+
+Pixels outside the image are background (0) at every step, so erosion also clears object pixels
+whose element reaches past the border (scipy.ndimage's ``border_value=0``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, need_choice,
+    need_matrix, register,
+)
+
+OPERATIONS = ("erosion", "dilation", "opening", "closing")
+ELEMENTS = {"square": np.ones((3, 3), dtype=bool),
+            "cross": np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)}
+OP_NAMES = {"erosion": ("腐蚀", "erosion"), "dilation": ("膨胀", "dilation"),
+            "opening": ("开运算（先腐蚀后膨胀）", "opening (erosion, then dilation)"),
+            "closing": ("闭运算（先膨胀后腐蚀）", "closing (dilation, then erosion)")}
+SE_NAMES = {"square": ("3×3 方形", "3x3 square"), "cross": ("3×3 十字形", "3x3 cross")}
+
+# Named difficulty ranges: image sizes, operations, elements, and a margin kept free of objects.
+RANGES = {
+    "easy": dict(size=(5, 6), ops=("erosion", "dilation"), elements=("square", "cross"), margin=1),
+    "medium": dict(size=(6, 7), ops=OPERATIONS, elements=("square", "cross"), margin=1),
+    "hard": dict(size=(7,), ops=("opening", "closing", "erosion"), elements=("square", "cross"), margin=0),
+}
+
+
+def _probe(image: np.ndarray, element: np.ndarray, outside: int, want_all: bool) -> np.ndarray:
+    """For each pixel, whether all (erosion) or any (dilation) element positions hit a 1."""
+    h, w = image.shape
+    padded = np.full((h + 2, w + 2), bool(outside))
+    padded[1:-1, 1:-1] = image
+    hits = [padded[i:i + h, j:j + w] for i in range(3) for j in range(3) if element[i, j]]
+    return np.logical_and.reduce(hits) if want_all else np.logical_or.reduce(hits)
+
+
+def erode(image: Any, element: str = "square", outside: int = 0) -> np.ndarray:
+    """Binary erosion; pixels outside the image count as ``outside`` (0 by the course convention).
+
+    >>> erode([[1, 1, 1], [1, 1, 1], [1, 1, 1]]).astype(int).tolist()
+    [[0, 0, 0], [0, 1, 0], [0, 0, 0]]
+    """
+    return _probe(np.asarray(image, dtype=bool), ELEMENTS[element], outside, want_all=True)
+
+
+def dilate(image: Any, element: str = "square") -> np.ndarray:
+    """Binary dilation (the element is symmetric, so no reflection is needed).
+
+    >>> dilate([[0, 0, 0], [0, 1, 0], [0, 0, 0]], "cross").astype(int).tolist()
+    [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+    """
+    return _probe(np.asarray(image, dtype=bool), ELEMENTS[element], 0, want_all=False)
+
+
+def morph(image: Any, operation: str, element: str = "square", outside: int = 0) -> np.ndarray:
+    """Apply ``operation`` (erosion, dilation, opening, closing); returns a 0/1 int array."""
+    if operation == "erosion":
+        out = erode(image, element, outside)
+    elif operation == "dilation":
+        out = dilate(image, element)
+    elif operation == "opening":
+        out = dilate(erode(image, element, outside), element)
+    elif operation == "closing":
+        out = erode(dilate(image, element), element, outside)
+    else:
+        raise ValueError(f"operation must be one of {', '.join(OPERATIONS)}, got {operation!r}")
+    return out.astype(int)
+
+
+def random_shape(rng: np.random.Generator, size: int, margin: int) -> np.ndarray:
+    """One or two filled rectangles plus a few flipped pixels (specks, holes, notches)."""
+    img = np.zeros((size, size), dtype=int)
+    lo, hi = margin, size - margin
+    for _ in range(int(rng.integers(1, 3))):
+        h, w = int(rng.integers(2, max(3, hi - lo - 1) + 1)), int(rng.integers(2, max(3, hi - lo - 1) + 1))
+        h, w = min(h, hi - lo), min(w, hi - lo)
+        r, c = int(rng.integers(lo, hi - h + 1)), int(rng.integers(lo, hi - w + 1))
+        img[r:r + h, c:c + w] = 1
+    for _ in range(int(rng.integers(1, 4))):
+        img[int(rng.integers(lo, hi)), int(rng.integers(lo, hi))] ^= 1
+    return img
+
+
+@register
+class Morphology(Kind):
+    id = "morphology"
+    topic = "image"
+    chapter = "ch3_image_processing"
+    title = Text("二值形态学运算", "Binary morphology")
+    description = "Binary erosion, dilation, opening or closing of a small image with a 3x3 element."
+    params_help = {
+        "image": "a binary image (0/1 matrix), e.g. [[0,1,1],[0,1,1],[0,0,0]]",
+        "operation": "one of erosion, dilation, opening, closing",
+        "element": "'square' (3x3 of ones, default) or 'cross' (3x3 plus shape); origin at the centre",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        while True:
+            size = int(rng.choice(r["size"]))
+            img = random_shape(rng, size, r["margin"])
+            op, se = str(rng.choice(r["ops"])), str(rng.choice(r["elements"]))
+            out = morph(img, op, se)
+            # a worthwhile item: the operation changes something and leaves something
+            if out.any() and not np.array_equal(out, img) and not out.all():
+                return {"image": img.tolist(), "operation": op, "element": se}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        m = np.asarray(need_matrix(params, "image"))
+        if not np.isin(m, (0, 1)).all():
+            raise ParamError("image", "must contain only 0 (background) and 1 (object)")
+        if m.shape[0] > 15 or m.shape[1] > 15:
+            raise ParamError("image", f"must be at most 15 x 15, got {m.shape[0]} x {m.shape[1]}")
+        return {"image": m.astype(int).tolist(), "operation": need_choice(params, "operation", OPERATIONS),
+                "element": need_choice(params, "element", tuple(ELEMENTS), default="square")}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (AnswerField("result", Text("结果图像", "resulting image"), shape="matrix", integer=True),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        op_zh, op_en = OP_NAMES[params["operation"]]
+        se_zh, se_en = SE_NAMES[params["element"]]
+        se = ELEMENTS[params["element"]].astype(int).tolist()
+        img = fmt_matrix(params["image"])
+        return Text(
+            f"对下面的二值图像（1 为目标，0 为背景）做{op_zh}，结构元素为 {se_zh} {se}，原点在中心。"
+            f"图像外的像素一律视为 0（背景），因此腐蚀时结构元素伸出边界的位置结果为 0。写出结果矩阵。\n{img}",
+            f"Apply {op_en} to the binary image below (1 = object, 0 = background) with the {se_en} "
+            f"structuring element {se}, origin at its centre. Pixels outside the image count as 0 "
+            f"(background), so erosion clears any pixel whose element reaches past the border. "
+            f"Give the resulting matrix.\n{img}",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        img, op, se = np.asarray(params["image"], dtype=int), params["operation"], params["element"]
+        out = morph(img, op, se)
+        rule_erode = Step("腐蚀：结构元素放在该像素上时，覆盖的位置必须全为 1（图像外算 0），结果才为 1。",
+                          "Erosion: a pixel stays 1 only if every position of the element placed on it "
+                          "covers a 1 (outside the image counts as 0).")
+        rule_dilate = Step("膨胀：结构元素放在该像素上时，只要覆盖到一个 1，结果就为 1。",
+                           "Dilation: a pixel becomes 1 if the element placed on it covers at least one 1.")
+        steps: list[Step] = []
+        if op == "erosion":
+            steps = [rule_erode, Step("结果：", "Result:", fmt_matrix(out))]
+        elif op == "dilation":
+            steps = [rule_dilate, Step("结果：", "Result:", fmt_matrix(out))]
+        elif op == "opening":
+            mid = erode(img, se).astype(int)
+            steps = [rule_erode, Step("第一步，腐蚀：", "Step 1, erosion:", fmt_matrix(mid)),
+                     rule_dilate, Step("第二步，对腐蚀结果膨胀：", "Step 2, dilate the eroded image:", fmt_matrix(out))]
+        else:
+            mid = dilate(img, se).astype(int)
+            steps = [rule_dilate, Step("第一步，膨胀：", "Step 1, dilation:", fmt_matrix(mid)),
+                     rule_erode, Step("第二步，对膨胀结果腐蚀：", "Step 2, erode the dilated image:", fmt_matrix(out))]
+        swap = {"erosion": "dilation", "dilation": "erosion", "opening": "closing", "closing": "opening"}[op]
+        if op in ("erosion", "dilation"):
+            mistakes = [Mistake("erosion_dilation_swapped", Text("腐蚀与膨胀弄反了", "swapped erosion and dilation"),
+                                {"result": morph(img, swap, se).tolist()})]
+        else:
+            mistakes = [
+                Mistake("order_reversed", Text("开、闭运算的先后顺序弄反了", "reversed the order (opening vs closing)"),
+                        {"result": morph(img, swap, se).tolist()}),
+                Mistake("stopped_half_way", Text("只做了第一步", "stopped after the first step"),
+                        {"result": mid.tolist()}),
+            ]
+        if op != "dilation":
+            mistakes.append(Mistake("border_as_object", Text("把图像外的像素当成了 1", "treated pixels outside the image as 1"),
+                                    {"result": morph(img, op, se, outside=1).tolist()}))
+        other = "cross" if se == "square" else "square"
+        mistakes.append(Mistake("wrong_element", Text("用错了结构元素（方形/十字形）", "used the wrong element (square vs cross)"),
+                                {"result": morph(img, op, other).tolist()}))
+        return Solution({"result": out.tolist()}, steps, mistakes)

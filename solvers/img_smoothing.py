@@ -1,0 +1,151 @@
+"""3x3 smoothing filters: the mean (box) filter and the 3x3 Gaussian approximation.
+
+Kernels (Gonzalez & Woods, *Digital Image Processing*, 3.5.1)::
+
+    mean     = [[1,1,1],[1,1,1],[1,1,1]] / 9
+    gaussian = [[1,2,1],[2,4,2],[1,2,1]] / 16     (weights fall off with distance from the centre)
+
+Both kernels are symmetric, so correlation and convolution agree. Only the valid region is
+computed (no padding): an N x N image gives (N-2) x (N-2) outputs; a 3x3 neighbourhood gives the
+single smoothed value of its centre pixel.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, Solution, Step, Text, fmt_matrix, need_choice, register,
+)
+from solvers.img_edges import check_image, correlate_valid
+
+FILTERS = ("mean", "gaussian")
+WEIGHTS = {"mean": (np.ones((3, 3), dtype=np.int64), 9),
+           "gaussian": (np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.int64), 16)}
+FILTER_NAMES = {"mean": ("均值滤波", "mean (box) filter"), "gaussian": ("高斯滤波", "Gaussian filter")}
+
+# Named difficulty ranges: image size (3 = one pixel's neighbourhood) and grey-level maximum.
+RANGES = {
+    "easy": dict(size=(3,), top=9),
+    "medium": dict(size=(3, 4), top=9),
+    "hard": dict(size=(4, 5), top=255),
+}
+
+
+def smooth_valid(image: Any, kind: str) -> np.ndarray:
+    """Valid-region 3x3 smoothing of ``image`` with the ``mean`` or ``gaussian`` kernel (floats).
+
+    >>> smooth_valid([[0, 0, 0], [0, 16, 0], [0, 0, 0]], "gaussian").tolist()
+    [[4.0]]
+    >>> smooth_valid([[1, 2, 3], [4, 5, 6], [7, 8, 9]], "mean").tolist()
+    [[5.0]]
+    """
+    if kind not in WEIGHTS:
+        raise ValueError(f"filter must be 'mean' or 'gaussian', got {kind!r}")
+    weights, total = WEIGHTS[kind]
+    return correlate_valid(np.asarray(image, dtype=np.int64), weights) / total
+
+
+def weighted_sums(image: Any, kind: str) -> np.ndarray:
+    """The integer numerators (weighted sums before the division), for worked steps."""
+    return correlate_valid(np.asarray(image, dtype=np.int64), WEIGHTS[kind][0])
+
+
+def half_up(x: Fraction, places: int = 2) -> str:
+    """Round a fraction half away from zero, as on paper (2250/16 = 140.625 -> '140.63')."""
+    q = Decimal(x.numerator) / Decimal(x.denominator)
+    return str(q.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def half_up_matrix(sums: np.ndarray, total: int) -> str:
+    return fmt_matrix([[half_up(Fraction(int(v), total)) for v in row] for row in sums])
+
+
+@register
+class Smoothing(Kind):
+    id = "smoothing"
+    topic = "image"
+    chapter = "ch3_image_processing"
+    title = Text("均值与高斯平滑", "Mean and Gaussian smoothing")
+    description = "3x3 mean or Gaussian smoothing at one pixel or over the valid region of a small image."
+    params_help = {
+        "filter": "'mean' (all weights 1/9) or 'gaussian' ([[1,2,1],[2,4,2],[1,2,1]]/16)",
+        "image": "a 3x3 neighbourhood (one output) or a larger grey image, whole numbers 0..255",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        size = int(rng.choice(r["size"]))
+        img = rng.integers(0, r["top"] + 1, size=(size, size))
+        if difficulty != "easy" and rng.random() < 0.5:  # an impulse-noise pixel to smooth away
+            img[int(rng.integers(1, size - 1)), int(rng.integers(1, size - 1))] = r["top"]
+        return {"filter": str(rng.choice(FILTERS)), "image": img.tolist()}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"filter": need_choice(params, "filter", FILTERS), "image": check_image(params, "image", 3)}
+
+    @staticmethod
+    def _single(params: Mapping[str, Any]) -> bool:
+        return len(params["image"]) == 3 and len(params["image"][0]) == 3
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        if self._single(params):
+            return (AnswerField("value", Text("中心像素平滑后的值", "smoothed centre value"), decimals=2),)
+        return (AnswerField("output", Text("平滑结果（有效区域）", "smoothed valid region"),
+                            shape="matrix", decimals=2),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        zh_name, en_name = FILTER_NAMES[params["filter"]]
+        kern = "[[1,1,1],[1,1,1],[1,1,1]]/9" if params["filter"] == "mean" else "[[1,2,1],[2,4,2],[1,2,1]]/16"
+        img = fmt_matrix(params["image"])
+        if self._single(params):
+            return Text(f"用 3×3 {zh_name}（核 {kern}）处理下面 3×3 邻域的中心像素，求其新值（保留 2 位小数）。\n{img}",
+                        f"Apply the 3x3 {en_name} (kernel {kern}) to the centre pixel of the 3x3 "
+                        f"neighbourhood below. What is its new value (to 2 decimal places)?\n{img}")
+        n = len(params["image"]) - 2
+        return Text(f"用 3×3 {zh_name}（核 {kern}）对下面的图像做平滑。只计算有效区域（不填充），"
+                    f"结果为 {n}×{n}，每个值保留 2 位小数。\n{img}",
+                    f"Smooth the image below with the 3x3 {en_name} (kernel {kern}). Compute the valid "
+                    f"region only (no padding), a {n}x{n} result, each value to 2 decimal places.\n{img}")
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        kind = params["filter"]
+        img = np.asarray(params["image"], dtype=np.int64)
+        total = WEIGHTS[kind][1]
+        sums = weighted_sums(img, kind)
+        out = sums / total
+        other = "gaussian" if kind == "mean" else "mean"
+        wrong_div = 9 if kind == "gaussian" else 8
+        w = img[:3, :3].ravel()
+        wts = WEIGHTS[kind][0].ravel()
+        first = " + ".join(f"{v}" if k == 1 else f"{k}*{v}" for k, v in zip(wts, w))
+        steps = [
+            Step("把核放在每个位置，像素与权重相乘后求和，再除以权重之和。",
+                 "Place the kernel at each position, multiply pixels by the weights, add, then divide "
+                 "by the sum of the weights.",
+                 f"({first}) / {total} = {int(sums[0, 0])}/{total} = {half_up(Fraction(int(sums[0, 0]), total))}"),
+        ]
+        single = self._single(params)
+        if not single:
+            steps.append(Step("各位置的加权和：", "The weighted sums at each position:", fmt_matrix(sums)))
+            steps.append(Step(f"除以 {total}，保留 2 位小数：", f"Divided by {total}, to 2 dp:", half_up_matrix(sums, total)))
+        name = "value" if single else "output"
+
+        def shaped(m: np.ndarray) -> Any:
+            return float(m[0, 0]) if single else m.astype(float).tolist()
+
+        mistakes = [
+            Mistake("no_division", Text("忘了除以权重之和", "forgot to divide by the sum of the weights"),
+                    {name: shaped(sums.astype(float))}),
+            Mistake("wrong_normaliser",
+                    Text(f"除以 {wrong_div} 而不是 {total}", f"divided by {wrong_div} instead of {total}"),
+                    {name: shaped(sums / wrong_div)}),
+            Mistake("other_filter", Text("用错了滤波器（均值/高斯弄混）", "used the other filter (mean vs Gaussian)"),
+                    {name: shaped(smooth_valid(img, other))}),
+        ]
+        exact = {"value": str(Fraction(int(sums[0, 0]), total))} if single else {}
+        return Solution({name: shaped(out)}, steps, mistakes, exact)
