@@ -1,0 +1,148 @@
+"""A practice session: one question at a time, immediate feedback, every answer saved.
+
+Three ways in, one rule for what comes next:
+
+* ``chapter``: the chapter's bank questions in a shuffled order, round again when done;
+* ``topic``: the same over every question tagged with a topic;
+* ``drill``: a calculation kind that never runs out; each question is a fresh variant (new seed).
+
+Calculation questions always get a fresh seed, so asking one twice gives new numbers. A malformed
+answer (``grade.malformed``) is not recorded and does not advance: it costs nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+import numpy as np
+
+from quizapp.core.errors import InputError
+from quizapp.core.review import attempt_for, fresh_seed, note_result
+from quizapp.core.storage import Storage
+
+if TYPE_CHECKING:
+    from quizapp.core.bank.loader import Bank
+    from quizapp.core.bank.models import Question
+    from quizapp.core.items import Item
+
+MODES = ("chapter", "topic", "drill")
+
+
+@dataclass
+class Feedback:
+    item: "Item"
+    grade: Any  # quizapp.core.grading.Grade
+    recorded: bool  # False for a malformed answer (nothing was counted)
+
+
+def topics(bank: "Bank") -> list[tuple[str, int]]:
+    """Every topic tag in the bank with its number of questions, most used first."""
+    counts: dict[str, int] = {}
+    for q in bank.questions:
+        for t in q.topics:
+            counts[t] = counts.get(t, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def questions_for(bank: "Bank", mode: str, target: str, difficulty: str | None) -> list["Question"]:
+    if mode == "chapter":
+        pool = bank.by_chapter(bank.chapter(target).id)
+    elif mode == "topic":
+        pool = [q for q in bank.questions if target in q.topics]
+    else:
+        raise InputError(f"Unknown practice mode '{mode}'; use one of {', '.join(MODES)}.")
+    if difficulty is not None:
+        pool = [q for q in pool if q.difficulty == difficulty]
+    return pool
+
+
+class PracticeSession:
+    """Practice over a chapter, a topic or a drill kind (see the module docstring)."""
+
+    def __init__(self, bank: "Bank | None", storage: Storage, *, mode: str, target: str,
+                 difficulty: str | None = None, seed: int | None = None,
+                 clock: Callable[[], float] = time.time):
+        if mode not in MODES:
+            raise InputError(f"Unknown practice mode '{mode}'; use one of {', '.join(MODES)}.")
+        self.bank = bank
+        self.storage = storage
+        self.mode = mode
+        self.target = target
+        self.difficulty = difficulty
+        self.clock = clock
+        self.rng = np.random.default_rng(seed)
+        self.current: "Item | None" = None
+        self.answered = 0
+        self.correct = 0
+        self._asked_at: float | None = None
+        self._graded = False
+        self._pool: list["Question"] = []
+        self._queue: list["Question"] = []
+        if mode == "drill":
+            from solvers import get_kind
+
+            try:
+                get_kind(target)
+            except KeyError as exc:
+                raise InputError(str(exc)) from None
+            if difficulty is None:
+                self.difficulty = "medium"
+        else:
+            assert bank is not None
+            self._pool = questions_for(bank, mode, target, difficulty)
+            if not self._pool:
+                what = f"{mode} '{target}'" + (f" at {difficulty} difficulty" if difficulty else "")
+                raise InputError(f"The bank has no questions for {what}.",
+                                 hint="Pick another one or leave out --difficulty.")
+
+    @property
+    def record_mode(self) -> str:
+        return "drill" if self.mode == "drill" else "practice"
+
+    def next_item(self) -> "Item":
+        """The next question (never None: practice rounds again, drills never end)."""
+        from quizapp.core.items import drill_item, realise
+
+        if self.mode == "drill":
+            self.current = drill_item(self.target, fresh_seed(self.rng), self.difficulty or "medium")
+        else:
+            if not self._queue:
+                order = self.rng.permutation(len(self._pool))
+                self._queue = [self._pool[i] for i in order]
+                # Do not ask the same question twice in a row across rounds.
+                if self.current is not None and len(self._queue) > 1 and \
+                        self._queue[0].id == self.current.id:
+                    self._queue.append(self._queue.pop(0))
+            self.current = realise(self._queue.pop(0), fresh_seed(self.rng))
+        self._asked_at = self.clock()
+        self._graded = False
+        return self.current
+
+    def propose_ticks(self, key_points, text: str) -> list[bool]:
+        """Key points the text seems to cover (the student confirms or changes the ticks)."""
+        from quizapp.core import grading
+
+        return list(grading.propose_key_points(key_points, text))
+
+    def submit(self, response: Mapping[str, Any]) -> Feedback:
+        """Grade the current question; record it unless the answer could not be read."""
+        from quizapp.core.items import grade_item
+
+        assert self.current is not None, "call next_item() first"
+        if self._graded:
+            raise InputError("This question is already answered; go on to the next one.")
+        item = self.current
+        grade = grade_item(item, response)
+        if grade.malformed:
+            return Feedback(item, grade, recorded=False)
+        now = self.clock()
+        seconds = now - self._asked_at if self._asked_at is not None else None
+        self.storage.record_attempt(attempt_for(item, grade, response, mode=self.record_mode,
+                                                at=now, seconds=seconds))
+        note_result(self.storage, item, grade, now)
+        self._graded = True
+        self.answered += 1
+        self.correct += int(bool(grade.correct))
+        return Feedback(item, grade, recorded=True)

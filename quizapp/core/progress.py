@@ -1,0 +1,127 @@
+"""Progress: accuracy per chapter and per calculation kind, its recent trend, weakest first.
+
+Accuracy is the mean score (partial credit counts) over all attempts of every mode. "Weakest"
+ranks by a smoothed accuracy, ``(sum of scores + 1) / (attempts + 2)`` (Laplace's rule of
+succession), so one lucky answer does not rank above twenty good ones and an untried area is not
+called weak. The trend is the rolling mean of the last scores (window :data:`TREND_WINDOW`), and
+``change`` compares the recent half of the window with the half before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from quizapp.core.storage import Attempt, Storage
+
+TREND_WINDOW = 5  # attempts averaged per point of the trend line
+TREND_POINTS = 30  # points of the trend line at most
+RECENT = 10  # attempts compared by `change`
+
+
+@dataclass
+class Stat:
+    key: str
+    label: Any  # .get(lang) -> str, or a str
+    attempts: int = 0
+    score_sum: float = 0.0
+    right: int = 0
+    scores: list[float] = field(default_factory=list)  # oldest first
+    last_at: float | None = None
+
+    @property
+    def accuracy(self) -> float:
+        return self.score_sum / self.attempts if self.attempts else 0.0
+
+    @property
+    def smoothed(self) -> float:
+        return (self.score_sum + 1.0) / (self.attempts + 2.0)
+
+    @property
+    def trend(self) -> list[float]:
+        return rolling_mean(self.scores, TREND_WINDOW)[-TREND_POINTS:]
+
+    @property
+    def change(self) -> float | None:
+        """Recent accuracy minus the accuracy just before it (None with too few attempts)."""
+        if len(self.scores) < 2 * RECENT:
+            half = len(self.scores) // 2
+            if half < 3:
+                return None
+        else:
+            half = RECENT
+        recent = self.scores[-half:]
+        before = self.scores[-2 * half:-half]
+        return sum(recent) / len(recent) - sum(before) / len(before)
+
+
+@dataclass
+class Progress:
+    total: Stat
+    by_chapter: list[Stat]  # weakest first; untried chapters last
+    by_kind: list[Stat]  # weakest first
+    by_mode: dict[str, Stat]
+
+    @property
+    def weakest(self) -> list[Stat]:
+        return [s for s in self.by_chapter + self.by_kind if s.attempts][:5]
+
+
+def rolling_mean(values: list[float], window: int) -> list[float]:
+    """Mean of each run of ``window`` consecutive values (fewer at the start)."""
+    out, acc = [], 0.0
+    for i, v in enumerate(values):
+        acc += v
+        if i >= window:
+            acc -= values[i - window]
+        out.append(acc / min(i + 1, window))
+    return out
+
+
+def _add(stat: Stat, a: Attempt) -> None:
+    stat.attempts += 1
+    stat.score_sum += a.score
+    stat.right += int(a.correct)
+    stat.scores.append(a.score)
+    stat.last_at = a.at
+
+
+def _weakest_first(stats: Iterable[Stat]) -> list[Stat]:
+    tried = sorted((s for s in stats if s.attempts), key=lambda s: (s.smoothed, -s.attempts, s.key))
+    return tried
+
+
+def summarise(attempts: list[Attempt], *, chapters: list[tuple[str, Any]] = (),
+              kind_label: Callable[[str], Any] = lambda k: k) -> Progress:
+    """Aggregate attempts (oldest first). ``chapters`` lists (id, label) of every chapter so
+    untried ones show up; ``kind_label`` names a calculation kind."""
+    total = Stat("all", "all")
+    by_chapter: dict[str, Stat] = {cid: Stat(cid, label) for cid, label in chapters}
+    by_kind: dict[str, Stat] = {}
+    by_mode: dict[str, Stat] = {}
+    for a in sorted(attempts, key=lambda a: (a.at, a.id or 0)):
+        _add(total, a)
+        _add(by_chapter.setdefault(a.chapter, Stat(a.chapter, a.chapter)), a)
+        if a.kind:
+            if a.kind not in by_kind:
+                by_kind[a.kind] = Stat(a.kind, kind_label(a.kind))
+            _add(by_kind[a.kind], a)
+        _add(by_mode.setdefault(a.mode, Stat(a.mode, a.mode)), a)
+    untried = [s for s in by_chapter.values() if not s.attempts]
+    return Progress(total, _weakest_first(by_chapter.values()) + untried,
+                    _weakest_first(by_kind.values()), by_mode)
+
+
+def load_progress(storage: Storage, bank: Any = None) -> Progress:
+    """Progress from the database; chapter and kind names from the bank and the engine."""
+    chapters = [(c.id, c.title) for c in bank.chapters] if bank is not None else []
+
+    def kind_label(kind_id: str) -> Any:
+        try:
+            from solvers import get_kind
+
+            return get_kind(kind_id).title
+        except KeyError:
+            return kind_id
+
+    return summarise(storage.attempts(), chapters=chapters, kind_label=kind_label)

@@ -1,0 +1,437 @@
+"""The student's progress, kept in one SQLite file (stdlib ``sqlite3``, WAL journal).
+
+Every answer is written the moment it is given, in its own transaction, so closing the terminal or
+``kill -9`` loses nothing that was on screen. The schema is versioned with ``PRAGMA user_version``
+and migrated forward step by step (:data:`MIGRATIONS`); a file from a newer quizapp is refused
+rather than damaged.
+
+A database that cannot be used raises one of three :class:`StorageError` subclasses, each with one
+sentence for the student and a way out (:func:`backup_and_reset` keeps the bad file beside the new
+one): :class:`CorruptDatabase`, :class:`LockedDatabase`, :class:`NewerDatabase`.
+
+Exam timing: an exam stores its wall-clock ``deadline``. The clock keeps running while the app is
+closed, as in a real exam hall; an exam whose deadline passed while closed is submitted with the
+answers it had when the app starts again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from contextlib import contextmanager
+
+from quizapp.core.errors import StorageError
+
+# Each entry moves the schema from version i to i + 1. Never edit a released entry: append one.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: attempts, exams, per-question exam answers, the mistake book, settings.
+    """
+    CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        at          REAL    NOT NULL,
+        mode        TEXT    NOT NULL,          -- practice | drill | review | exam
+        item_uid    TEXT    NOT NULL,
+        question_id TEXT,                      -- bank id; NULL for a pure drill
+        kind        TEXT,                      -- solver kind of a calculation
+        chapter     TEXT    NOT NULL,
+        type        TEXT    NOT NULL,
+        difficulty  TEXT,
+        topics      TEXT    NOT NULL DEFAULT '[]',
+        score       REAL    NOT NULL,          -- 0..1 of the item's points
+        correct     INTEGER NOT NULL,
+        response    TEXT    NOT NULL,          -- JSON, as given
+        mistakes    TEXT    NOT NULL DEFAULT '[]',
+        seconds     REAL,
+        exam_id     INTEGER REFERENCES exams(id)
+    );
+    CREATE INDEX attempts_by_chapter ON attempts(chapter, at);
+    CREATE INDEX attempts_by_kind ON attempts(kind, at);
+    CREATE TABLE exams (
+        id            INTEGER PRIMARY KEY,
+        blueprint     TEXT    NOT NULL,
+        seed          INTEGER NOT NULL,
+        minutes       INTEGER NOT NULL,
+        code          TEXT    NOT NULL,
+        started_at    REAL    NOT NULL,
+        deadline      REAL    NOT NULL,        -- wall clock: time runs while the app is closed
+        submitted_at  REAL,
+        submit_reason TEXT,                    -- student | time
+        score         REAL,
+        total         REAL,
+        current       INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE exam_answers (
+        exam_id    INTEGER NOT NULL REFERENCES exams(id),
+        position   INTEGER NOT NULL,
+        item_uid   TEXT    NOT NULL,
+        response   TEXT,                       -- JSON; NULL while unanswered
+        flagged    INTEGER NOT NULL DEFAULT 0,
+        seconds    REAL    NOT NULL DEFAULT 0,
+        updated_at REAL,
+        PRIMARY KEY (exam_id, position)
+    );
+    CREATE TABLE mistakes (
+        key            TEXT PRIMARY KEY,       -- question id, or drill:<kind>:<difficulty>
+        question_id    TEXT,
+        kind           TEXT,
+        difficulty     TEXT,
+        chapter        TEXT    NOT NULL,
+        wrong_count    INTEGER NOT NULL DEFAULT 1,
+        first_wrong_at REAL    NOT NULL,
+        last_wrong_at  REAL    NOT NULL,
+        last_mistakes  TEXT    NOT NULL DEFAULT '[]',
+        cleared_at     REAL
+    );
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class CorruptDatabase(StorageError):
+    title = "Progress file damaged"
+
+
+class LockedDatabase(StorageError):
+    title = "Progress file in use"
+
+
+class NewerDatabase(StorageError):
+    title = "Progress file from a newer quizapp"
+
+
+@dataclass
+class Attempt:
+    """One graded answer (practice, drill, review or exam)."""
+
+    at: float
+    mode: str
+    item_uid: str
+    chapter: str
+    type: str
+    score: float
+    correct: bool
+    response: dict[str, Any]
+    question_id: str | None = None
+    kind: str | None = None
+    difficulty: str | None = None
+    topics: list[str] = field(default_factory=list)
+    mistakes: list[str] = field(default_factory=list)
+    seconds: float | None = None
+    exam_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class ExamRow:
+    id: int
+    blueprint: str
+    seed: int
+    minutes: int
+    code: str
+    started_at: float
+    deadline: float
+    submitted_at: float | None
+    submit_reason: str | None
+    score: float | None
+    total: float | None
+    current: int
+
+
+@dataclass
+class ExamAnswer:
+    position: int
+    item_uid: str
+    response: dict[str, Any] | None
+    flagged: bool
+    seconds: float
+
+
+@dataclass
+class MistakeEntry:
+    key: str
+    question_id: str | None
+    kind: str | None
+    difficulty: str | None
+    chapter: str
+    wrong_count: int
+    first_wrong_at: float
+    last_wrong_at: float
+    last_mistakes: list[str]
+    cleared_at: float | None
+
+
+def _classify(exc: sqlite3.Error, path: Path) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return LockedDatabase(
+            f"The progress file {path} is locked by another program (is quizapp open in another "
+            "terminal?).", hint="Close the other quizapp and try again.")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(f"The progress file {path} cannot be written ({exc}).",
+                            hint="Choose another place with --data-dir DIR.")
+    return CorruptDatabase(
+        f"The progress file {path} is damaged and cannot be read ({exc}).",
+        hint="Keep it as a backup and start a fresh one (quizapp offers this), or use --data-dir.")
+
+
+def backup_and_reset(path: str | os.PathLike[str], clock: Callable[[], float] = time.time) -> Path:
+    """Move a bad database (and its WAL/SHM files) aside; return the backup path.
+
+    The next :meth:`Storage.open` creates a fresh file; nothing is deleted."""
+    path = Path(path)
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(clock()))
+    backup = path.with_name(f"{path.name}.broken-{stamp}")
+    n = 1
+    while backup.exists():
+        n += 1
+        backup = path.with_name(f"{path.name}.broken-{stamp}-{n}")
+    try:
+        if path.exists():
+            path.replace(backup)
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.replace(backup.with_name(backup.name + suffix))
+    except OSError as exc:
+        raise StorageError(f"Cannot move the damaged progress file {path} aside ({exc}).",
+                           hint="Move or delete it by hand, or use --data-dir DIR.") from None
+    return backup
+
+
+class Storage:
+    """The progress database. Every write is its own committed transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]):
+        self._conn = conn
+        self.path = path
+        self.clock = clock
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, clock: Callable[[], float] = time.time,
+             timeout: float = 1.0) -> "Storage":
+        """Open (creating and migrating as needed). Raises a StorageError subclass, never a
+        bare sqlite3 error."""
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot create the data directory {path.parent} ({exc.strerror}).",
+                               hint="Choose another one with --data-dir DIR.") from None
+        try:
+            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise _classify(exc, path) from None
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise NewerDatabase(
+                    f"The progress file {path} was written by a newer quizapp (schema version "
+                    f"{version}; this one knows up to {SCHEMA_VERSION}).",
+                    hint="Upgrade quizapp, or keep the file as a backup and start fresh.")
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {ok}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a crash or kill -9 of the app (not a power cut).
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            cls._migrate(conn, version)
+        except StorageError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _classify(exc, path) from None
+        return cls(conn, path, clock)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            script = MIGRATIONS[target - 1]
+            # One transaction per step: a crash mid-migration leaves the previous version intact.
+            conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {target};\nCOMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return self._query("PRAGMA user_version")[0][0]
+
+    def close(self) -> None:
+        try:
+            self._conn.close()
+        except sqlite3.Error:  # pragma: no cover
+            pass
+
+    # -- plumbing ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
+
+    # -- settings ----------------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._tx() as c:
+            c.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, str(value)))
+
+    # -- attempts ----------------------------------------------------------------------------------
+
+    _ATTEMPT_COLS = ("at, mode, item_uid, question_id, kind, chapter, type, difficulty, topics, "
+                     "score, correct, response, mistakes, seconds, exam_id")
+
+    def record_attempt(self, a: Attempt) -> int:
+        with self._tx() as c:
+            return self._insert_attempt(c, a)
+
+    def _insert_attempt(self, c: sqlite3.Connection, a: Attempt) -> int:
+        cur = c.execute(
+            f"INSERT INTO attempts({self._ATTEMPT_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (a.at, a.mode, a.item_uid, a.question_id, a.kind, a.chapter, a.type, a.difficulty,
+             json.dumps(list(a.topics)), float(a.score), int(bool(a.correct)),
+             json.dumps(a.response, ensure_ascii=False), json.dumps(list(a.mistakes)),
+             a.seconds, a.exam_id))
+        a.id = int(cur.lastrowid)
+        return a.id
+
+    def attempts(self, *, mode: str | None = None, exam_id: int | None = None) -> list[Attempt]:
+        """Every attempt, oldest first (optionally of one mode or one exam)."""
+        where, args = [], []
+        if mode is not None:
+            where.append("mode = ?")
+            args.append(mode)
+        if exam_id is not None:
+            where.append("exam_id = ?")
+            args.append(exam_id)
+        sql = f"SELECT id, {self._ATTEMPT_COLS} FROM attempts"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._query(sql + " ORDER BY at, id", tuple(args))
+        return [Attempt(id=r[0], at=r[1], mode=r[2], item_uid=r[3], question_id=r[4], kind=r[5],
+                        chapter=r[6], type=r[7], difficulty=r[8], topics=json.loads(r[9]),
+                        score=r[10], correct=bool(r[11]), response=json.loads(r[12]),
+                        mistakes=json.loads(r[13]), seconds=r[14], exam_id=r[15]) for r in rows]
+
+    # -- exams ---------------------------------------------------------------------------------------
+
+    def create_exam(self, *, blueprint: str, seed: int, minutes: int, code: str,
+                    started_at: float, deadline: float, item_uids: list[str]) -> int:
+        with self._tx() as c:
+            cur = c.execute(
+                "INSERT INTO exams(blueprint, seed, minutes, code, started_at, deadline) "
+                "VALUES (?,?,?,?,?,?)", (blueprint, int(seed), int(minutes), code, started_at, deadline))
+            exam_id = int(cur.lastrowid)
+            c.executemany("INSERT INTO exam_answers(exam_id, position, item_uid) VALUES (?,?,?)",
+                          [(exam_id, i, uid) for i, uid in enumerate(item_uids)])
+        return exam_id
+
+    _EXAM_COLS = ("id, blueprint, seed, minutes, code, started_at, deadline, submitted_at, "
+                  "submit_reason, score, total, current")
+
+    def exam(self, exam_id: int) -> ExamRow:
+        rows = self._query(f"SELECT {self._EXAM_COLS} FROM exams WHERE id = ?", (exam_id,))
+        if not rows:
+            raise StorageError(f"There is no exam number {exam_id} in {self.path}.")
+        return ExamRow(*rows[0])
+
+    def open_exam(self) -> ExamRow | None:
+        """The most recent exam not yet submitted, if any."""
+        rows = self._query(f"SELECT {self._EXAM_COLS} FROM exams WHERE submitted_at IS NULL "
+                           "ORDER BY id DESC LIMIT 1")
+        return ExamRow(*rows[0]) if rows else None
+
+    def exams(self) -> list[ExamRow]:
+        return [ExamRow(*r) for r in self._query(f"SELECT {self._EXAM_COLS} FROM exams ORDER BY id")]
+
+    def exam_answers(self, exam_id: int) -> list[ExamAnswer]:
+        rows = self._query("SELECT position, item_uid, response, flagged, seconds FROM exam_answers "
+                           "WHERE exam_id = ? ORDER BY position", (exam_id,))
+        return [ExamAnswer(r[0], r[1], json.loads(r[2]) if r[2] is not None else None,
+                           bool(r[3]), float(r[4])) for r in rows]
+
+    def save_exam_answer(self, exam_id: int, position: int, response: dict[str, Any] | None) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exam_answers SET response = ?, updated_at = ? "
+                      "WHERE exam_id = ? AND position = ?",
+                      (None if response is None else json.dumps(response, ensure_ascii=False),
+                       self.clock(), exam_id, position))
+
+    def set_exam_flag(self, exam_id: int, position: int, flagged: bool) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exam_answers SET flagged = ? WHERE exam_id = ? AND position = ?",
+                      (int(flagged), exam_id, position))
+
+    def add_exam_seconds(self, exam_id: int, position: int, seconds: float) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exam_answers SET seconds = seconds + ? WHERE exam_id = ? AND position = ?",
+                      (max(0.0, float(seconds)), exam_id, position))
+
+    def set_exam_current(self, exam_id: int, position: int) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE exams SET current = ? WHERE id = ?", (position, exam_id))
+
+    def finish_exam(self, exam_id: int, *, submitted_at: float, reason: str, score: float,
+                    total: float, attempts: list[Attempt]) -> None:
+        """Mark the exam submitted and record its graded answers, all in one transaction."""
+        with self._tx() as c:
+            c.execute("UPDATE exams SET submitted_at = ?, submit_reason = ?, score = ?, total = ? "
+                      "WHERE id = ? AND submitted_at IS NULL",
+                      (submitted_at, reason, score, total, exam_id))
+            for a in attempts:
+                a.exam_id = exam_id
+                self._insert_attempt(c, a)
+
+    # -- the mistake book ----------------------------------------------------------------------------
+
+    def note_wrong(self, *, key: str, question_id: str | None, kind: str | None,
+                   difficulty: str | None, chapter: str, mistakes: list[str], at: float) -> None:
+        with self._tx() as c:
+            c.execute(
+                "INSERT INTO mistakes(key, question_id, kind, difficulty, chapter, wrong_count, "
+                "first_wrong_at, last_wrong_at, last_mistakes) VALUES (?,?,?,?,?,1,?,?,?) "
+                "ON CONFLICT(key) DO UPDATE SET wrong_count = wrong_count + 1, "
+                "last_wrong_at = excluded.last_wrong_at, last_mistakes = excluded.last_mistakes, "
+                "cleared_at = NULL",
+                (key, question_id, kind, difficulty, chapter, at, at, json.dumps(mistakes)))
+
+    def clear_mistake(self, key: str, at: float) -> None:
+        with self._tx() as c:
+            c.execute("UPDATE mistakes SET cleared_at = ? WHERE key = ?", (at, key))
+
+    def open_mistakes(self) -> list[MistakeEntry]:
+        """Mistakes not yet put right, oldest first."""
+        rows = self._query(
+            "SELECT key, question_id, kind, difficulty, chapter, wrong_count, first_wrong_at, "
+            "last_wrong_at, last_mistakes, cleared_at FROM mistakes WHERE cleared_at IS NULL "
+            "ORDER BY last_wrong_at, key")
+        return [MistakeEntry(*r[:8], json.loads(r[8]), r[9]) for r in rows]
