@@ -258,8 +258,9 @@ def _number_literal(text: str) -> Number:
 
 def _power(base: Number, exponent: Number) -> Number:
     if isinstance(exponent, Fraction) and exponent.denominator == 1 and isinstance(base, Fraction):
-        if abs(exponent.numerator) > 64:
-            return _float_power(base, exponent)
+        bits = max(base.numerator.bit_length(), base.denominator.bit_length())
+        if abs(exponent.numerator) > 64 or bits * abs(exponent.numerator) > 4096:
+            return _float_power(base, exponent)  # keeps "((9^64)^64)^64" from eating memory
         if base == 0 and exponent < 0:
             raise _Bad("division by zero", "除数为零")
         return base ** exponent.numerator

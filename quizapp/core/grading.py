@@ -357,12 +357,10 @@ def blank_matches(given: str, accepted: str) -> bool:
     Numbers compare exactly, except that a variant written with 2 or more decimals is taken as a
     rounded value and accepts anything within half a unit of its last place ("3.14" accepts
     "3.1416", not "3.1")."""
-    if fold_text(given) == fold_text(accepted) and fold_text(given):
-        return True
     try:
         g, a = parse_number(given), parse_number(accepted)
-    except AnswerFormatError:
-        return False
+    except AnswerFormatError:  # words: compare folded text ("2.0" is a number, never text "20")
+        return bool(fold_text(given)) and fold_text(given) == fold_text(accepted)
     d = _decimals_written(accepted)
     tol = 0.5 * 10.0 ** (-d) + 1e-12 if d >= 2 else 1e-9 * max(1.0, abs(a))
     return abs(g - a) <= tol
