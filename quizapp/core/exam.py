@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import numpy as np
 
 from quizapp.core.errors import BankError, InputError
-from quizapp.core.review import attempt_for, note_result
+from quizapp.core.review import attempt_for, is_blank, note_result
 from quizapp.core.storage import Attempt, ExamAnswer, ExamRow, Storage
 
 if TYPE_CHECKING:
@@ -31,25 +31,6 @@ if TYPE_CHECKING:
     from quizapp.core.paper import Paper
 
 MAX_MINUTES = 24 * 60
-
-
-def is_blank(response: Any) -> bool:
-    """True when a response holds nothing the student wrote or picked."""
-    if response is None:
-        return True
-    if isinstance(response, str):
-        return not response.strip()
-    if isinstance(response, bool):
-        return False
-    if isinstance(response, (int, float)):
-        return False
-    if isinstance(response, Mapping):
-        if "ticked" in response and "text" in response:
-            return is_blank(response.get("text")) and not any(response.get("ticked") or [])
-        return all(is_blank(v) for v in response.values())
-    if isinstance(response, (list, tuple)):
-        return all(is_blank(v) for v in response)
-    return False
 
 
 @dataclass

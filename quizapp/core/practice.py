@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import numpy as np
 
 from quizapp.core.errors import InputError
-from quizapp.core.review import attempt_for, fresh_seed, note_result
+from quizapp.core.review import attempt_for, fresh_seed, is_blank, no_answer_grade, note_result
 from quizapp.core.storage import Storage
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ class PracticeSession:
         if self._graded:
             raise InputError("This question is already answered; go on to the next one.")
         item = self.current
-        grade = grade_item(item, response)
+        grade = no_answer_grade() if is_blank(response) else grade_item(item, response)
         if grade.malformed:
             return Feedback(item, grade, recorded=False)
         now = self.clock()

@@ -25,6 +25,33 @@ if TYPE_CHECKING:
 CALCULATED = ("calculation", "comprehensive")
 
 
+def is_blank(response: Any) -> bool:
+    """True when a response holds nothing the student wrote or picked."""
+    if response is None:
+        return True
+    if isinstance(response, str):
+        return not response.strip()
+    if isinstance(response, bool):
+        return False
+    if isinstance(response, (int, float)):
+        return False
+    if isinstance(response, Mapping):
+        if "ticked" in response and "text" in response:
+            return is_blank(response.get("text")) and not any(response.get("ticked") or [])
+        return all(is_blank(v) for v in response.values())
+    if isinstance(response, (list, tuple)):
+        return all(is_blank(v) for v in response)
+    return False
+
+
+def no_answer_grade() -> Any:
+    """The grade of an empty submission in practice: malformed, so it costs nothing."""
+    from quizapp.core.grading import Grade
+
+    return Grade(score=0.0, correct=False, malformed=True,
+                 message="Give an answer first.", message_zh="请先作答。")
+
+
 def mistake_key(item: "Item") -> str:
     """The book's key: the bank question (any seed), or the drill kind and difficulty."""
     if item.question is not None:
@@ -124,7 +151,7 @@ class ReviewSession:
 
         assert self.current is not None and self._entry is not None, "no current item"
         item, entry = self.current, self._entry
-        grade = grade_item(item, response)
+        grade = no_answer_grade() if is_blank(response) else grade_item(item, response)
         if grade.malformed:
             return ReviewOutcome(item, grade, cleared=False)
         now = self.clock()

@@ -1,0 +1,153 @@
+"""Practice, drills and the mistake book over the tiny fixture bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizapp.core.bank.loader import load_bank
+from quizapp.core.errors import InputError
+from quizapp.core.practice import PracticeSession
+from quizapp.core.review import ReviewSession
+from quizapp.core.storage import Storage
+
+BANK = Path(__file__).parents[1] / "tui" / "fixtures" / "bank"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank(BANK)
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return Storage.open(tmp_path / "p.db", clock=lambda: 1000.0)
+
+
+class Clock:
+    def __init__(self, t=1000.0):
+        self.t = t
+
+    def __call__(self):
+        return self.t
+
+
+def right_response(item):
+    """The right answer, built from the item (not from the grader)."""
+    q = item.question
+    if item.type == "single_choice":
+        return {"choice": [c.correct for c in q.choices].index(True)}
+    if item.type == "multiple_choice":
+        return {"choices": [i for i, c in enumerate(q.choices) if c.correct]}
+    if item.type == "true_false":
+        return {"value": q.answer}
+    if item.type == "fill_blank":
+        return {"blanks": [b.accept[0] for b in q.blanks]}
+    if item.type == "short_answer":
+        return {"text": "x", "ticked": [True] * len(q.key_points)}
+    if item.type == "calculation":
+        return {"fields": {k: str(v) for k, v in item.problem.answer.items()}}
+    raise AssertionError(item.type)
+
+
+def test_chapter_practice_covers_every_question_before_repeating(bank, storage):
+    s = PracticeSession(bank, storage, mode="chapter", target="ch1_cnn", seed=1)
+    n = len(bank.by_chapter("ch1_cnn"))
+    first_round = [s.next_item().id for _ in range(n)]
+    assert sorted(first_round) == sorted(q.id for q in bank.by_chapter("ch1_cnn"))
+    second = s.next_item().id
+    assert second != first_round[-1]
+
+
+def test_right_answer_is_recorded_and_wrong_goes_to_the_book(bank, storage):
+    s = PracticeSession(bank, storage, mode="topic", target="activation", seed=2)
+    item = s.next_item()
+    fb = s.submit(right_response(item))
+    assert fb.recorded and fb.grade.correct
+    item = s.next_item()
+    wrong = (right_response(item)["choice"] + 1) % len(item.question.choices)
+    fb = s.submit({"choice": wrong})
+    assert fb.recorded and not fb.grade.correct
+    rows = storage.attempts()
+    assert [a.correct for a in rows] == [True, False] and rows[0].mode == "practice"
+    assert [e.key for e in storage.open_mistakes()] == ["t-relu"]
+    assert (s.answered, s.correct) == (2, 1)
+
+
+def test_malformed_or_empty_answer_costs_nothing(bank, storage):
+    s = PracticeSession(bank, storage, mode="drill", target="conv_output", difficulty="easy", seed=3)
+    item = s.next_item()
+    for bad in ({"fields": {"output_size": "abc"}}, {"fields": {"output_size": ""}}, {}):
+        fb = s.submit(bad)
+        assert fb.grade.malformed and not fb.recorded and fb.grade.message
+    assert storage.attempts() == [] and storage.open_mistakes() == []
+    fb = s.submit(right_response(item))  # still the same question, still answerable
+    assert fb.grade.correct and s.answered == 1
+
+
+def test_known_mistake_is_named_and_drill_never_repeats_a_seed(bank, storage):
+    s = PracticeSession(bank, storage, mode="drill", target="conv_output", difficulty="easy", seed=4)
+    seeds = set()
+    named = 0
+    for _ in range(30):
+        item = s.next_item()
+        seeds.add(item.seed)
+        if item.problem.mistakes:
+            m = item.problem.mistakes[0]
+            fb = s.submit({"fields": {k: str(v) for k, v in m.answer.items()}})
+            assert not fb.grade.correct
+            assert m.id in [x.id for x in fb.grade.mistakes]
+            named += 1
+    assert len(seeds) == 30 and named > 0
+    assert storage.attempts()[0].mistakes  # the mistake id is stored with the attempt
+    assert storage.open_mistakes()[0].key == "drill:conv_output:easy"
+
+
+def test_answering_twice_is_refused(bank, storage):
+    s = PracticeSession(bank, storage, mode="chapter", target="ch8_detection", seed=5)
+    item = s.next_item()
+    s.submit(right_response(item))
+    with pytest.raises(InputError):
+        s.submit(right_response(item))
+
+
+def test_unknown_targets_are_one_sentence_errors(bank, storage):
+    with pytest.raises(InputError, match="no questions"):
+        PracticeSession(bank, storage, mode="topic", target="nothing-here")
+    with pytest.raises(InputError, match="unknown calculation kind"):
+        PracticeSession(bank, storage, mode="drill", target="conv_outptu")
+
+
+def test_review_clears_on_right_answer_and_requeues_wrong_with_fresh_numbers(bank, tmp_path):
+    clock = Clock()
+    storage = Storage.open(tmp_path / "p.db", clock=clock)
+    s = PracticeSession(bank, storage, mode="topic", target="conv", seed=6, clock=clock)
+    wrong_items = {}
+    for _ in range(len([q for q in bank.questions if "conv" in q.topics])):
+        clock.t += 1
+        item = s.next_item()
+        if item.type == "calculation":
+            s.submit({"fields": {k: "-1" for k in item.problem.answer}})
+            wrong_items[item.id] = item.seed
+        elif item.type == "true_false":
+            s.submit({"value": not item.question.answer})
+            wrong_items[item.id] = None
+    assert {e.key for e in storage.open_mistakes()} == set(wrong_items)
+
+    r = ReviewSession(bank, storage, seed=9, clock=clock)
+    assert r.remaining == len(wrong_items)
+    first = r.next_item()
+    if first.type == "calculation":
+        assert first.seed != wrong_items[first.id]  # a fresh variant, not the same numbers
+    out = r.submit({"value": not first.question.answer} if first.type == "true_false"
+                   else {"fields": {k: "-1" for k in first.problem.answer}})
+    assert not out.cleared and r.remaining == len(wrong_items)  # wrong again: back of the queue
+    seen = 0
+    while (item := r.next_item()) is not None:
+        out = r.submit(right_response(item))
+        assert out.cleared
+        seen += 1
+    assert seen == len(wrong_items)
+    assert storage.open_mistakes() == []
+    assert [a.mode for a in storage.attempts()].count("review") == seen + 1
