@@ -6,8 +6,8 @@ input such as ``－０．５`` or ``（１，２）`` works)::
     30   -0.5   .5   1.2e-3   1/3   -2/3   33.3%   √2   sqrt(2)/2   2√3   pi/4   2^10   1.5*2
 
 A trailing ``%`` multiplies by ``percent`` (0.01 by default, so ``30%`` is 0.3; the grader passes
-1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``, ``pi``/``π``,
-``exp``, ``ln``/``log`` and ``^`` (or ``**``) are evaluated with exact fractions where possible and
+1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``, ``pi``/``π``, ``e``,
+``exp``, ``ln``/``log`` (natural), ``sin cos tan sinh cosh tanh`` and ``^`` (or ``**``) are evaluated with exact fractions where possible and
 floats otherwise. No SymPy: a small recursive-descent parser over a fixed grammar, never ``eval``.
 
 Vectors: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3`` (commas or ``;`` when given,
@@ -81,8 +81,11 @@ _TOKEN = re.compile(
     r"|(?P<name>[A-Za-z]+)"
     r"|(?P<op>[-+*/^()%√]))"
 )
-_FUNCTIONS = {"sqrt", "exp", "ln", "log"}
-_CONSTANTS = {"pi"}
+_FUNCTIONS = {
+    "sqrt": None, "exp": math.exp, "ln": math.log, "log": math.log, "sin": math.sin,
+    "cos": math.cos, "tan": math.tan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
+}
+_CONSTANTS = {"pi": math.pi, "e": math.e}
 
 
 class _Bad(Exception):
@@ -213,19 +216,17 @@ class _Parser:
         if kind == "num":
             return _number_literal(val)
         if kind == "name":
-            if val == "pi":
-                return math.pi
+            if val in _CONSTANTS:
+                return _CONSTANTS[val]
             arg = self.atom_after_function(val)
             if val == "sqrt":
                 return _sqrt(arg)
-            if val == "exp":
-                try:
-                    return math.exp(_as_float(arg))
-                except OverflowError:
-                    raise _Bad("it is too large", "数值太大") from None
-            if arg <= 0:
+            if val in ("ln", "log") and arg <= 0:
                 raise _Bad("logarithm of a number that is not positive", "对数的真数必须为正")
-            return math.log(_as_float(arg))
+            try:
+                return _FUNCTIONS[val](_as_float(arg))
+            except OverflowError:
+                raise _Bad("it is too large", "数值太大") from None
         if val == "(":
             value = self.expr()
             if self.peek() != ("op", ")"):
