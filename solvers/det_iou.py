@@ -1,0 +1,184 @@
+"""Intersection over union of two axis-aligned boxes given by their corners.
+
+Convention (PASCAL VOC / COCO evaluation with continuous coordinates; torchvision.ops.box_iou)::
+
+    box = [x1, y1, x2, y2] with x2 > x1, y2 > y1;   area = (x2 - x1) * (y2 - y1)   (no "+1")
+    inter = max(0, min(ax2, bx2) - max(ax1, bx1)) * max(0, min(ay2, by2) - max(ay1, by1))
+    IoU = inter / (area_a + area_b - inter)
+
+Boxes that only touch along an edge have IoU 0. Arithmetic is exact (fractions), so the worked
+steps and ``Solution.exact`` show the fraction a student gets by hand.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
+)
+
+Box = Sequence[Any]
+
+# Named difficulty ranges: coordinate grid step and extent, and how often the boxes are disjoint
+# or touch along an edge instead of overlapping.
+RANGES = {
+    "easy": dict(step=2, extent=12, apart=0.0, max_denominator=20),
+    "medium": dict(step=1, extent=16, apart=0.0, max_denominator=None),
+    "hard": dict(step=1, extent=24, apart=0.35, max_denominator=None),
+}
+
+
+def exact(x: Any) -> Fraction:
+    """A coordinate as an exact fraction (2.5 -> 5/2; floats via their shortest decimal form)."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (int, np.integer)):
+        return Fraction(int(x))
+    return Fraction(repr(float(x)))
+
+
+def box_area(box: Box, plus_one: bool = False) -> Fraction:
+    """(x2 - x1) * (y2 - y1), or with the old pixel convention (x2 - x1 + 1) * (y2 - y1 + 1)."""
+    x1, y1, x2, y2 = map(exact, box)
+    e = 1 if plus_one else 0
+    return (x2 - x1 + e) * (y2 - y1 + e)
+
+
+def intersection(a: Box, b: Box, plus_one: bool = False) -> tuple[Fraction, Fraction]:
+    """(width, height) of the overlap of two boxes, each clipped at 0."""
+    ax1, ay1, ax2, ay2 = map(exact, a)
+    bx1, by1, bx2, by2 = map(exact, b)
+    e = 1 if plus_one else 0
+    w = max(Fraction(0), min(ax2, bx2) - max(ax1, bx1) + e)
+    h = max(Fraction(0), min(ay2, by2) - max(ay1, by1) + e)
+    return w, h
+
+
+def box_iou(a: Box, b: Box) -> Fraction:
+    """Exact IoU of two [x1, y1, x2, y2] boxes.
+
+    >>> str(box_iou([0, 0, 4, 4], [2, 2, 6, 6]))
+    '1/7'
+    >>> box_iou([0, 0, 2, 2], [2, 0, 4, 2])
+    Fraction(0, 1)
+    """
+    ca = a if all(type(c) is int for c in a) else [exact(c) for c in a]
+    cb = b if all(type(c) is int for c in b) else [exact(c) for c in b]
+    for name, (x1, y1, x2, y2) in (("a", ca), ("b", cb)):
+        if x2 <= x1 or y2 <= y1:
+            raise ValueError(f"box {name} {list(a if name == 'a' else b)} needs x2 > x1 and y2 > y1")
+    # plain arithmetic on whole numbers or fractions: exact either way, ints are much faster
+    w = max(0, min(ca[2], cb[2]) - max(ca[0], cb[0]))
+    h = max(0, min(ca[3], cb[3]) - max(ca[1], cb[1]))
+    inter = w * h
+    union = (ca[2] - ca[0]) * (ca[3] - ca[1]) + (cb[2] - cb[0]) * (cb[3] - cb[1]) - inter
+    return Fraction(inter) / Fraction(union)
+
+
+def check_box(params: Mapping[str, Any], name: str) -> list[Any]:
+    """A user's [x1, y1, x2, y2] box: four finite numbers with x2 > x1 and y2 > y1."""
+    v = need_vector(params, name, length=4)
+    x1, y1, x2, y2 = v
+    if x2 <= x1:
+        raise ParamError(name, f"x2 ({fmt(x2)}) must be greater than x1 ({fmt(x1)}); corners are [x1, y1, x2, y2]")
+    if y2 <= y1:
+        raise ParamError(name, f"y2 ({fmt(y2)}) must be greater than y1 ({fmt(y1)}); corners are [x1, y1, x2, y2]")
+    return [int(c) if float(c).is_integer() else float(c) for c in v]
+
+
+def random_box(rng: np.random.Generator, step: int, extent: int, min_side: int = 2) -> list[int]:
+    """A box with corners on the grid 0, step, 2*step, ... extent and sides >= min_side."""
+    cells = extent // step
+    lo = max(1, min_side // step)
+    w, h = (int(rng.integers(lo, max(lo, cells // 2) + 1)) for _ in range(2))
+    x, y = int(rng.integers(0, cells - w + 1)), int(rng.integers(0, cells - h + 1))
+    return [x * step, y * step, (x + w) * step, (y + h) * step]
+
+
+def fraction_text(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+@register
+class IoU(Kind):
+    id = "iou"
+    topic = "detection"
+    chapter = "ch8_detection"
+    title = Text("交并比 IoU", "Intersection over union (IoU)")
+    description = "IoU of two corner-format boxes (continuous coordinates, no +1)."
+    params_help = {
+        "box_a": "the first box as [x1, y1, x2, y2] with x2 > x1 and y2 > y1",
+        "box_b": "the second box as [x1, y1, x2, y2]",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        apart = rng.random() < r["apart"]
+        touching = apart and rng.random() < 0.5
+        while True:
+            a = random_box(rng, r["step"], r["extent"])
+            b = random_box(rng, r["step"], r["extent"])
+            if touching:  # slide b so its left edge lies on a's right edge, rows overlapping
+                w = b[2] - b[0]
+                b = [a[2], b[1], a[2] + w, b[3]]
+                if b[2] > r["extent"] or min(a[3], b[3]) <= max(a[1], b[1]):
+                    continue
+            w, h = intersection(a, b)
+            overlap = w * h > 0
+            simple = r["max_denominator"] is None or not overlap or \
+                box_iou(a, b).denominator <= r["max_denominator"]
+            if overlap != apart and a != b and simple:
+                return {"box_a": a, "box_b": b}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"box_a": check_box(params, "box_a"), "box_b": check_box(params, "box_b")}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (AnswerField("iou", Text("IoU", "IoU"), decimals=4),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        a, b = params["box_a"], params["box_b"]
+        return Text(
+            f"两个边界框用左上角和右下角坐标 [x1, y1, x2, y2] 表示：A = {a}，B = {b}。坐标是连续的，"
+            f"面积 = (x2-x1)·(y2-y1)（不加 1）。求 A 与 B 的交并比 IoU（保留 4 位小数）。",
+            f"Two bounding boxes are given by their corners [x1, y1, x2, y2]: A = {a}, B = {b}. "
+            f"Coordinates are continuous and area = (x2-x1)*(y2-y1) (no +1). Find the IoU of A and B "
+            f"(to 4 decimal places).",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        a, b = params["box_a"], params["box_b"]
+        area_a, area_b = box_area(a), box_area(b)
+        w, h = intersection(a, b)
+        inter = w * h
+        union = area_a + area_b - inter
+        iou = inter / union
+        f = fraction_text
+        steps = [
+            Step("两个框的面积。", "The two areas.",
+                 f"A: ({fmt(a[2])}-{fmt(a[0])})*({fmt(a[3])}-{fmt(a[1])}) = {f(area_a)};  "
+                 f"B: ({fmt(b[2])}-{fmt(b[0])})*({fmt(b[3])}-{fmt(b[1])}) = {f(area_b)}"),
+            Step("交集的宽和高（为负则取 0）。", "Width and height of the overlap (0 if negative).",
+                 f"w = max(0, min({fmt(a[2])},{fmt(b[2])}) - max({fmt(a[0])},{fmt(b[0])})) = {f(w)};  "
+                 f"h = max(0, min({fmt(a[3])},{fmt(b[3])}) - max({fmt(a[1])},{fmt(b[1])})) = {f(h)};  "
+                 f"inter = {f(inter)}"),
+            Step("并集 = A + B - 交集（交集只算一次）。", "Union = A + B - intersection (count the overlap once).",
+                 f"{f(area_a)} + {f(area_b)} - {f(inter)} = {f(union)}"),
+            Step("IoU = 交集 / 并集。", "IoU = intersection / union.",
+                 f"{f(inter)}/{f(union)} = {f(iou)} = {fmt(float(iou), 4)}"),
+        ]
+        wp, hp = intersection(a, b, plus_one=True)
+        inter_p = wp * hp
+        mistakes = [
+            Mistake("union_double_counted", Text("并集没有减去交集（A+B）", "used A + B as the union (overlap counted twice)"),
+                    {"iou": float(inter / (area_a + area_b))}),
+            Mistake("over_one_box", Text("用交集除以其中一个框的面积", "divided the intersection by one box's area"),
+                    {"iou": float(inter / area_a)}),
+            Mistake("plus_one_pixel", Text("用了像素 +1 约定", "used the +1 pixel convention"),
+                    {"iou": float(inter_p / (box_area(a, True) + box_area(b, True) - inter_p))}),
+        ]
+        return Solution({"iou": float(iou)}, steps, mistakes, {"iou": f(iou)})
