@@ -49,12 +49,31 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         description="Solve KIND for your own parameters, given as key=value pairs (values are "
                     "read as JSON when they can be: image=[[1,2],[3,4]] norm=l1 input_size=32) "
                     "or as --params '{json}' or --params @file.json.")
+    s.__class__ = _IntermixedParser  # key=value pairs may come after --params/--format too
     s.add_argument("kind", metavar="KIND")
     s.add_argument("pairs", nargs="*", metavar="key=value")
     s.add_argument("--params", default=None, metavar="JSON|@FILE")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.add_argument("--lang", choices=("zh", "en", "both"), default="both")
     s.set_defaults(handler=solve)
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    """A parser that lets positionals and options mix (``solve K --params @f padding=2``).
+
+    Plain argparse stops matching ``key=value`` positionals once an option has been seen;
+    ``parse_known_intermixed_args`` does not, and calls back into ``parse_known_args``."""
+
+    _inner = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._inner:
+            return super().parse_known_args(args, namespace)
+        self._inner = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._inner = False
 
 
 # ----------------------------------------------------------------------------------------------
