@@ -1,0 +1,58 @@
+"""Hand-workable numbers for the activation, training, optimiser and recurrent kinds.
+
+Not a kind: the small shared vocabulary those modules use to draw exam-sized numbers (weights
+from {-1, -0.5, 0, 0.5, 1} at easy, one decimal at medium/hard) and to print vectors and matrices
+in plain text inside statements and worked steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from solvers._base import fmt
+
+EASY_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+
+
+def num(x: Any) -> int | float:
+    """A plain Python number for JSON params: ``2`` not ``2.0``, ``0.3`` not ``0.30000000000000004``."""
+    xf = round(float(x), 10)
+    return int(xf) if xf.is_integer() else xf
+
+
+def one_decimal(rng: np.random.Generator, lo: float, hi: float, *, nonzero: bool = False) -> float:
+    """A number with (at most) one decimal drawn uniformly from [lo, hi]."""
+    while True:
+        v = num(int(rng.integers(round(lo * 10), round(hi * 10) + 1)) / 10)
+        if not (nonzero and v == 0):
+            return v
+
+
+def weights(rng: np.random.Generator, difficulty: str, shape: int | tuple[int, ...],
+            lo: float = -1.0, hi: float = 1.0) -> Any:
+    """Weights: from {-1, -0.5, 0, 0.5, 1} at easy, one decimal in [lo, hi] otherwise (as lists)."""
+    if difficulty == "easy":
+        arr = rng.choice(EASY_WEIGHTS, size=shape)
+    else:
+        arr = rng.integers(round(lo * 10), round(hi * 10) + 1, size=shape) / 10
+    return to_plain(arr)
+
+
+def to_plain(arr: Any) -> Any:
+    """Nested lists of plain numbers (ints where whole) from an array."""
+    a = np.asarray(arr, dtype=float)
+    if a.ndim == 0:
+        return num(a)
+    return [to_plain(v) for v in a]
+
+
+def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
+    """``[0.5, -1]``: a vector as a student writes it."""
+    return "[" + ", ".join(fmt(x, decimals) for x in np.asarray(v, dtype=float).ravel()) + "]"
+
+
+def mat_text(m: Any, decimals: int | None = None) -> str:
+    """``[[0.5, -1], [0, 1]]``: a matrix row by row, the same form ``quizapp solve`` accepts."""
+    return "[" + ", ".join(vec_text(row, decimals) for row in np.asarray(m, dtype=float)) + "]"
