@@ -1,0 +1,299 @@
+"""Average precision of a ranked detection list, and the mean over classes (mAP).
+
+All-point interpolation (PASCAL VOC 2010 onwards; Everingham et al., "The PASCAL Visual Object
+Classes Challenge: A Retrospective", IJCV 2015, 4.2)::
+
+    at rank k:  precision_k = TP_k / k,   recall_k = TP_k / N_gt      (TP_k = true positives in the top k)
+    p_interp(r) = max { precision_k : recall_k >= r }
+    AP = sum over the ranks where recall rises:  (recall_k - recall_{k-1}) * p_interp(recall_k)
+
+Common alternatives that are NOT the asked answer: the VOC2007 11-point average
+(mean of p_interp at r = 0, 0.1, ..., 1) and the non-interpolated area (sum of Δrecall times the
+raw precision at that rank). mAP = the plain mean of the per-class APs.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_int, register,
+)
+
+# Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
+# (missed objects), and the chance that a detection is a TP.
+RANGES = {
+    "easy": dict(length=(5, 6), missed=(0, 1), tp_rate=0.6),
+    "medium": dict(length=(6, 7, 8), missed=(0, 1, 2), tp_rate=0.55),
+    "hard": dict(length=(8, 9, 10), missed=(1, 2, 3), tp_rate=0.5),
+}
+MAP_RANGES = {
+    "easy": dict(classes=2, length=(4, 5), missed=(0, 1), tp_rate=0.6),
+    "medium": dict(classes=3, length=(4, 5), missed=(0, 1), tp_rate=0.55),
+    "hard": dict(classes=3, length=(5, 6, 7), missed=(0, 1, 2), tp_rate=0.5),
+}
+CLASS_NAMES = ("猫 cat", "狗 dog", "车 car")
+
+
+def pr_at_ranks(matches: Sequence[bool], n_gt: int) -> tuple[list[Fraction], list[Fraction]]:
+    """Precision and recall after each rank of a TP/FP list (exact).
+
+    >>> [list(map(str, v)) for v in pr_at_ranks([True, False, True], 2)]
+    [['1', '1/2', '2/3'], ['1/2', '1/2', '1']]
+    """
+    if n_gt < 1:
+        raise ValueError(f"the number of ground-truth objects must be at least 1, got {n_gt}")
+    if sum(matches) > n_gt:
+        raise ValueError(f"{sum(matches)} true positives but only {n_gt} ground-truth objects")
+    prec, rec, tp = [], [], 0
+    for k, hit in enumerate(matches, start=1):
+        tp += bool(hit)
+        prec.append(Fraction(tp, k))
+        rec.append(Fraction(tp, n_gt))
+    return prec, rec
+
+
+def interpolated(prec: Sequence[Fraction]) -> list[Fraction]:
+    """p_interp at each rank: the best precision at this rank or any later one."""
+    out, best = [], Fraction(0)
+    for p in reversed(prec):
+        best = max(best, p)
+        out.append(best)
+    return out[::-1]
+
+
+def ap_all_point(matches: Sequence[bool], n_gt: int) -> Fraction:
+    """All-point interpolated AP (VOC 2010+).
+
+    >>> str(ap_all_point([True, False, True, False], 3))
+    '5/9'
+    """
+    prec, rec = pr_at_ranks(matches, n_gt)
+    interp = interpolated(prec)
+    # recall rises by 1/N_gt exactly at the TP ranks
+    return sum((interp[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
+
+
+def ap_eleven_point(matches: Sequence[bool], n_gt: int) -> Fraction:
+    """VOC2007 11-point AP: mean of max precision at recall >= 0, 0.1, ..., 1."""
+    prec, rec = pr_at_ranks(matches, n_gt)
+    total = Fraction(0)
+    for i in range(11):
+        r = Fraction(i, 10)
+        total += max((p for p, q in zip(prec, rec) if q >= r), default=Fraction(0))
+    return total / 11
+
+
+def ap_uninterpolated(matches: Sequence[bool], n_gt: int) -> Fraction:
+    """Area under the raw (zig-zag) precision-recall steps: sum of precision at TP ranks / N_gt."""
+    prec, _ = pr_at_ranks(matches, n_gt)
+    return sum((prec[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
+
+
+def random_ranking(rng: np.random.Generator, length: int, tp_rate: float, missed: int) -> tuple[list[str], int]:
+    """A TP/FP list with at least one TP and one FP, and N_gt = TPs + missed objects."""
+    while True:
+        hits = rng.random(length) < tp_rate
+        if hits.any() and not hits.all():
+            return ["TP" if h else "FP" for h in hits], int(hits.sum()) + missed
+
+
+def check_matches(raw: Any, name: str) -> list[str]:
+    """A ranked list of 'TP'/'FP' (also accepts 1/0 and true/false)."""
+    if isinstance(raw, str):
+        raw = raw.replace(",", " ").split()
+    if not isinstance(raw, (list, tuple)) or not raw:
+        raise ParamError(name, "must be a non-empty ranked list of TP/FP marks, e.g. [\"TP\", \"FP\", \"TP\"]")
+    out = []
+    for v in raw:
+        s = str(v).strip().upper()
+        if s in ("TP", "1", "TRUE"):
+            out.append("TP")
+        elif s in ("FP", "0", "FALSE"):
+            out.append("FP")
+        else:
+            raise ParamError(name, f"each entry must be TP or FP, got {v!r}")
+    return out
+
+
+def hits(matches: Sequence[str]) -> list[bool]:
+    return [m == "TP" for m in matches]
+
+
+def _show(x: Fraction) -> str:
+    return f"{x.numerator}/{x.denominator}" if x.denominator != 1 else str(x.numerator)
+
+
+def _both(x: Fraction) -> str:
+    """'2/3 = 0.6667', or just '1' for a whole number."""
+    return _show(x) if x.denominator == 1 else f"{_show(x)} = {fmt(float(x), 4)}"
+
+
+def ap_steps(matches: Sequence[str], n_gt: int, label: str = "") -> list[Step]:
+    """Worked steps: the rank table, then the sum over the TP ranks."""
+    h = hits(matches)
+    prec, rec = pr_at_ranks(h, n_gt)
+    interp = interpolated(prec)
+    table = "\n".join(f"rank {k + 1}: {m}  P = {_both(p)}  R = {_both(r)}"
+                      f"  p_interp = {fmt(float(ip), 4)}"
+                      for k, (m, p, r, ip) in enumerate(zip(matches, prec, rec, interp)))
+    terms = " + ".join(f"{fmt(float(interp[k]), 4)}" for k, x in enumerate(h) if x)
+    ap = ap_all_point(h, n_gt)
+    return [
+        Step(f"{label}逐个排名累计 TP，P = TP/k，R = TP/N_gt（N_gt = {n_gt}）；p_interp = 该排名及之后的最大精确率。",
+             f"{label}Accumulate TPs down the ranking: P = TP/k, R = TP/N_gt (N_gt = {n_gt}); p_interp = the "
+             f"largest precision at this rank or below.", table),
+        Step(f"{label}召回率只在 TP 处上升 1/{n_gt}，AP = Σ ΔR·p_interp。",
+             f"{label}Recall rises by 1/{n_gt} at each TP, so AP = sum of delta-R * p_interp.",
+             f"AP = ({terms}) / {n_gt} = {_show(ap)} = {fmt(float(ap), 4)}"),
+    ]
+
+
+@register
+class AveragePrecision(Kind):
+    id = "average_precision"
+    topic = "detection"
+    chapter = "ch8_detection"
+    title = Text("平均精度 AP", "Average precision (AP)")
+    description = "Precision/recall at each rank and all-point interpolated AP of a TP/FP ranking."
+    params_help = {
+        "matches": "the detections sorted by score, each TP or FP, e.g. [\"TP\",\"FP\",\"TP\"]",
+        "n_gt": "the number of ground-truth objects (>= the number of TPs)",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        matches, n_gt = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"], int(rng.choice(r["missed"])))
+        return {"matches": matches, "n_gt": n_gt}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        matches = check_matches(need(params, "matches"), "matches")
+        n_gt = need_int(params, "n_gt", minimum=1)
+        if matches.count("TP") > n_gt:
+            raise ParamError("n_gt", f"is {n_gt}, fewer than the {matches.count('TP')} TPs in the list")
+        return {"matches": matches, "n_gt": n_gt}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (
+            AnswerField("precision", Text("各排名的精确率", "precision at each rank"), shape="vector", decimals=4),
+            AnswerField("recall", Text("各排名的召回率", "recall at each rank"), shape="vector", decimals=4),
+            AnswerField("ap", Text("AP", "AP"), decimals=4),
+        )
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        ranked = ", ".join(f"{k + 1}:{m}" for k, m in enumerate(params["matches"]))
+        n = params["n_gt"]
+        return Text(
+            f"某类别共有 {n} 个真实目标。检测结果按置信度从高到低排列，每个已标为 TP 或 FP：{ranked}。"
+            f"求每个排名处的精确率和召回率，并用全点插值（VOC2010 起的做法：p_interp(r) 为召回率 ≥ r 处的最大精确率，"
+            f"对召回率积分）求 AP，均保留 4 位小数。",
+            f"A class has {n} ground-truth objects. The detections, sorted by confidence from high to "
+            f"low, are marked TP or FP: {ranked}. Give the precision and recall at each rank, and the "
+            f"AP with all-point interpolation (as in VOC2010 onwards: p_interp(r) is the largest "
+            f"precision at any recall >= r, integrated over recall), each to 4 decimal places.",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        matches, n_gt = params["matches"], params["n_gt"]
+        h = hits(matches)
+        prec, rec = pr_at_ranks(h, n_gt)
+        ap = ap_all_point(h, n_gt)
+        tps = max(1, sum(h))
+        mistakes = [
+            Mistake("eleven_point", Text("用了 11 点插值（VOC2007）", "used 11-point interpolation (VOC2007)"),
+                    {"ap": float(ap_eleven_point(h, n_gt))}),
+            Mistake("not_interpolated", Text("没有插值，直接用各 TP 处的原始精确率",
+                                             "did not interpolate (raw precision at each TP)"),
+                    {"ap": float(ap_uninterpolated(h, n_gt))}),
+            Mistake("divided_by_tps", Text("除以检出的 TP 数而不是真实目标数",
+                                           "divided by the TPs found instead of the ground-truth count"),
+                    {"ap": float(ap * n_gt / tps)}),
+            Mistake("recall_over_detections", Text("召回率除以了检测数 k（那是精确率）",
+                                                   "divided recall by the rank k (that is precision)"),
+                    {"recall": [float(p) for p in prec]}),
+        ]
+        answer = {"precision": [float(p) for p in prec], "recall": [float(r) for r in rec], "ap": float(ap)}
+        return Solution(answer, ap_steps(matches, n_gt), mistakes, {"ap": _show(ap)})
+
+
+@register
+class MeanAP(Kind):
+    id = "map"
+    topic = "detection"
+    chapter = "ch8_detection"
+    title = Text("平均精度均值 mAP", "Mean average precision (mAP)")
+    description = "AP of each of 2-3 classes (all-point interpolation) and their mean, the mAP."
+    params_help = {
+        "matches": "one ranked TP/FP list per class, e.g. [[\"TP\",\"FP\"],[\"FP\",\"TP\"]]",
+        "n_gt": "the number of ground-truth objects of each class, e.g. [2, 3]",
+        "classes": "optional class names",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = MAP_RANGES[difficulty]
+        lists, counts = [], []
+        for _ in range(r["classes"]):
+            m, n = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"], int(rng.choice(r["missed"])))
+            lists.append(m)
+            counts.append(n)
+        return {"matches": lists, "n_gt": counts, "classes": list(CLASS_NAMES[:r["classes"]])}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        raw = need(params, "matches")
+        if not isinstance(raw, (list, tuple)) or not raw or not all(isinstance(x, (list, tuple, str)) for x in raw):
+            raise ParamError("matches", "must be one ranked TP/FP list per class, e.g. [[\"TP\",\"FP\"],[\"TP\"]]")
+        lists = [check_matches(x, "matches") for x in raw]
+        counts_raw = need(params, "n_gt")
+        if not isinstance(counts_raw, (list, tuple)) or len(counts_raw) != len(lists):
+            raise ParamError("n_gt", f"must give {len(lists)} ground-truth counts, one per class")
+        counts = [need_int({"n_gt": c}, "n_gt", minimum=1) for c in counts_raw]
+        for k, (m, n) in enumerate(zip(lists, counts)):
+            if m.count("TP") > n:
+                raise ParamError("n_gt", f"class {k + 1} has {m.count('TP')} TPs but only {n} ground-truth objects")
+        names = params.get("classes") or [f"class {k + 1}" for k in range(len(lists))]
+        if not isinstance(names, (list, tuple)) or len(names) != len(lists):
+            raise ParamError("classes", f"must list {len(lists)} class names")
+        return {"matches": lists, "n_gt": counts, "classes": [str(c) for c in names]}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (AnswerField("ap", Text("各类 AP", "AP of each class"), shape="vector", decimals=4),
+                AnswerField("map", Text("mAP", "mAP"), decimals=4))
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        lines = "\n".join(f"{c}: N_gt = {n}; " + ", ".join(f"{k + 1}:{m}" for k, m in enumerate(ms))
+                          for c, n, ms in zip(params["classes"], params["n_gt"], params["matches"]))
+        return Text(
+            f"检测器在 {len(params['classes'])} 个类别上的结果如下（每类按置信度从高到低排列，标为 TP 或 FP；N_gt 为该类真实目标数）：\n"
+            f"{lines}\n用全点插值（VOC2010 起）求各类 AP 和 mAP（各类 AP 的算术平均），保留 4 位小数。",
+            f"A detector's results on {len(params['classes'])} classes are below (each class sorted by "
+            f"confidence from high to low, marked TP or FP; N_gt = that class's ground-truth count):\n"
+            f"{lines}\nUsing all-point interpolation (VOC2010 onwards), find each class's AP and the mAP "
+            f"(the mean of the class APs), to 4 decimal places.",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        lists, counts, names = params["matches"], params["n_gt"], params["classes"]
+        aps = [ap_all_point(hits(m), n) for m, n in zip(lists, counts)]
+        mean = sum(aps, Fraction(0)) / len(aps)
+        steps: list[Step] = []
+        for name, m, n in zip(names, lists, counts):
+            steps += ap_steps(m, n, label=f"[{name}] ")
+        steps.append(Step("mAP = 各类 AP 的平均。", "mAP = the mean of the class APs.",
+                          f"({' + '.join(fmt(float(a), 4) for a in aps)}) / {len(aps)} = {fmt(float(mean), 4)}"))
+        eleven = [ap_eleven_point(hits(m), n) for m, n in zip(lists, counts)]
+        raw = [ap_uninterpolated(hits(m), n) for m, n in zip(lists, counts)]
+        weighted = sum((a * n for a, n in zip(aps, counts)), Fraction(0)) / sum(counts)
+        mistakes = [
+            Mistake("eleven_point", Text("用了 11 点插值（VOC2007）", "used 11-point interpolation (VOC2007)"),
+                    {"ap": [float(a) for a in eleven], "map": float(sum(eleven) / len(eleven))}),
+            Mistake("not_interpolated", Text("没有插值", "did not interpolate"),
+                    {"ap": [float(a) for a in raw], "map": float(sum(raw) / len(raw))}),
+            Mistake("weighted_mean", Text("按真实目标数加权平均（mAP 是简单平均）",
+                                          "weighted the mean by ground-truth counts (mAP is a plain mean)"),
+                    {"map": float(weighted)}),
+        ]
+        return Solution({"ap": [float(a) for a in aps], "map": float(mean)}, steps, mistakes,
+                        {"map": _show(mean)})
