@@ -1,0 +1,234 @@
+"""Convolution and pooling done by hand on small integer matrices.
+
+Deep-learning frameworks compute *cross-correlation* and call it convolution (PyTorch ``Conv2d``
+docs; Goodfellow et al., Deep Learning, section 9.1): the kernel is slid over the zero-padded input
+without flipping, and each output value is the sum of the elementwise products::
+
+    out[i, j] = sum_{a, b} x_pad[i*S + a, j*S + b] * k[a, b]
+
+Pooling slides an F x F window with stride S and keeps the maximum or the mean of each window.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, int_matrix, need_choice,
+    need_int, need_matrix, register,
+)
+
+# Named difficulty ranges: (image side, kernel side, stride, padding) setups and value ranges.
+CONV_RANGES = {
+    "easy": dict(setups=((4, 3, 1, 0), (4, 2, 1, 0), (5, 3, 1, 0), (4, 2, 2, 0)), img=(0, 4), ker=(-1, 1)),
+    "medium": dict(setups=((5, 3, 2, 0), (4, 3, 1, 1), (5, 3, 2, 1), (6, 2, 2, 0), (5, 2, 1, 0)),
+                   img=(0, 5), ker=(-1, 2)),
+    "hard": dict(setups=((6, 3, 2, 1), (5, 3, 2, 1), (6, 3, 2, 0), (4, 3, 1, 1), (6, 2, 2, 1)),
+                 img=(-2, 5), ker=(-2, 2)),
+}
+POOL_RANGES = {
+    "easy": dict(setups=((4, 2, 2), (6, 2, 2), (6, 3, 3)), modes=("max", "max", "avg"), img=(0, 9)),
+    "medium": dict(setups=((4, 2, 2), (5, 3, 2), (4, 2, 1), (6, 3, 3)), modes=("max", "avg"), img=(0, 9)),
+    "hard": dict(setups=((5, 3, 1), (5, 3, 2), (6, 3, 2), (4, 2, 1), (7, 3, 2)), modes=("max", "avg"),
+                 img=(-5, 9)),
+}
+MAX_OUT = 4  # a hand-computable output is at most 4x4
+AVG_DECIMALS = 2
+
+
+def cross_correlate2d(image: Any, kernel: Any, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """2-D cross-correlation ("convolution" in deep learning) with zero padding and stride.
+
+    >>> cross_correlate2d([[1, 2, 0], [0, 1, 3], [2, 1, 1]], [[1, 0], [0, 1]]).tolist()
+    [[2.0, 5.0], [1.0, 2.0]]
+    """
+    x = np.pad(np.asarray(image, dtype=float), padding)
+    k = np.asarray(kernel, dtype=float)
+    kh, kw = k.shape
+    if kh > x.shape[0] or kw > x.shape[1]:
+        raise ValueError(f"the kernel ({kh}x{kw}) is larger than the padded image {x.shape}")
+    oh, ow = (x.shape[0] - kh) // stride + 1, (x.shape[1] - kw) // stride + 1
+    out = np.empty((oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            out[i, j] = np.sum(x[i * stride:i * stride + kh, j * stride:j * stride + kw] * k)
+    return out
+
+
+def pool2d(image: Any, window: int, stride: int, mode: str = "max") -> np.ndarray:
+    """Max or average pooling without padding (floor: partial windows are dropped).
+
+    >>> pool2d([[1, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 6], [2, 2, 7, 8]], 2, 2).tolist()
+    [[4.0, 2.0], [2.0, 8.0]]
+    """
+    x = np.asarray(image, dtype=float)
+    reduce = {"max": np.max, "avg": np.mean}[mode]
+    oh, ow = (x.shape[0] - window) // stride + 1, (x.shape[1] - window) // stride + 1
+    if oh < 1 or ow < 1:
+        raise ValueError(f"the window ({window}) is larger than the input {x.shape}")
+    return np.array([[reduce(x[i * stride:i * stride + window, j * stride:j * stride + window])
+                      for j in range(ow)] for i in range(oh)])
+
+
+def _num(v: float) -> str:
+    """A term in a worked sum: negative numbers in brackets, 3*(-1) not 3*-1."""
+    return f"({int(v)})" if v < 0 else str(int(v))
+
+
+def _rand_matrix(rng: np.random.Generator, n: int, lo_hi: tuple[int, int]) -> list[list[int]]:
+    return rng.integers(lo_hi[0], lo_hi[1] + 1, size=(n, n)).tolist()
+
+
+@register
+class Conv2dManual(Kind):
+    id = "conv2d_manual"
+    topic = "cnn"
+    chapter = "ch1_cnn"
+    title = Text("手算卷积", "Convolution by hand")
+    description = "Full output matrix of a small 2-D convolution (cross-correlation) with stride and padding."
+    params_help = {"image": "the input as a matrix of numbers, e.g. [[1,2,0],[0,1,3],[2,1,1]]",
+                   "kernel": "the kernel as a matrix, e.g. [[1,0],[0,1]]",
+                   "stride": "stride S, a whole number >= 1 (default 1)",
+                   "padding": "zero padding P per side, a whole number >= 0 (default 0)"}
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = CONV_RANGES[difficulty]
+        while True:
+            n, f, s, p = r["setups"][int(rng.integers(len(r["setups"])))]
+            kernel = _rand_matrix(rng, f, r["ker"])
+            # a kernel that is symmetric under flipping hides the flipped-kernel mistake; an all-zero one is silly
+            if np.array_equal(np.flip(kernel), kernel) or not np.any(kernel):
+                continue
+            return dict(image=_rand_matrix(rng, n, r["img"]), kernel=kernel, stride=int(s), padding=int(p))
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        image = need_matrix(params, "image")
+        kernel = need_matrix(params, "kernel")
+        p = dict(image=int_matrix(image), kernel=int_matrix(kernel),
+                 stride=need_int(params, "stride", minimum=1, default=1),
+                 padding=need_int(params, "padding", minimum=0, default=0))
+        kh, kw = len(kernel), len(kernel[0])
+        if kh > len(image) + 2 * p["padding"] or kw > len(image[0]) + 2 * p["padding"]:
+            raise ParamError("kernel", f"the kernel ({kh}x{kw}) must fit in the padded image")
+        return p
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (AnswerField("output", Text("输出矩阵", "output matrix"), shape="matrix", integer=True),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        img, ker = fmt_matrix(params["image"]), fmt_matrix(params["kernel"])
+        S, P = params["stride"], params["padding"]
+        return Text(
+            f"输入矩阵：\n{img}\n卷积核：\n{ker}\n步长 {S}，每侧零填充 {P}。按深度学习框架的约定"
+            f"（互相关，卷积核不翻转）计算输出矩阵。",
+            f"Input:\n{img}\nKernel:\n{ker}\nStride {S}, zero padding {P} on each side. Compute the "
+            f"output matrix as deep-learning frameworks do (cross-correlation: the kernel is not flipped).",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        img, ker = np.asarray(params["image"], float), np.asarray(params["kernel"], float)
+        S, P = params["stride"], params["padding"]
+        out = cross_correlate2d(img, ker, S, P)
+        padded = np.pad(img, P)
+        kh, kw = ker.shape
+        steps = []
+        if P:
+            steps.append(Step("先在四周补零。", "First pad with zeros all round.", fmt_matrix(padded)))
+        steps.append(Step("输出尺寸。", "Output size.",
+                          f"floor(({img.shape[0]} + 2*{P} - {kh})/{S}) + 1 = {out.shape[0]}"))
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                win = padded[i * S:i * S + kh, j * S:j * S + kw]
+                terms = " + ".join(f"{_num(a)}*{_num(b)}" for a, b in zip(win.ravel(), ker.ravel()))
+                steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).",
+                                  f"{terms} = {int(out[i, j])}"))
+        mistakes = [
+            Mistake("flipped_kernel", Text("把卷积核翻转了（数学上的卷积）", "flipped the kernel (true convolution)"),
+                    {"output": int_matrix(cross_correlate2d(img, np.flip(ker), S, P))}),
+        ]
+        if P:
+            mistakes.append(Mistake("forgot_padding", Text("忘了补零", "forgot the padding"),
+                                    {"output": int_matrix(cross_correlate2d(img, ker, S, 0))}))
+        if S != 1:
+            mistakes.append(Mistake("ignored_stride", Text("忽略了步长（按步长 1 计算）", "ignored the stride (used 1)"),
+                                    {"output": int_matrix(cross_correlate2d(img, ker, 1, P))}))
+        return Solution({"output": int_matrix(out)}, steps, mistakes)
+
+
+@register
+class PoolingManual(Kind):
+    id = "pooling_manual"
+    topic = "cnn"
+    chapter = "ch1_cnn"
+    title = Text("手算池化", "Pooling by hand")
+    description = "Output matrix of max or average pooling of a small matrix."
+    params_help = {"image": "the input as a matrix of numbers",
+                   "window": "pooling window F, a whole number >= 1",
+                   "stride": "stride S, a whole number >= 1 (default: the window)",
+                   "mode": "max or avg"}
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = POOL_RANGES[difficulty]
+        while True:
+            n, f, s = r["setups"][int(rng.integers(len(r["setups"])))]
+            mode = str(rng.choice(r["modes"]))
+            if difficulty == "easy" and mode == "avg" and f != 2:
+                continue  # easy averages are quarters, not ninths
+            return dict(image=_rand_matrix(rng, n, r["img"]), window=int(f), stride=int(s), mode=mode)
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        image = need_matrix(params, "image")
+        F = need_int(params, "window", minimum=1)
+        p = dict(image=int_matrix(image), window=F, stride=need_int(params, "stride", minimum=1, default=F),
+                 mode=need_choice(params, "mode", ("max", "avg"), default="max"))
+        if F > min(len(image), len(image[0])):
+            raise ParamError("window", f"the window ({F}) must fit in the {len(image)}x{len(image[0])} input")
+        return p
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        if params["mode"] == "max":
+            return (AnswerField("output", Text("输出矩阵", "output matrix"), shape="matrix", integer=True),)
+        return (AnswerField("output", Text("输出矩阵", "output matrix"), shape="matrix", decimals=AVG_DECIMALS),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        F, S, mode = params["window"], params["stride"], params["mode"]
+        img = fmt_matrix(params["image"])
+        mz, me = ("最大池化", "max pooling") if mode == "max" else ("平均池化", "average pooling")
+        rz = "" if mode == "max" else f"，结果保留 {AVG_DECIMALS} 位小数"
+        re_ = "" if mode == "max" else f", giving values to {AVG_DECIMALS} decimal places"
+        return Text(
+            f"对下面的矩阵做 {F}×{F}、步长 {S} 的{mz}（不填充，不完整的窗口舍去）{rz}：\n{img}\n求输出矩阵。",
+            f"Apply {F}x{F} {me} with stride {S} (no padding; partial windows are dropped){re_} to:\n"
+            f"{img}\nWhat is the output matrix?",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        img = np.asarray(params["image"], float)
+        F, S, mode = params["window"], params["stride"], params["mode"]
+        out = pool2d(img, F, S, mode)
+        other = "avg" if mode == "max" else "max"
+        steps = [Step("输出尺寸。", "Output size.", f"floor(({img.shape[0]} - {F})/{S}) + 1 = {out.shape[0]}")]
+        if S < F:
+            steps.append(Step("步长小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
+                              "The stride is smaller than the window: neighbouring windows overlap.", ""))
+        for i in range(out.shape[0]):
+            for j in range(out.shape[1]):
+                win = img[i * S:i * S + F, j * S:j * S + F].ravel()
+                vals = ", ".join(str(int(v)) for v in win)
+                expr = f"max({vals})" if mode == "max" else f"({' + '.join(_num(v) for v in win)})/{win.size}"
+                steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
+                                  f"{expr} = {round(float(out[i, j]), 4):g}"))
+        mistakes = [
+            Mistake(f"used_{other}", Text("最大池化与平均池化弄反了", "mixed up max and average pooling"),
+                    {"output": int_matrix(pool2d(img, F, S, other))}),
+        ]
+        if S < F:
+            mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步长 = 窗口计算）",
+                                                       "ignored the overlap (used stride = window)"),
+                                    {"output": int_matrix(pool2d(img, F, F, mode))}))
+        if mode == "avg":
+            mistakes.append(Mistake("sum_not_mean", Text("求和后忘了除以窗口大小", "summed without dividing"),
+                                    {"output": int_matrix(pool2d(img, F, S, "avg") * F * F)}))
+        return Solution({"output": int_matrix(out)}, steps, mistakes)
