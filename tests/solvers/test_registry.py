@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import numbers
 import os
 import re
 from pathlib import Path
@@ -159,6 +160,27 @@ def steps_show_answer(p) -> list[str]:
     return errors
 
 
+def statement_mentions_params(p) -> list[str]:
+    """Numbers the student needs are in the statement: every numeric parameter other than 0 and
+    1 (which a statement may leave unsaid, e.g. "no padding", stride 1), and every number of a
+    list or matrix parameter. Word parameters (norm="l1") may be translated, so are not checked."""
+    tokens = _tokens(p.question.zh) + _tokens(p.question.en)
+    errors = []
+    for name, value in p.params.items():
+        if isinstance(value, bool) or isinstance(value, str):
+            continue
+        flat = value if isinstance(value, list) else [value]
+        while flat and isinstance(flat[0], list):
+            flat = [x for r in flat for x in r]
+        nums = {float(x) for x in flat if isinstance(x, numbers.Real) and not isinstance(x, bool)}
+        if not isinstance(value, list):
+            nums -= {0, 1}
+        missing = sorted(x for x in nums if not _shown(x, tokens, 1))
+        if missing:
+            errors.append(f"param {name}: {missing[:4]} not in the statement")
+    return errors
+
+
 def answer_forms(f, value, exact: str | None) -> list[str]:
     """Ways a student may rightly type the answer of field ``f``."""
     d = 0 if f.integer else f.decimals
@@ -261,6 +283,11 @@ def test_statements_vary_with_the_seed(kind, difficulty):
 
 
 @pytest.mark.parametrize("kind, difficulty", CASES)
+def test_statement_mentions_the_params(kind, difficulty):
+    run(statement_mentions_params, kind, difficulty)
+
+
+@pytest.mark.parametrize("kind, difficulty", CASES)
 def test_worked_steps_show_the_answer(kind, difficulty):
     run(steps_show_answer, kind, difficulty)
 
@@ -309,3 +336,34 @@ def test_kind_metadata(kind):
 def test_large_sweep(kind, difficulty):
     checks = (well_formed, steps_show_answer, grader_agrees, mistakes_distinct_at_the_asked_rounding)
     run(lambda p: [e for c in checks for e in c(p)], kind, difficulty, n=SLOW_SEEDS)
+
+
+def test_the_checks_themselves_catch_broken_problems():
+    """Each check above must be able to fail: feed it a deliberately broken problem."""
+    import dataclasses
+
+    import numpy as np
+
+    from solvers import Mistake, Step, Text
+
+    good = make_problem("conv_output", 3, "medium")
+    out = good.answer["output_size"]
+    assert not (well_formed(good) or steps_show_answer(good) or grader_agrees(good)
+                or statement_mentions_params(good) or regenerates(good))
+    broken = dataclasses.replace(
+        good, answer={"output_size": np.int64(out), "extra": 1.0},
+        params={**good.params, "input_size": np.int64(99999)},
+        steps=[Step("只有文字", "words only", "")],
+        mistakes=[Mistake("same", Text("同", "same"), {"output_size": out}),
+                  Mistake("ghost", Text("幽灵", "ghost"), {"nope": 1})])
+    assert any("answer keys" in e for e in well_formed(broken))
+    assert any("not a plain JSON value" in e for e in well_formed(broken))
+    assert any("names fields" in e for e in well_formed(broken))
+    assert any("not in the statement" in e for e in statement_mentions_params(broken))
+    hidden = dataclasses.replace(good, steps=[Step("只有文字", "words only", "")])
+    assert steps_show_answer(hidden)
+    assert mistakes_distinct_at_the_asked_rounding(dataclasses.replace(broken, answer=good.answer))
+    unnamed = dataclasses.replace(good, mistakes=[Mistake("m", Text("错", "wrong"), {"output_size": out + 1})])
+    renamed = dataclasses.replace(unnamed, fields=(dataclasses.replace(good.fields[0], decimals=None),))
+    assert not grader_agrees(renamed)  # decimals on an integer field change nothing
+    assert regenerates(dataclasses.replace(good, answer={"output_size": out + 1}))
