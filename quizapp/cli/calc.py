@@ -172,24 +172,26 @@ def _pick(text, lang: str) -> list[str]:
     return [text.get(lang)]
 
 
-def format_answer(p) -> list[tuple[str, str, str]]:
-    """(label zh, label en, formatted value) per field, rounded as the statement asks."""
-    from quizapp.core.grading import expected_text
-
-    return [(f.label.zh, f.label.en, expected_text(f, p.answer[f.name])) for f in p.fields]
-
-
 def format_problem(p, lang: str = "both") -> str:
     """A problem as readable text: statement, answer, worked steps, common mistakes."""
+    from quizapp.core.grading import expected_text
     from solvers import Text
+    from solvers._base import fmt_matrix
 
     lines = [*_pick(p.question, lang), ""]
     label = {"zh": "答案", "en": "Answer", "both": "答案 Answer"}[lang]
-    for f, (zh, en, value) in zip(p.fields, format_answer(p)):
-        name = {"zh": zh, "en": en, "both": f"{zh} {en}"}[lang]
+    for f in p.fields:
+        name = {"zh": f.label.zh, "en": f.label.en, "both": f"{f.label.zh} {f.label.en}"}[lang]
+        value = p.answer[f.name]
+        if f.shape == "matrix":
+            lines.append(f"{label}: {name} =")
+            lines.extend("  " + row for row in fmt_matrix(value, _decimals(f)).splitlines())
+            continue
         exact = p.exact.get(f.name, "")
+        shown = expected_text(f, value)
         unit = f" {f.unit}" if f.unit else ""
-        lines.append(f"{label}: {name} = {value}{unit}" + (f"  (= {exact})" if exact and exact != value else ""))
+        extra = f"  (= {exact})" if exact and exact != shown and len(exact) <= 60 else ""
+        lines.append(f"{label}: {name} = {shown}{unit}{extra}")
     lines.append({"zh": "解答：", "en": "Solution:", "both": "解答 Solution:"}[lang])
     for n, step in enumerate(p.steps, 1):
         words = _pick(Text(step.zh, step.en), lang)
@@ -198,20 +200,27 @@ def format_problem(p, lang: str = "both") -> str:
         for m in step.math.splitlines():
             lines.append(f"       {m}")
     if p.mistakes:
+        fields = {f.name: f for f in p.fields}
         lines.append({"zh": "常见错误：", "en": "Common mistakes:", "both": "常见错误 Common mistakes:"}[lang])
         for m in p.mistakes:
-            wrong = ", ".join(f"{k} = {_short(v)}" for k, v in m.answer.items())
+            wrong = ", ".join(f"{k} = {_short(fields.get(k), v)}" for k, v in m.answer.items())
             name = " / ".join(_pick(m.label, lang))
             lines.append(f"  - {name}: {wrong}")
     return "\n".join(lines)
 
 
-def _short(value: Any) -> str:
+def _decimals(f) -> int | None:
+    return 0 if f.integer else f.decimals
+
+
+def _short(f, value: Any) -> str:
+    """A (wrong) value on one line, rounded like its field."""
     from solvers._base import fmt
 
+    d = _decimals(f) if f is not None else 4
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
-        return "[" + "; ".join(fmt(r, 4) for r in value) + "]"
-    return fmt(value, 4) if not isinstance(value, str) else value
+        return "[" + "; ".join(fmt(r, d) for r in value) + "]"
+    return fmt(value, d) if not isinstance(value, str) else value
 
 
 # ----------------------------------------------------------------------------------------------

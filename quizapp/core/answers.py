@@ -387,7 +387,7 @@ def _split_items(s: str) -> list[str]:
     return [p for p in _split_top(s, " \t\n\r") if p != ""]
 
 
-def _vector_items(raw: str, s: str) -> list[float]:
+def _vector_items(raw: str, s: str, percent: float = 0.01) -> list[float]:
     while _wrapped(s):
         s = s[1:-1].strip()
     items = _split_items(s)
@@ -402,7 +402,7 @@ def _vector_items(raw: str, s: str) -> list[float]:
             raise AnswerFormatError(f"'{raw}' is nested: give a flat list of numbers.",
                                     f"'{raw}' 有嵌套括号：请填写一列数。")
         try:
-            values.append(parse_number(item))
+            values.append(parse_number(item, percent=percent))
         except AnswerFormatError as exc:
             if item.strip() == raw.strip():
                 raise
@@ -411,7 +411,7 @@ def _vector_items(raw: str, s: str) -> list[float]:
     return values
 
 
-def parse_vector(text: str) -> list[float]:
+def parse_vector(text: str, *, percent: float = 0.01) -> list[float]:
     """Read a vector: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3``.
 
     >>> parse_vector("（1，-2，3/4）")
@@ -422,14 +422,14 @@ def parse_vector(text: str) -> list[float]:
     if not s:
         raise AnswerFormatError("No answer was given.", "没有填写答案。")
     _check_brackets(raw, s)
-    return _vector_items(raw, s)
+    return _vector_items(raw, s, percent)
 
 
 _SIZE = re.compile(
     r"^\s*(\d+)\s*(?:(?:x|X|by)\s*(\d+)\s*(?::|=)?|\*\s*(\d+)\s*(?::|=|\n|$))\s*")
 
 
-def parse_matrix(text: str) -> list[list[float]]:
+def parse_matrix(text: str, *, percent: float = 0.01) -> list[list[float]]:
     """Read a matrix: ``2x3: 1 2 3; 4 5 6``, ``[[1,2,3],[4,5,6]]``, or rows on separate lines.
 
     The size, when given, must agree with the rows written; a consistent matrix of another size
@@ -454,7 +454,7 @@ def parse_matrix(text: str) -> list[list[float]]:
             raise AnswerFormatError(f"'{raw}' gives a size but no numbers.",
                                     f"'{raw}' 只给了尺寸，没有数。")
     _check_brackets(raw, s)
-    rows = _rows(raw, s)
+    rows = _rows(raw, s, percent)
     if size is not None:
         r, c = size
         if len(rows) == 1 and r > 1:  # "2x3: 1 2 3 4 5 6": read row by row
@@ -484,7 +484,7 @@ def parse_matrix(text: str) -> list[list[float]]:
     return rows
 
 
-def _rows(raw: str, s: str) -> list[list[float]]:
+def _rows(raw: str, s: str, percent: float) -> list[list[float]]:
     if _wrapped(s) and s[0] == "[" and s[1:-1].strip()[:1] in ("[", "("):
         s = s[1:-1].strip()  # [[1,2],[3,4]] -> [1,2],[3,4]
     elif _wrapped(s) and s[0] == "[" and ";" in s:
@@ -494,7 +494,7 @@ def _rows(raw: str, s: str) -> list[list[float]]:
         if len(groups) == 1:  # maybe separated by spaces only: [1,2] [3,4]
             groups = [g for g in _split_top(s, " \t\r") if g.strip()]
         if all(_wrapped(g) for g in groups):
-            rows = [_vector_items(raw, g) for g in groups]
+            rows = [_vector_items(raw, g, percent) for g in groups]
             _limit(raw, rows)
             return rows
     lines = [ln.strip() for ln in _split_top(s, ";\n")]
@@ -503,7 +503,7 @@ def _rows(raw: str, s: str) -> list[list[float]]:
     for i, ln in enumerate(lines, 1):
         if ln == "":
             raise AnswerFormatError(f"Row {i} of '{raw}' is empty.", f"'{raw}' 的第 {i} 行是空的。")
-    rows = [_vector_items(raw, ln) for ln in lines]
+    rows = [_vector_items(raw, ln, percent) for ln in lines]
     _limit(raw, rows)
     return rows
 
@@ -519,9 +519,9 @@ def parse_answer(text: str, shape: str = "scalar", *, percent: float = 0.01):
     if shape == "scalar":
         return parse_number(text, percent=percent)
     if shape == "vector":
-        return parse_vector(text)
+        return parse_vector(text, percent=percent)
     if shape == "matrix":
-        return parse_matrix(text)
+        return parse_matrix(text, percent=percent)
     raise ValueError(f"unknown answer shape {shape!r}")
 
 

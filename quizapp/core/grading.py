@@ -99,13 +99,20 @@ def expected_text(f: AnswerField, value: Any) -> str:
     decimals = 0 if f.integer else f.decimals
     if f.shape == "matrix":
         return format_matrix_answer(value, decimals)
+    if f.shape == "scalar" and decimals is None and not float(value).is_integer():
+        # full precision asked: fmt's 6 significant digits may be outside the tolerance
+        short = fmt(value)
+        return short if abs(float(short) - float(value)) <= f.tolerance else repr(float(value))
     return fmt(value, decimals)
 
 
 def _read(f: AnswerField, raw: Any) -> Any:
     """A response value as numbers of the field's shape; strings go through the parser."""
     if isinstance(raw, str):
-        return parse_answer(raw, f.shape, percent=1.0 if f.unit.strip() == "%" else 0.01)
+        unit = f.unit.strip()
+        if unit and unit != "%" and normalise(raw).endswith(unit):
+            raw = normalise(raw)[: -len(unit)]  # "12 ms" in a field whose unit is ms
+        return parse_answer(raw, f.shape, percent=1.0 if unit == "%" else 0.01)
     return raw  # already numbers (a JSON response or a test)
 
 

@@ -89,6 +89,21 @@ def test_percent_unit_field_takes_the_sign_as_decoration():
     assert not grade_problem(p, {"acc": "0.875"}).correct
 
 
+def test_a_typed_unit_is_allowed():
+    p = problem([AnswerField("t", Text("时间", "time"), decimals=1, unit="ms")], {"t": 12.25})
+    assert grade_problem(p, {"t": "12.3 ms"}).correct and grade_problem(p, {"t": "12.2ms"}).correct
+    assert grade_problem(p, {"t": "12 s"}).malformed
+
+
+def test_model_answer_of_a_full_precision_field_is_accepted():
+    from quizapp.core.grading import expected_text
+
+    f = AnswerField("x", Text("x", "x"))
+    for v in (12.3456789, 0.000123456789, 98765.4321):
+        shown = expected_text(f, v)
+        assert grade_problem(problem([f], {"x": v}), {"x": shown}).correct, shown
+
+
 def test_full_precision_field_allows_float_noise_only():
     p = problem([AnswerField("x", Text("x", "x"))], {"x": math.sqrt(2)})
     assert grade_problem(p, {"x": "sqrt(2)"}).correct
