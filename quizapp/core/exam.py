@@ -189,18 +189,25 @@ class ExamSession:
         if self.expired():
             raise InputError("Time is up: the exam is being submitted.")
 
-    def answer(self, position: int, response: Mapping[str, Any] | None) -> str | None:
-        """Save the answer at once. Return a sentence if it cannot be read (it is kept anyway)."""
-        from quizapp.core.items import grade_item
-
+    def answer(self, position: int, response: Mapping[str, Any] | None, *,
+               check: bool = True) -> Any:
+        """Save the answer at once. With ``check``, return the grade if it cannot be read (it is
+        kept anyway: nothing typed is lost), else None. No right/wrong before the end."""
         self._check_open()
         value = None if is_blank(response) else dict(response or {})
         self.storage.save_exam_answer(self.exam_id, position, value)
         self.responses[position] = value
+        return self.unreadable(position) if check else None
+
+    def unreadable(self, position: int) -> Any:
+        """The malformed grade of the saved answer (for its message), or None if it reads fine."""
+        from quizapp.core.items import grade_item
+
+        value = self.responses[position]
         if value is None:
             return None
         grade = grade_item(self.items[position], value)
-        return grade.message if grade.malformed else None
+        return grade if grade.malformed else None
 
     def flag(self, position: int, on: bool | None = None) -> bool:
         """Set (or toggle) the review flag of a question; return the new state."""

@@ -58,6 +58,13 @@ def questions_for(bank: "Bank", mode: str, target: str, difficulty: str | None) 
     return pool
 
 
+def propose_ticks(key_points: Any, text: str) -> list[bool]:
+    """Key points the text seems to cover (the student confirms or changes the ticks)."""
+    from quizapp.core import grading
+
+    return list(grading.propose_key_points(key_points, text))
+
+
 class PracticeSession:
     """Practice over a chapter, a topic or a drill kind (see the module docstring)."""
 
@@ -119,12 +126,6 @@ class PracticeSession:
         self._asked_at = self.clock()
         self._graded = False
         return self.current
-
-    def propose_ticks(self, key_points, text: str) -> list[bool]:
-        """Key points the text seems to cover (the student confirms or changes the ticks)."""
-        from quizapp.core import grading
-
-        return list(grading.propose_key_points(key_points, text))
 
     def submit(self, response: Mapping[str, Any]) -> Feedback:
         """Grade the current question; record it unless the answer could not be read."""

@@ -136,6 +136,9 @@ class ReviewSession:
         return len(self.queue) + (1 if self._entry is not None else 0)
 
     def next_item(self) -> "Item | None":
+        if self._entry is not None:  # skipped without an answer: ask it again later
+            self.queue.append(self._entry)
+            self._entry = None
         while self.queue:
             entry = self.queue.popleft()
             item = item_for_entry(self.bank, entry, fresh_seed(self.rng))

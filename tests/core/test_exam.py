@@ -86,7 +86,7 @@ def test_answers_are_saved_at_once_and_resume_with_the_same_deadline(bank, tmp_p
 def test_no_feedback_before_the_end_but_unreadable_answers_are_named(bank, storage, clock):
     e = ExamSession.start(bank, storage, "mini", seed=5, clock=clock)
     calc = [i for i, it in enumerate(e.items) if it.type == "calculation"][0]
-    assert e.answer(calc, {"fields": {"output_size": "twelve"}})  # a sentence, not a grade
+    assert e.answer(calc, {"fields": {"output_size": "twelve"}}).message  # a sentence, no verdict
     assert e.responses[calc] == {"fields": {"output_size": "twelve"}}  # kept, nothing lost
     assert e.answer(calc, {"fields": {"output_size": "-5"}}) is None  # wrong but readable: silent
     assert e.answer(calc, {"fields": {"output_size": ""}}) is None

@@ -1,0 +1,1 @@
+"""The Textual front end: screens, widgets and dialogs over :mod:`quizapp.core`. No rules here."""

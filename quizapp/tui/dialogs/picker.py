@@ -1,0 +1,64 @@
+"""Choose one of a list (a chapter, a topic, a drill kind, an exam blueprint): ModalScreen[str]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from quizapp.tui.lang import say, ui
+
+
+def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
+    """The title and (value, label) options of a picker, from the bank and the engine."""
+    lang, bank = app.lang, app.bank
+    if kind == "chapter":
+        opts = [(c.id, f"{c.number}. {say(c.title, lang)}  ({len(bank.by_chapter(c.id))})")
+                for c in bank.chapters if bank.by_chapter(c.id)]
+        return ui(lang, "选择章节", "Choose a chapter"), opts
+    if kind == "topic":
+        from quizapp.core.practice import topics
+
+        return ui(lang, "选择主题", "Choose a topic"), [(t, f"{t}  ({n})") for t, n in topics(bank)]
+    if kind == "drill":
+        from solvers import all_kinds
+
+        opts = [(k.id, f"{say(k.title, lang)}  [{k.id}]") for k in all_kinds()]
+        title = ui(lang, f"选择计算题类型（难度：{app.difficulty}）",
+                   f"Choose a calculation kind (difficulty: {app.difficulty})")
+        return title, opts
+    if kind == "exam":
+        opts = [(b.id, f"{say(b.title, lang)}  ({b.duration_minutes} min)")
+                for b in sorted(bank.blueprints.values(), key=lambda b: b.id)]
+        return ui(lang, "选择试卷", "Choose a paper"), opts
+    raise ValueError(kind)
+
+
+class PickerScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]]):
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="picker"):
+            yield Label(self.title_text, id="picker-title", markup=False)
+            yield OptionList(*[Option(label, id=value) for value, label in self.options], id="picker")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

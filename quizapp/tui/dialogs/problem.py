@@ -1,0 +1,70 @@
+"""When the progress file or the question bank cannot be used: say why, offer a way out."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from quizapp.core.errors import BankError, StorageError
+
+
+class StorageProblemScreen(ModalScreen[str]):
+    """Returns "reset" (keep the file as a backup, start fresh), "retry" or "quit"."""
+
+    BINDINGS = [
+        Binding("b", "choose('reset')", "Back up & start fresh"),
+        Binding("r", "choose('retry')", "Retry"),
+        Binding("q,escape", "choose('quit')", "Quit"),
+    ]
+
+    def __init__(self, error: StorageError):
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        from quizapp.core.storage import LockedDatabase
+
+        locked = isinstance(self.error, LockedDatabase)
+        with Vertical(id="dialog", classes="problem"):
+            yield Label(f"{self.error.title} · 进度文件无法使用", classes="problem-title", markup=False)
+            yield Static(self.error.message, markup=False)
+            if self.error.hint:
+                yield Static(self.error.hint, classes="hint", markup=False)
+            with Horizontal(id="buttons"):
+                if not locked:
+                    yield Button("Back up & start fresh 备份并重新开始 (B)", id="reset", variant="warning")
+                yield Button("Retry 重试 (R)", id="retry")
+                yield Button("Quit 退出 (Q)", id="quit")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class BankProblemScreen(ModalScreen[None]):
+    """The bank failed validation: every problem, as the loader wrote it."""
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+
+    def __init__(self, error: BankError):
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="problem"):
+            yield Label(f"{self.error.title} · 题库有错误", classes="problem-title", markup=False)
+            yield Static(self.error.message, markup=False)
+            with VerticalScroll(id="problems"):
+                yield Static("\n".join(self.error.problems[:200]), markup=False)
+            yield Static("Progress and settings still work; practice and exams need a valid bank. "
+                         "Esc to close.", classes="hint", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

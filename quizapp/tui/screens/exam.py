@@ -1,0 +1,240 @@
+"""The mock exam: a countdown always visible, a question list, free movement, flags, no feedback.
+
+Every change of an answer is saved at once by the core (ExamSession.answer). The countdown reads
+the core's clock four times a second; when it reaches zero the exam is submitted automatically.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quizapp.tui.lang import grade_message, say, ui
+from quizapp.tui.screens.practice import type_name
+from quizapp.tui.widgets.answers import AnswerArea
+
+TICK_SECONDS = 0.25
+WARN_SECONDS = 5 * 60
+
+
+def clock_text(seconds: float) -> str:
+    s = int(seconds + 0.999)  # show 00:00:01 until the last fraction is gone
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class ExamScreen(Screen):
+    BINDINGS = [
+        Binding("pagedown", "move(1)", "Next", priority=True),
+        Binding("pageup", "move(-1)", "Prev", priority=True),
+        Binding("ctrl+f,f2", "flag", "Flag", priority=True),
+        Binding("ctrl+o", "next_unanswered", "Unanswered", priority=True),
+        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, exam: Any):
+        super().__init__()
+        self.exam = exam
+        self.area: AnswerArea | None = None
+        self._shown_at: float | None = None
+        self._finishing = False
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="exam-bar"):
+            yield Static(id="exam-status", markup=False)
+            yield Static(id="countdown", markup=False)
+        with Horizontal(id="exam-main"):
+            yield OptionList(id="qlist")
+            with VerticalScroll(id="qbody"):
+                yield Static(id="section", markup=False)
+                yield Static(id="qhead", markup=False)
+                yield Static(id="qtext", markup=False)
+                yield Static(id="note", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#qlist", OptionList).add_options(
+            [Option(self._list_label(i), id=str(i)) for i in range(len(self.exam.items))])
+        self.show(self.exam.current)
+        self.tick()
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.notify(ui(self.lang, "关闭程序后计时仍继续，如同真实考试。",
+                       "The clock keeps running if you close the app, as in a real exam."), timeout=6)
+
+    # -- display ---------------------------------------------------------------------------------
+
+    def _list_label(self, i: int) -> str:
+        flag = "⚑" if self.exam.flagged[i] else " "
+        mark = "✓" if self.exam.answered(i) else "·"
+        return f"{flag}{i + 1:>3} {mark}"
+
+    def _refresh_list(self, i: int) -> None:
+        self.query_one("#qlist", OptionList).replace_option_prompt_at_index(i, self._list_label(i))
+
+    def _status(self) -> None:
+        e = self.exam
+        lang = self.lang
+        n = len(e.items)
+        done = n - len(e.unanswered())
+        flagged = len(e.flagged_positions())
+        text = ui(lang, f"{e.paper.code} · 第 {e.current + 1}/{n} 题 · 已答 {done}/{n} · 标记 {flagged}",
+                  f"{e.paper.code} · Q{e.current + 1}/{n} · answered {done}/{n} · flagged {flagged}")
+        self.query_one("#exam-status", Static).update(text)
+
+    def show(self, position: int) -> None:
+        e = self.exam
+        lang = self.lang
+        if self.area is not None:
+            self._leave_question()
+            self.area.remove()
+        e.goto(position)
+        item = e.items[position]
+        section = e.paper.sections[e.section_of[position]]
+        sec_text = f"{say(section.title, lang)}  ({ui(lang, f'共 {section.points:g} 分', f'{section.points:g} points')})"
+        if section.instructions is not None and e.paper.sections[e.section_of[position]].items[0] is item:
+            sec_text += "\n" + say(section.instructions, lang)
+        self.query_one("#section", Static).update(sec_text)
+        flag = "  ⚑ " + ui(lang, "已标记", "flagged") if e.flagged[position] else ""
+        self.query_one("#qhead", Static).update(
+            f"{position + 1}. {type_name(item, lang)} ({ui(lang, f'{item.points:g} 分', f'{item.points:g} pts')}){flag}")
+        self.query_one("#qtext", Static).update(say(item.text, lang))
+        self._note("")
+        self.area = AnswerArea(item, lang, exam=True, id="answer")
+        self.query_one("#qbody").mount(self.area, after="#qtext")
+        self.call_after_refresh(self._after_show, self.area, e.responses[position])
+        self.query_one("#qlist", OptionList).highlighted = position
+        self._shown_at = self.app.clock()
+        self._status()
+
+    def _after_show(self, area: AnswerArea, response: Any) -> None:
+        if area is not self.area:
+            return
+        area.load(response)
+        area.focus_first()
+        self.query_one("#qbody", VerticalScroll).scroll_home(animate=False)
+
+    def _leave_question(self) -> None:
+        """Report time spent on the question and name an unreadable answer before moving on."""
+        if self._shown_at is not None and not self.exam.submitted:
+            self.app.guard(self.exam.spend, self.exam.current, self.app.clock() - self._shown_at)
+        self._shown_at = None
+
+    def _note(self, text: str, warn: bool = False) -> None:
+        note = self.query_one("#note", Static)
+        note.update(text)
+        note.display = bool(text)
+        note.set_class(warn, "warn")
+
+    def tick(self) -> None:
+        if self._finishing or self.exam.submitted:
+            return
+        left = self.exam.remaining()
+        cd = self.query_one("#countdown", Static)
+        cd.update("⏱ " + clock_text(left))
+        cd.set_class(left <= WARN_SECONDS, "warn")
+        cd.set_class(left <= 60, "danger")
+        if self.exam.expired():
+            self.finish("time")
+
+    # -- answering -------------------------------------------------------------------------------
+
+    @on(AnswerArea.Changed)
+    def _changed(self, event: AnswerArea.Changed) -> None:
+        event.stop()
+        if self.area is None or event.area is not self.area or self.exam.submitted:
+            return
+        if self.exam.expired():
+            self.finish("time")
+            return
+        pos = self.exam.current
+        self.app.guard(self.exam.answer, pos, self.area.response(), check=False)
+        self._refresh_list(pos)
+        self._status()
+
+    @on(AnswerArea.Submitted)
+    def _submitted(self, event: AnswerArea.Submitted) -> None:
+        """Enter after the last field: check the answer can be read, then go to the next one."""
+        event.stop()
+        bad = self.exam.unreadable(self.exam.current)
+        if bad is not None:
+            self._note(grade_message(bad, self.lang), warn=True)
+            return
+        if self.exam.current < len(self.exam.items) - 1:
+            self.action_move(1)
+
+    @on(OptionList.OptionSelected, "#qlist")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.show(int(event.option.id))
+
+    def action_move(self, step: int) -> None:
+        target = self.exam.current + step
+        if 0 <= target < len(self.exam.items):
+            self.show(target)
+
+    def action_flag(self) -> None:
+        pos = self.exam.current
+        if self.app.guard(self.exam.flag, pos) is None:
+            return
+        self._refresh_list(pos)
+        self.show(pos)
+
+    def action_next_unanswered(self) -> None:
+        todo = self.exam.unanswered()
+        if not todo:
+            self.notify(ui(self.lang, "所有题目都已作答。", "Every question has an answer."))
+            return
+        later = [i for i in todo if i > self.exam.current]
+        self.show((later or todo)[0])
+
+    def action_submit(self) -> None:
+        from quizapp.tui.dialogs.confirm import ConfirmDialog
+
+        e = self.exam
+        lang = self.lang
+        missing, flagged = len(e.unanswered()), len(e.flagged_positions())
+        text = ui(lang, "确定交卷吗？交卷后不能再修改。", "Submit the exam? Answers cannot change afterwards.")
+        if missing:
+            text += "\n" + ui(lang, f"还有 {missing} 题未作答。", f"{missing} question(s) are unanswered.")
+        if flagged:
+            text += "\n" + ui(lang, f"{flagged} 题被标记待复查。", f"{flagged} question(s) are flagged for review.")
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                self.finish("student")
+        self.app.push_screen(ConfirmDialog(text, yes=ui(lang, "交卷", "Submit"),
+                                           no=ui(lang, "继续答题", "Keep going")), answer)
+
+    def finish(self, reason: str) -> None:
+        from quizapp.tui.screens.result import ResultScreen
+
+        if self._finishing:
+            return
+        self._finishing = True
+        self._leave_question()
+        result = self.app.guard(self.exam.submit, reason)
+        if result is None:
+            self._finishing = False
+            return
+        while self.app.screen is not self:  # a dialog open when time ran out
+            self.app.pop_screen()
+        notice = ui(self.lang, "时间到，已自动交卷。", "Time is up: the exam was submitted.") \
+            if reason == "time" else ""
+        self.app.switch_screen(ResultScreen(self.exam, result, notice=notice))
+
+    def action_leave(self) -> None:
+        """Back home; the exam stays open (and its clock keeps running)."""
+        self._leave_question()
+        self.app.notify(ui(self.lang, "考试仍在计时，可在主页继续。",
+                           "The exam is still running; resume it from home."))
+        self.app.pop_screen()

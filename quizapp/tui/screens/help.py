@@ -1,0 +1,74 @@
+"""Every key of every screen, in one list (F1 or ? anywhere)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from quizapp.tui.lang import ui
+
+KEYS = [
+    (("任何地方", "Anywhere"), [
+        ("F1  ?", "帮助", "this help"),
+        ("Ctrl+P", "命令面板：列出所有功能", "command palette: every flow"),
+        ("Ctrl+Q", "退出", "quit"),
+        ("Tab  Shift+Tab", "切换焦点", "move focus"),
+    ]),
+    (("主页", "Home"), [
+        ("1-9  ↑↓ Enter", "选择功能", "choose a flow"),
+        ("q", "退出", "quit"),
+    ]),
+    (("练习 / 计算题 / 错题本", "Practice, drills, mistake review"), [
+        ("1-8  A-H", "选择选项（多选题再按一次取消）", "pick an option (again to unpick in multiple choice)"),
+        ("T/Y  F/N", "判断题：对 / 错", "true or false"),
+        ("↑↓ Space", "移动并选择", "move and pick"),
+        ("Enter", "下一个输入框；最后一个时提交", "next field; submits after the last"),
+        ("Ctrl+S", "提交 / 简答题先自评要点", "check (short answers: tick key points first)"),
+        ("Enter  Ctrl+N", "看完反馈后下一题；Ctrl+N 也可跳过", "next question; Ctrl+N also skips"),
+        ("Esc", "返回主页", "back home"),
+    ]),
+    (("模拟考试", "Mock exam"), [
+        ("PgDn  PgUp", "下一题 / 上一题", "next / previous question"),
+        ("题号列表 Enter", "跳到该题", "question list: jump there"),
+        ("Ctrl+F  F2", "标记 / 取消标记待复查", "flag / unflag for review"),
+        ("Ctrl+O", "下一道未答题", "next unanswered question"),
+        ("Ctrl+S", "交卷（会确认）", "submit (asks first)"),
+        ("Esc", "离开（考试继续计时，可在主页继续）", "leave (the clock keeps running; resume from home)"),
+    ]),
+    (("成绩与回顾", "Result and review"), [
+        ("R  Enter", "逐题回顾", "review every question"),
+        ("PgDn PgUp  N P", "下一题 / 上一题", "next / previous"),
+        ("Esc", "返回", "back"),
+    ]),
+    (("输入格式", "Answer formats"), [
+        ("30  1/3  0.25  √2", "数值、分数、根号", "numbers, fractions, roots"),
+        ("1, 2, 3", "向量", "a vector"),
+        ("2x2: 1 2; 3 4", "矩阵：先写大小再写各行", "a matrix: its size, then the rows"),
+    ]),
+]
+
+
+def help_text(lang: str) -> str:
+    lines = []
+    for (zh, en), keys in KEYS:
+        lines.append(ui(lang, zh, en))
+        for key, kzh, ken in keys:
+            lines.append(f"  {key:<18} {ui(lang, kzh, ken)}")
+        lines.append("")
+    lines.append(ui(lang, "考试计时：关闭程序后时间继续流逝，如同真实考试。",
+                    "Exam clock: time keeps running while the app is closed, as in a real exam."))
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog", classes="help"):
+            yield Static(help_text(self.app.lang), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,90 @@
+"""The home screen: the flows, numbered; what is waiting (an exam to resume, mistakes to redo)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quizapp.tui.lang import ui
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        *[Binding(str(i), f"choose({i})", show=False) for i in range(1, 10)],
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Static(id="status", markup=False)
+        yield OptionList(id="menu")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_menu()
+        self.query_one("#menu", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        if not self.is_mounted:
+            return
+        app = self.app
+        lang = app.lang
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        self._flows = app.flows()
+        menu.clear_options()
+        options = [Option(f"{i + 1}  {title}  ·  {help_text}", id=fid)
+                   for i, (fid, title, help_text, _cb) in enumerate(self._flows)]
+        options.append(Option(f"q  {ui(lang, '退出', 'Quit')}", id="quit"))
+        menu.add_options(options)
+        if highlighted is not None and highlighted < len(options):
+            menu.highlighted = highlighted
+        else:
+            menu.highlighted = 0
+        self.query_one("#status", Static).update(self._status())
+
+    def _status(self) -> str:
+        app = self.app
+        lang = app.lang
+        parts = []
+        if app.bank is not None:
+            parts.append(ui(lang, f"题库 {len(app.bank.questions)} 题 · {len(app.bank.chapters)} 章",
+                            f"Bank: {len(app.bank.questions)} questions, {len(app.bank.chapters)} chapters"))
+        elif app.bank_error is not None:
+            parts.append(ui(lang, "题库有错误（按 Enter 查看）", "The bank has errors"))
+        else:
+            parts.append(ui(lang, "题库加载中……", "Loading the question bank..."))
+        if app.storage is not None:
+            n = len(app.storage.open_mistakes())
+            if n:
+                parts.append(ui(lang, f"错题本 {n} 题待重做", f"{n} mistakes to redo"))
+            row = app.storage.open_exam()
+            if row is not None:
+                left = max(0, int(row.deadline - app.clock()))
+                parts.append(ui(lang, f"考试 {row.code} 进行中，剩余 {left // 60} 分钟",
+                                f"exam {row.code} in progress, {left // 60} min left"))
+        return "  ·  ".join(parts)
+
+    @on(OptionList.OptionSelected, "#menu")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._run(event.option.id)
+
+    def action_choose(self, number: int) -> None:
+        if 1 <= number <= len(self._flows):
+            self._run(self._flows[number - 1][0])
+
+    def _run(self, flow_id: str | None) -> None:
+        if flow_id == "quit":
+            self.app.exit(0)
+            return
+        for fid, _title, _help, callback in self._flows:
+            if fid == flow_id:
+                callback()
+                return

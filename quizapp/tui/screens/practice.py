@@ -1,0 +1,183 @@
+"""One question at a time with immediate feedback: practice, calculation drills, mistake review.
+
+The screen holds a session from the core (PracticeSession or ReviewSession) and only shows what
+it returns. Keys: Enter/Ctrl+S check, Ctrl+N next (or skip), Esc back home.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from quizapp.tui.lang import grade_message, say, ui
+from quizapp.tui.widgets.answers import AnswerArea
+from quizapp.tui.widgets.feedback import FeedbackPanel
+
+TYPE_NAMES = {
+    "single_choice": ("单选题", "Single choice"),
+    "multiple_choice": ("多选题", "Multiple choice"),
+    "true_false": ("判断题", "True or false"),
+    "fill_blank": ("填空题", "Fill in the blanks"),
+    "short_answer": ("简答题", "Short answer"),
+    "calculation": ("计算题", "Calculation"),
+    "comprehensive": ("综合题", "Comprehensive"),
+}
+
+
+def type_name(item: Any, lang: str) -> str:
+    zh, en = TYPE_NAMES.get(item.type, (item.type, item.type))
+    return ui(lang, zh, en)
+
+
+class PracticeScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "check", "Check", priority=True),
+        Binding("ctrl+n", "next", "Next/skip", priority=True),
+        Binding("enter", "next_if_done", "Next", show=False),
+        Binding("escape", "leave", "Home"),
+    ]
+
+    def __init__(self, session: Any):
+        super().__init__()
+        self.session = session
+        self.state = "asking"  # asking -> (ticking) -> graded
+        self.area: AnswerArea | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="top", markup=False)
+        with VerticalScroll(id="body"):
+            yield Static(id="qhead", markup=False)
+            yield Static(id="qtext", markup=False)
+            yield Static(id="note", markup=False)
+            yield FeedbackPanel(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_next()
+
+    # -- flow ------------------------------------------------------------------------------------
+
+    def heading(self) -> str:
+        s = self.session
+        lang = self.lang
+        if s.mode == "review":
+            return ui(lang, "错题本", "Mistake review")
+        if s.mode == "drill":
+            from solvers import get_kind
+
+            return ui(lang, "计算题训练", "Drill") + f" · {say(get_kind(s.target).title, lang)} · {s.difficulty}"
+        if s.mode == "chapter":
+            return ui(lang, "章节练习", "Chapter") + f" · {say(self.app.bank.chapter(s.target).title, lang)}"
+        return ui(lang, "主题练习", "Topic") + f" · {s.target}"
+
+    def update_top(self) -> None:
+        s = self.session
+        lang = self.lang
+        score = ui(lang, f"已答 {s.answered} · 答对 {s.correct}", f"answered {s.answered} · right {s.correct}")
+        extra = ""
+        if s.mode == "review":
+            extra = " · " + ui(lang, f"剩余 {s.remaining}", f"{s.remaining} left")
+        self.query_one("#top", Static).update(f"{self.heading()}  |  {score}{extra}")
+
+    def show_next(self) -> None:
+        item = self.app.guard(self.session.next_item)
+        if item is None:
+            self._finished()
+            return
+        self.state = "asking"
+        lang = self.lang
+        head = f"{type_name(item, lang)} · {item.difficulty}"
+        if item.type == "multiple_choice":
+            head += " · " + ui(lang, "可多选", "pick all that apply")
+        self.query_one("#qhead", Static).update(head)
+        self.query_one("#qtext", Static).update(say(item.text, lang))
+        self._note("")
+        self.query_one(FeedbackPanel).clear()
+        if self.area is not None:
+            self.area.remove()
+        self.area = AnswerArea(item, lang, id="answer")
+        self.query_one("#body").mount(self.area, after="#qtext")
+        self.call_after_refresh(self.area.focus_first)
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.update_top()
+
+    def _finished(self) -> None:
+        lang = self.lang
+        s = self.session
+        self.state = "done"
+        if self.area is not None:
+            self.area.remove()
+            self.area = None
+        self.query_one("#qhead", Static).update(ui(lang, "完成！", "All done!"))
+        self.query_one("#qtext", Static).update(ui(
+            lang, f"错题本已清空：本轮答了 {s.answered} 题，答对 {s.correct} 题。按 Esc 返回。",
+            f"Your mistake book is clear: {s.correct} of {s.answered} right this round. Esc to go back."))
+        self.query_one(FeedbackPanel).clear()
+        self.update_top()
+
+    def _note(self, text: str, warn: bool = False) -> None:
+        note = self.query_one("#note", Static)
+        note.update(text)
+        note.display = bool(text)
+        note.set_class(warn, "warn")
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    @on(AnswerArea.Submitted)
+    def _submitted(self, event: AnswerArea.Submitted) -> None:
+        event.stop()
+        self.action_check()
+
+    def action_check(self) -> None:
+        if self.state not in ("asking", "ticking") or self.area is None:
+            if self.state == "graded":
+                self.show_next()
+            return
+        from quizapp.core.practice import propose_ticks
+
+        form = self.area.form
+        if form.needs_ticks:
+            proposals = [propose_ticks(kps, text) for kps, text in form.key_point_sets()]
+            form.show_ticks(proposals)
+            self.state = "ticking"
+            self._note(ui(self.lang, "对照要点自评：勾选你答到的要点，再按 Ctrl+S。",
+                          "Grade yourself against the key points: tick what you covered, then Ctrl+S."))
+            return
+        response = self.area.response()
+        outcome = self.app.guard(self.session.submit, response)
+        if outcome is None:
+            return
+        grade = outcome.grade
+        if grade.malformed:  # costs nothing: say why and let the student fix it
+            self._note(grade_message(grade, self.lang), warn=True)
+            return
+        self.state = "graded"
+        self._note("")
+        self.area.lock()
+        self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response)
+        self.update_top()
+        self.set_focus(None)
+        self.query_one("#body", VerticalScroll).scroll_to_widget(self.query_one("#feedback"), top=True,
+                                                                 animate=False)
+
+    def action_next(self) -> None:
+        if self.state == "done":
+            return
+        self.show_next()
+
+    def action_next_if_done(self) -> None:
+        if self.state == "graded":
+            self.show_next()
+
+    def action_leave(self) -> None:
+        self.app.pop_screen()

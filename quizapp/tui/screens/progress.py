@@ -1,0 +1,81 @@
+"""Progress: accuracy per chapter and per calculation kind, weakest first, with trend lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Sparkline, Static
+
+from quizapp.tui.lang import say, ui
+
+BAR_WIDTH = 10
+NAME_WIDTH = 24
+
+
+def bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """A bar of eighth-blocks, e.g. ``█████▌    `` for 0.55."""
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
+    full, rest = divmod(eighths, 8)
+    partial = " ▏▎▍▌▋▊▉"[rest] if rest else ""
+    return ("█" * full + partial).ljust(width)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to ``width`` terminal cells (CJK characters take two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    return set_cell_size(text, width) if cell_len(text) != width else text
+
+
+def row_text(stat: Any, lang: str) -> str:
+    name = _fit(say(stat.label, lang).split("\n")[0], NAME_WIDTH)
+    if not stat.attempts:
+        return f"{name} {' ' * BAR_WIDTH} {ui(lang, '未练习', 'not tried')}"
+    change = stat.change
+    arrow = "" if change is None else (f" ↑{100 * change:+.0f}" if change > 0.05 else
+                                        f" ↓{100 * change:+.0f}" if change < -0.05 else " →")
+    return f"{name} {bar(stat.accuracy)} {100 * stat.accuracy:3.0f}% n={stat.attempts}{arrow}"
+
+
+class ProgressScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(id="progress-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from quizapp.core.progress import load_progress
+
+        app = self.app
+        lang = app.lang
+        progress = app.guard(load_progress, app.storage, app.bank)
+        body = self.query_one("#progress-body")
+        if progress is None:
+            return
+        total = progress.total
+        widgets: list[Any] = []
+        if not total.attempts:
+            widgets.append(Static(ui(lang, "还没有作答记录。先去练习几题吧！",
+                                     "No answers yet. Practise a few questions first!"), classes="heading"))
+        else:
+            widgets.append(Static(ui(lang, f"总计 {total.attempts} 题，正确率 {100 * total.accuracy:.0f}%",
+                                     f"{total.attempts} answers, {100 * total.accuracy:.0f}% right overall"),
+                                  classes="heading", markup=False))
+            if len(total.trend) > 1:
+                widgets.append(Sparkline(total.trend, id="trend-total", summary_function=max))
+        for title, stats in ((ui(lang, "按章节（最弱在前）", "By chapter (weakest first)"), progress.by_chapter),
+                             (ui(lang, "按计算题类型（最弱在前）", "By calculation kind (weakest first)"), progress.by_kind)):
+            if not stats:
+                continue
+            widgets.append(Static(title, classes="heading", markup=False))
+            for stat in stats:
+                children: list[Any] = [Static(row_text(stat, lang), classes="stat-text", markup=False)]
+                if len(stat.trend) > 1:
+                    children.append(Sparkline(stat.trend, classes="stat-trend", summary_function=max))
+                widgets.append(Horizontal(*children, classes="stat-row"))
+        body.mount_all(widgets)

@@ -1,0 +1,153 @@
+"""After the exam: the score by section and by chapter, then a review of every question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quizapp.tui.lang import LETTERS, say, ui
+from quizapp.tui.screens.practice import type_name
+from quizapp.tui.widgets.feedback import FeedbackPanel
+
+STATUS_MARK = {"right": "✔", "partial": "◐", "wrong": "✘", "unanswered": "·", "unreadable": "⚠"}
+
+
+class ResultScreen(Screen):
+    BINDINGS = [
+        Binding("r,enter", "review", "Review answers"),
+        Binding("escape", "home", "Home"),
+    ]
+
+    def __init__(self, exam: Any, result: Any, notice: str = ""):
+        super().__init__()
+        self.exam = exam
+        self.result = result
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        lang = self.app.lang
+        r = self.result
+        with VerticalScroll(id="result-body"):
+            yield Static(ui(lang, f"成绩 {r.earned:g} / {r.total:g}（{100 * r.fraction:.0f}%） · 试卷 {r.code}",
+                            f"Score {r.earned:g} / {r.total:g} ({100 * r.fraction:.0f}%) · paper {r.code}"),
+                         id="score", markup=False)
+            if self.notice:
+                yield Static(self.notice, id="notice", classes="warn", markup=False)
+            yield DataTable(id="by-section", cursor_type="none", zebra_stripes=True)
+            yield DataTable(id="by-chapter", cursor_type="none", zebra_stripes=True)
+            yield Static(ui(lang, "按 R 或 Enter 逐题查看答案与解析，Esc 返回主页。",
+                            "Press R or Enter to review every question with its solution; Esc for home."),
+                         classes="hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        lang = self.app.lang
+        for table_id, rows, head in (("#by-section", self.result.by_section, ui(lang, "题型", "Section")),
+                                     ("#by-chapter", self.result.by_chapter, ui(lang, "章节", "Chapter"))):
+            table = self.query_one(table_id, DataTable)
+            table.add_columns(head, ui(lang, "得分", "Score"), "%", ui(lang, "答对", "Right"))
+            for t in rows:
+                table.add_row(say(t.label, lang), f"{t.earned:g}/{t.total:g}",
+                              f"{100 * t.fraction:.0f}", f"{t.right}/{t.count}")
+
+    def action_review(self) -> None:
+        self.app.push_screen(ExamReviewScreen(self.exam, self.result))
+
+    def action_home(self) -> None:
+        self.app.go_home()
+
+
+def response_text(item: Any, response: Any, lang: str) -> str:
+    """What the student gave, as they would read it."""
+    if not response:
+        return ui(lang, "（未作答）", "(no answer)")
+    t = item.type
+    if t == "single_choice" and response.get("choice") is not None:
+        return LETTERS[int(response["choice"])]
+    if t == "multiple_choice":
+        return ", ".join(LETTERS[int(i)] for i in response.get("choices") or []) or "-"
+    if t == "true_false":
+        v = response.get("value")
+        return "-" if v is None else (ui(lang, "对", "True") if v else ui(lang, "错", "False"))
+    if t == "fill_blank":
+        return "  ".join(f"({i + 1}) {b}" for i, b in enumerate(response.get("blanks") or []))
+    if t == "short_answer":
+        return str(response.get("text") or "")
+    if t == "calculation":
+        return "  ".join(f"{k} = {v}" for k, v in (response.get("fields") or {}).items())
+    if t == "comprehensive":
+        out = []
+        for i, part in enumerate(response.get("parts") or []):
+            if "fields" in part:
+                out.append(f"({i + 1}) " + "  ".join(f"{k} = {v}" for k, v in part["fields"].items()))
+            elif "text" in part:
+                out.append(f"({i + 1}) {part.get('text') or ''}")
+            else:
+                out.append(f"({i + 1}) " + "  ".join(part.get("blanks") or []))
+        return "\n".join(out)
+    return str(response)
+
+
+class ExamReviewScreen(Screen):
+    """Every question: the student's answer, the right one and the solution."""
+
+    BINDINGS = [
+        Binding("pagedown,n", "move(1)", "Next", priority=True),
+        Binding("pageup,p", "move(-1)", "Prev", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, exam: Any, result: Any):
+        super().__init__()
+        self.exam = exam
+        self.result = result
+        self.position = 0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="exam-main"):
+            yield OptionList(*[Option(f"{r.position + 1:>3} {STATUS_MARK[r.status]}", id=str(r.position))
+                               for r in self.result.items], id="qlist")
+            with VerticalScroll(id="qbody"):
+                yield Static(id="qhead", markup=False)
+                yield Static(id="qtext", markup=False)
+                yield Static(id="given", markup=False)
+                yield FeedbackPanel(id="feedback")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show(0)
+        self.query_one("#qlist").focus()
+
+    def show(self, position: int) -> None:
+        lang = self.app.lang
+        r = self.result.items[position]
+        self.position = position
+        self.query_one("#qhead", Static).update(
+            f"{position + 1}. {type_name(r.item, lang)} · {r.earned:g}/{r.item.points:g}"
+            + ("  ⚑" if r.flagged else ""))
+        self.query_one("#qtext", Static).update(say(r.item.text, lang))
+        self.query_one("#given", Static).update(
+            ui(lang, "你的答案：", "Your answer: ") + response_text(r.item, r.response, lang))
+        self.query_one(FeedbackPanel).show(r.item, r.grade, lang, r.response)
+        self.query_one("#qlist", OptionList).highlighted = position
+        self.query_one("#qbody", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionHighlighted, "#qlist")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None and int(event.option.id) != self.position:
+            self.show(int(event.option.id))
+
+    def action_move(self, step: int) -> None:
+        target = self.position + step
+        if 0 <= target < len(self.result.items):
+            self.show(target)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

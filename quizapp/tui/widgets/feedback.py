@@ -1,0 +1,140 @@
+"""Feedback after an answer: verdict, the named mistake, right vs given, worked solution, why.
+
+Used after each practice answer and in the exam review. Text only (no markup), so matrices with
+brackets and student input are shown as typed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from quizapp.tui.lang import LETTERS, grade_message, say, ui
+
+
+def verdict(grade: Any, lang: str) -> tuple[str, str]:
+    """(css class, line) for the grade."""
+    if grade is None:
+        return "wrong", ui(lang, "✘ 未作答（0 分）", "✘ Not answered (0 points)")
+    if grade.malformed:
+        return "warn", ui(lang, "⚠ 无法读取：", "⚠ Cannot read it: ") + grade_message(grade, lang)
+    if grade.correct:
+        return "right", ui(lang, "✔ 正确", "✔ Correct")
+    pct = round(100 * grade.score)
+    if grade.score > 0:
+        return "partial", ui(lang, f"◐ 部分正确（{pct}%）", f"◐ Partly right ({pct}%)")
+    return "wrong", ui(lang, "✘ 错误", "✘ Wrong")
+
+
+def _steps(problem: Any, lang: str) -> list[str]:
+    lines = []
+    for step in problem.steps:
+        lines.append(f"• {say(step, lang)}")
+        if step.math:
+            lines.extend(f"    {m}" for m in step.math.splitlines())
+    return lines
+
+
+def solution_text(item: Any, lang: str) -> str:
+    """The right answer and its working, independent of what the student gave."""
+    lines: list[str] = []
+    q = item.question
+    if item.type in ("single_choice", "multiple_choice"):
+        right = [i for i, c in enumerate(q.choices) if c.correct]
+        for i in right:
+            lines.append(f"{LETTERS[i]}. {say(q.choices[i], lang)}")
+    elif item.type == "true_false":
+        lines.append(ui(lang, "对", "True") if q.answer else ui(lang, "错", "False"))
+    elif item.type == "fill_blank":
+        for i, b in enumerate(q.blanks):
+            lines.append(f"({i + 1}) " + " / ".join(b.accept))
+    elif item.type == "short_answer":
+        for kp in q.key_points:
+            lines.append(f"• {say(kp, lang)} ({kp.points:g})")
+    elif item.type == "calculation":
+        lines.extend(_steps(item.problem, lang))
+    elif item.type == "comprehensive":
+        for part in item.parts:
+            if part.label is not None:
+                lines.append(say(part.label, lang))
+            if part.problem is not None:
+                lines.extend(_steps(part.problem, lang))
+            elif part.key_points is not None:
+                lines.extend(f"• {say(kp, lang)} ({kp.points:g})" for kp in part.key_points)
+            elif part.blanks is not None:
+                lines.extend(f"({i + 1}) " + " / ".join(b.accept) for i, b in enumerate(part.blanks))
+    return "\n".join(lines)
+
+
+def field_lines(grade: Any, lang: str) -> list[str]:
+    lines = []
+    for f in getattr(grade, "fields", None) or []:
+        label = say(f.label, lang)
+        if f.correct:
+            lines.append(f"✔ {label}: {f.expected}")
+        else:
+            given = f.given if f.given else ui(lang, "（空）", "(empty)")
+            lines.append(f"✘ {label}: {ui(lang, '你的答案', 'yours')} {given}  →  "
+                         f"{ui(lang, '正确', 'right')} {f.expected}")
+    return lines
+
+
+def why_lines(item: Any, response: Any, lang: str) -> list[str]:
+    """The bank's note on why a picked option is wrong (single/multiple choice)."""
+    if item.type not in ("single_choice", "multiple_choice") or not response:
+        return []
+    picked = response.get("choices") or ([response["choice"]] if response.get("choice") is not None else [])
+    out = []
+    for i in picked:
+        if 0 <= int(i) < len(item.question.choices):
+            c = item.question.choices[int(i)]
+            if not c.correct and c.why is not None:
+                out.append(f"{LETTERS[int(i)]}: {say(c.why, lang)}")
+    return out
+
+
+class FeedbackPanel(Vertical):
+    """Shows the feedback of one graded answer (hidden until :meth:`show`)."""
+
+    DEFAULT_CSS = """
+    FeedbackPanel { height: auto; display: none; }
+    FeedbackPanel.-shown { display: block; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="verdict", markup=False)
+        yield Static(id="message", markup=False)
+        yield Static(id="mistakes", classes="mistakes", markup=False)
+        yield Static(id="fields", markup=False)
+        yield Static(id="solution-title", classes="heading", markup=False)
+        yield Static(id="solution", markup=False)
+        yield Static(id="explanation", markup=False)
+
+    def show(self, item: Any, grade: Any, lang: str, response: Any = None) -> None:
+        cls, line = verdict(grade, lang)
+        v = self.query_one("#verdict", Static)
+        v.update(line)
+        v.set_classes(f"verdict {cls}")
+        message = grade_message(grade, lang) if grade is not None and not grade.malformed else ""
+        self._put("#message", message)
+        mistakes = [ui(lang, "常见错误：", "Known mistake: ") + say(m.label, lang)
+                    for m in (getattr(grade, "mistakes", None) or [])]
+        self._put("#mistakes", "\n".join(mistakes))
+        fields = [] if item.type in ("single_choice", "multiple_choice", "true_false") and grade \
+            and grade.correct else field_lines(grade, lang)
+        self._put("#fields", "\n".join(fields + why_lines(item, response, lang)))
+        self._put("#solution-title", ui(lang, "解答", "Solution"))
+        self._put("#solution", solution_text(item, lang))
+        self._put("#explanation", say(item.explanation, lang) if item.explanation else "")
+        self.add_class("-shown")
+
+    def clear(self) -> None:
+        self.remove_class("-shown")
+
+    def _put(self, selector: str, text: str) -> None:
+        w = self.query_one(selector, Static)
+        w.update(text)
+        w.display = bool(text)
