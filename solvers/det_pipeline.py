@@ -1,0 +1,214 @@
+"""A whole detection evaluation by hand: IoU with the ground truth, NMS, then precision and recall.
+
+Steps (the PASCAL VOC protocol, Everingham et al., IJCV 2010, 4.4)::
+
+    1. for each detection, its IoU with the best-overlapping ground-truth box
+    2. greedy NMS at the NMS threshold (IoU > threshold suppresses; see solvers.det_nms)
+    3. the kept detections, highest score first, are matched to ground truth: a detection is a TP
+       if its best-overlapping ground truth has IoU >= the match threshold and is not already
+       matched; otherwise it is an FP (a duplicate of a matched object is an FP)
+       precision = TP / kept,  recall = TP / number of ground-truth boxes
+
+Boxes are [x1, y1, x2, y2] corners with continuous coordinates (area without +1).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
+)
+from solvers.det_iou import box_iou, check_box, fraction_text, random_box
+from solvers.det_nms import box_table, by_score, greedy_nms, jitter, nms_mistakes, nms_trace, score_order
+
+# Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
+# any IoU and a threshold (so rounding never decides), thresholds.
+RANGES = {
+    "easy": dict(detections=(4,), jitter=1, gap=0.05, nms=(0.5,)),
+    "medium": dict(detections=(4, 5), jitter=2, gap=0.04, nms=(0.5,)),
+    "hard": dict(detections=(5,), jitter=2, gap=0.03, nms=(0.4, 0.5, 0.6)),
+}
+MATCH_THRESHOLD = 0.5
+
+
+def best_overlaps(boxes: Sequence, gt: Sequence) -> list[tuple[Fraction, int]]:
+    """For each detection, (best IoU, 0-based index of that ground truth; lower index on ties)."""
+    out = []
+    for b in boxes:
+        ious = [box_iou(b, g) for g in gt]
+        j = max(range(len(gt)), key=lambda k: (ious[k], -k))
+        out.append((ious[j], j))
+    return out
+
+
+def match_detections(boxes: Sequence, scores: Sequence[float], kept: Sequence[int], gt: Sequence,
+                     threshold: float = MATCH_THRESHOLD) -> list[bool]:
+    """VOC matching of the kept detections (0-based), in descending score order: TP flags.
+
+    >>> match_detections([[0, 0, 4, 4], [0, 0, 4, 3]], [0.9, 0.8], [0, 1], [[0, 0, 4, 4]])
+    [True, False]
+    """
+    thr = Fraction(str(threshold))
+    matched: set[int] = set()
+    flags = []
+    for i in sorted(kept, key=lambda i: score_order(scores).index(i)):
+        iou, j = best_overlaps([boxes[i]], gt)[0]
+        hit = iou >= thr and j not in matched
+        if hit:
+            matched.add(j)
+        flags.append(hit)
+    return flags
+
+
+def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_threshold: float,
+             match_threshold: float = MATCH_THRESHOLD) -> dict[str, Any]:
+    """Every intermediate result of the three steps (exact)."""
+    best = best_overlaps(boxes, gt)
+    kept = greedy_nms(boxes, scores, nms_threshold)
+    flags = match_detections(boxes, scores, kept, gt, match_threshold)
+    tp = sum(flags)
+    return {"best": best, "kept": kept, "flags": flags,
+            "precision": Fraction(tp, len(kept)), "recall": Fraction(tp, len(gt))}
+
+
+@register
+class DetectionPipeline(Kind):
+    id = "detection_pipeline"
+    topic = "detection"
+    chapter = "ch8_detection"
+    comprehensive = True
+    title = Text("检测评估综合题：IoU、NMS、精确率与召回率", "Detection evaluation: IoU, NMS, precision and recall")
+    description = "IoU with the ground truth, NMS, then precision and recall at IoU >= 0.5 (multi-part)."
+    params_help = {
+        "gt": "the ground-truth boxes, e.g. [[0,0,10,10],[20,20,30,30]]",
+        "boxes": "the detected boxes [x1, y1, x2, y2]",
+        "scores": "one confidence score per detection",
+        "nms_threshold": "NMS IoU threshold, e.g. 0.5 (IoU above it suppresses)",
+        "match_threshold": "IoU a detection needs to count as a true positive (default 0.5)",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        while True:
+            gt: list[list[int]] = []
+            while len(gt) < 2:
+                g = random_box(rng, 1, 30, min_side=6)
+                if g[2] - g[0] >= 6 and g[3] - g[1] >= 6 and all(box_iou(g, o) == 0 for o in gt):
+                    gt.append(g)
+            n = int(rng.choice(r["detections"]))
+            # two hits on object 1 (one a duplicate), one on object 2, the rest stray or sloppy
+            dets = [jitter(rng, gt[0], r["jitter"]), jitter(rng, gt[0], r["jitter"] + 1),
+                    jitter(rng, gt[1], r["jitter"] + 1)]
+            while len(dets) < n:
+                dets.append(jitter(rng, gt[int(rng.integers(2))], 4) if rng.random() < 0.5
+                            else random_box(rng, 1, 30, min_side=3))
+            order = rng.permutation(n)
+            boxes = [dets[i] for i in order]
+            scores = [int(v) / 100 for v in rng.choice(np.arange(30, 100), size=n, replace=False)]
+            nms_thr = float(rng.choice(r["nms"]))
+            ious = [box_iou(a, b) for i, a in enumerate(boxes + gt) for b in (boxes + gt)[:i]]
+            thresholds = {Fraction(str(nms_thr)), Fraction(str(MATCH_THRESHOLD))}
+            if any(abs(v - t) < r["gap"] for v in ious for t in thresholds):
+                continue
+            res = pipeline(boxes, scores, gt, nms_thr)
+            if len(res["kept"]) < n and 0 < sum(res["flags"]) and not all(res["flags"]):
+                return {"gt": gt, "boxes": boxes, "scores": scores, "nms_threshold": nms_thr,
+                        "match_threshold": MATCH_THRESHOLD}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        from solvers.det_nms import check_scored_boxes
+        raw_gt = need(params, "gt")
+        if not isinstance(raw_gt, (list, tuple)) or not raw_gt:
+            raise ParamError("gt", "must be a list of at least one [x1, y1, x2, y2] box")
+        gt = []
+        for i, g in enumerate(raw_gt):
+            try:
+                gt.append(check_box({"gt": g}, "gt"))
+            except ParamError as e:
+                raise ParamError("gt", f"box {i + 1}: {str(e).split(': ', 1)[1]}") from None
+        boxes, scores = check_scored_boxes(params, min_boxes=1)
+        return {"gt": gt, "boxes": boxes, "scores": scores,
+                "nms_threshold": need_float(params, "nms_threshold", minimum=0.0, maximum=1.0),
+                "match_threshold": need_float(params, "match_threshold", minimum=0.0, maximum=1.0,
+                                              default=MATCH_THRESHOLD)}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (
+            AnswerField("best_iou", Text("(1) 每个检测框与最佳真实框的 IoU", "(1) each detection's IoU with its best ground truth"),
+                        shape="vector", decimals=4, points=2),
+            AnswerField("kept", Text("(2) NMS 后保留的框（按得分从高到低）", "(2) boxes kept by NMS (highest score first)"),
+                        shape="vector", integer=True, points=2),
+            AnswerField("precision", Text("(3) 精确率", "(3) precision"), decimals=4, points=1),
+            AnswerField("recall", Text("(3) 召回率", "(3) recall"), decimals=4, points=1),
+        )
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        gt = "  ".join(f"G{j + 1} = {g}" for j, g in enumerate(params["gt"]))
+        t = box_table(params["boxes"], params["scores"])
+        nt, mt = fmt(params["nms_threshold"]), fmt(params["match_threshold"])
+        return Text(
+            f"一幅图中有 {len(params['gt'])} 个真实框：{gt}。检测器输出下列检测框（同一类别，"
+            f"[x1, y1, x2, y2]，连续坐标，面积不加 1）：\n{t}\n"
+            f"(1) 按表中顺序求每个检测框与其重叠最大的真实框的 IoU（保留 4 位小数）；\n"
+            f"(2) 用 IoU 阈值 {nt} 做贪心 NMS（IoU 大于 {nt} 才抑制），按得分从高到低写出保留框的编号；\n"
+            f"(3) 对保留的框按得分从高到低与真实框匹配：与其重叠最大的真实框 IoU ≥ {mt} 且该真实框尚未被匹配则为 TP，"
+            f"否则为 FP。求精确率和召回率（保留 4 位小数）。",
+            f"An image has {len(params['gt'])} ground-truth boxes: {gt}. A detector outputs the boxes "
+            f"below (one class, [x1, y1, x2, y2], continuous coordinates, area without +1):\n{t}\n"
+            f"(1) In table order, give each detection's IoU with the ground-truth box it overlaps most "
+            f"(4 decimal places).\n(2) Apply greedy NMS at IoU threshold {nt} (only IoU above {nt} "
+            f"suppresses) and list the kept boxes, highest score first.\n(3) Match the kept boxes, "
+            f"highest score first: a box is a TP if the ground truth it overlaps most has IoU >= {mt} "
+            f"and is not matched yet, otherwise an FP. Give the precision and recall (4 decimal places).",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        gt, boxes, scores = params["gt"], params["boxes"], params["scores"]
+        nt, mt = params["nms_threshold"], params["match_threshold"]
+        res = pipeline(boxes, scores, gt, nt, mt)
+        kept_1 = by_score(res["kept"], scores)
+        steps = [Step("(1) 每个检测框与各真实框的 IoU，取最大者。", "(1) IoU of each detection with each ground truth; take the largest.",
+                      "\n".join(f"#{i + 1}: " + ", ".join(f"G{j + 1}: {fraction_text(box_iou(b, g))}" for j, g in enumerate(gt))
+                                + f"  -> best G{res['best'][i][1] + 1}, {fmt(float(res['best'][i][0]), 4)}"
+                                for i, b in enumerate(boxes)))]
+        steps += [Step("(2) " + s.zh, "(2) " + s.en, s.math) for s in nms_trace(boxes, scores, nt)]
+        lines = [f"#{i + 1}: best G{res['best'][i][1] + 1}, IoU {fmt(float(res['best'][i][0]), 4)} -> {'TP' if f else 'FP'}"
+                 for i, f in zip([k - 1 for k in kept_1], res["flags"])]
+        tp = sum(res["flags"])
+        steps += [
+            Step("(3) 按得分从高到低匹配；已被匹配的真实框不能再匹配（重复检测为 FP）。",
+                 "(3) Match in descending score; a ground truth already matched cannot match again "
+                 "(a duplicate is an FP).", "\n".join(lines)),
+            Step("精确率 = TP/保留框数，召回率 = TP/真实框数。", "Precision = TP / kept boxes, recall = TP / ground-truth boxes.",
+                 f"P = {tp}/{len(kept_1)} = {fmt(float(res['precision']), 4)},  R = {tp}/{len(gt)} = {fmt(float(res['recall']), 4)}"),
+        ]
+        # the same matching without NMS: duplicates now count as FPs
+        all_idx = list(range(len(boxes)))
+        flags_all = match_detections(boxes, scores, all_idx, gt, mt)
+        # counting every kept box with IoU >= threshold as a TP (no one-to-one matching)
+        loose = sum(res["best"][i][0] >= Fraction(str(mt)) for i in res["kept"])
+        mistakes = [
+            Mistake("union_double_counted", Text("IoU 的并集没有减去交集", "IoU with A + B as the union"),
+                    {"best_iou": [float(max(self._double(b, g) for g in gt)) for b in boxes]}),
+            Mistake("no_nms", Text("没有先做 NMS 就统计", "counted before NMS"),
+                    {"precision": float(Fraction(sum(flags_all), len(boxes))),
+                     "recall": float(Fraction(sum(flags_all), len(gt)))}),
+            Mistake("no_one_to_one", Text("同一真实框被匹配了多次", "let one ground truth match several boxes"),
+                    {"precision": float(Fraction(loose, len(kept_1))), "recall": float(Fraction(loose, len(gt)))}),
+            Mistake("precision_recall_swapped", Text("精确率与召回率弄反了", "swapped precision and recall"),
+                    {"precision": float(res["recall"]), "recall": float(res["precision"])}),
+        ] + nms_mistakes(boxes, scores, nt)
+        answer = {"best_iou": [float(v) for v, _ in res["best"]], "kept": kept_1,
+                  "precision": float(res["precision"]), "recall": float(res["recall"])}
+        exact = {"precision": fraction_text(res["precision"]), "recall": fraction_text(res["recall"])}
+        return Solution(answer, steps, mistakes, exact)
+
+    @staticmethod
+    def _double(a: Sequence, b: Sequence) -> Fraction:
+        from solvers.det_iou import box_area, intersection
+        w, h = intersection(a, b)
+        return w * h / (box_area(a) + box_area(b))
