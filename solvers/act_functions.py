@@ -22,7 +22,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     register,
 )
-from solvers.train_numbers import num, one_decimal
+from solvers.train_numbers import num, one_decimal, visible_mistakes
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
@@ -142,8 +142,9 @@ class Activation(Kind):
         alpha = float(params.get("alpha", 0.01))
         value = activation_value(fn, x, alpha)
         deriv = activation_derivative(fn, x, alpha)
-        return Solution({"value": value, "derivative": deriv}, _steps(fn, x, alpha, value, deriv),
-                        _mistakes(fn, x, alpha, value, deriv), _exact(fn, x, alpha))
+        answer = {"value": value, "derivative": deriv}
+        mistakes = visible_mistakes(answer, _mistakes(fn, x, alpha, value, deriv), self.fields(params))
+        return Solution(answer, _steps(fn, x, alpha, value, deriv), mistakes, _exact(fn, x, alpha))
 
 
 def _steps(fn: str, x: float, alpha: float, value: float, deriv: float) -> list[Step]:

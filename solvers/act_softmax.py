@@ -18,7 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text
+from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(K=(3,), z=(-1, 0, 1, 2)),
@@ -119,7 +119,8 @@ class SoftmaxCrossEntropy(Kind):
             mistakes.append(Mistake("linear_normalise", Text("直接按得分比例归一化（没取指数）",
                                                              "normalised the raw scores (no exponential)"),
                                     {"probs": (z / z.sum()).tolist(), "loss": float(-math.log(z[y] / z.sum()))}))
-        return Solution({"probs": p.tolist(), "loss": loss}, steps, mistakes, _exact(params))
+        answer = {"probs": p.tolist(), "loss": loss}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
 from solvers.act_functions import sigmoid
-from solvers.train_numbers import num, to_plain, vec_text
+from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(T=(3, 4), z=(-2, -1, 0, 1, 2), w=(1,)),
@@ -127,7 +127,8 @@ class SigmoidVanishing(Kind):
             Mistake("bound_one_half", Text("误以为 σ' 的最大值是 1/2", "took the maximum of s' as 1/2"),
                     {"bound": float(np.prod(np.abs(w)) * 0.5 ** T)}),
         ]
-        return Solution({"product": product, "bound": bound}, steps, mistakes, _exact(params))
+        answer = {"product": product, "bound": bound}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

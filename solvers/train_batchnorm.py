@@ -19,7 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, need_matrix,
     need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text, mat_text
+from solvers.train_numbers import num, to_plain, vec_text, mat_text, visible_mistakes
 
 RANGES = {
     "easy": dict(m=(4,), d=1, x=(0, 8), gamma=(1, 2), beta=(0, 1), eps=(0,)),
@@ -176,8 +176,8 @@ class BatchNormForward(Kind):
             Mistake("gamma_beta_swapped", Text("γ 与 β 用反了", "swapped gamma and beta"),
                     {"y": _plain(b * x_hat + g)}),
         ]
-        return Solution({"mean": _plain(mean), "var": _plain(var), "x_hat": _plain(x_hat), "y": _plain(y)},
-                        steps, mistakes, _exact(params))
+        answer = {"mean": _plain(mean), "var": _plain(var), "x_hat": _plain(x_hat), "y": _plain(y)}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
 
 
 def _dec(rng: np.random.Generator, bounds: tuple[float, float]) -> float:

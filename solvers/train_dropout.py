@@ -18,7 +18,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text
+from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
 
 VARIANTS = ("inverted", "classic")
 RANGES = {
@@ -148,8 +148,8 @@ class DropoutScaling(Kind):
                 Mistake("masked_at_test", Text("测试时也用了掩码", "applied the mask at test time too"),
                         {"test_output": (a * m * p).tolist()}),
             ]
-        return Solution({"train_output": train.tolist(), "test_output": test.tolist()}, steps, mistakes,
-                        _exact(params))
+        answer = {"train_output": train.tolist(), "test_output": test.tolist()}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

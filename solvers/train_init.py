@@ -19,8 +19,10 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_int, register,
 )
+from solvers.train_numbers import visible_mistakes
 
 LAYERS = ("dense", "conv")
+
 RANGES = {
     "easy": dict(layers=("dense",), n=(50, 100, 150, 200, 300, 400)),
     "medium": dict(layers=("conv", "dense"), n=(64, 128, 256, 512, 784, 1000),
@@ -152,7 +154,8 @@ class InitVariance(Kind):
             w = init_scales(params["c_in"], params["c_out"])
             mistakes.append(Mistake("conv_fan_without_kernel", Text("卷积层的 fan 忘了乘 k·k", "left k*k out of the conv fans"),
                                     {"fan_in": params["c_in"], "fan_out": params["c_out"], **w}))
-        return Solution({"fan_in": fi, "fan_out": fo, **s}, steps, mistakes, _exact(fi, fo))
+        answer = {"fan_in": fi, "fan_out": fo, **s}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(fi, fo))
 
 
 def _exact(fi: int, fo: int) -> dict[str, str]:

@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text
+from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(n=(3,), w=(-2, 2), lam=(0.1, 0.5), lr=(0.1, 0.5), g=(-1, 1)),
@@ -136,7 +136,8 @@ class WeightPenalty(Kind):
             Mistake("decay_sign", Text("衰减项符号错误（把权重变大了）", "added the decay with the wrong sign"),
                     {"w_new": (w - lr * (g - lam * w)).tolist()}),
         ]
-        return Solution({"l1": l1, "l2": l2, "w_new": w_new.tolist()}, steps, mistakes, _exact(params))
+        answer = {"l1": l1, "l2": l2, "w_new": w_new.tolist()}
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
