@@ -1,0 +1,282 @@
+"""The printable document, independent of any format.
+
+A :class:`Document` is a list of pages-groups: student sheets (:class:`Sheet`) and answer keys
+(:class:`KeySheet`), each starting on a new page. Statements are lists of *blocks* (paragraphs,
+matrices, tables, preformatted text, formulas) so each renderer (Typst, HTML, Markdown) only
+decides how a block looks, never what it means. Nothing here knows about a format; nothing here
+holds a grading rule: answers come from the core (items, grading.expected_text).
+
+Text is bilingual (:class:`solvers.Text`); the renderer picks Chinese, English or both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Union
+
+from solvers import Text
+
+# ----------------------------------------------------------------------------------------------
+# Blocks of a statement or a worked step
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph of prose in both languages."""
+
+    text: Text
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A matrix of numbers (cells already formatted), shown with square brackets."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """An aligned table (e.g. a confusion matrix with class names); the first row is a header
+    when its first cell is empty."""
+
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def has_header(self) -> bool:
+        return bool(self.rows) and self.rows[0][0] == ""
+
+
+@dataclass(frozen=True)
+class Pre:
+    """Preformatted lines that must keep their alignment (shown in a monospace font)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One line of a worked step's formula, in the engine's plain-text notation
+    (``(32 - 5 + 2*1)/1 + 1 = 30``); a renderer may typeset it or show it as is."""
+
+    text: str
+
+
+Block = Union[Para, Matrix, Table, Pre, Formula]
+
+# ----------------------------------------------------------------------------------------------
+# Student sheets
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Student:
+    """One student of a class set: index (1-based, roster order), name and id (either may be '')."""
+
+    index: int
+    name: str = ""
+    id: str = ""
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.name, self.id) if p) or f"#{self.index}"
+
+
+@dataclass
+class Header:
+    title: Text
+    code: str  # printed on the sheet and on its key, e.g. FINA-7K3QX or WS-4M2PA
+    facts: list[tuple[Text, str]] = field(default_factory=list)  # (label, value): duration, points
+    instructions: Text | None = None
+    student: Student | None = None
+    name_lines: bool = True  # leave name / student-id lines to fill in
+
+
+@dataclass
+class DocPart:
+    """A part of a comprehensive question."""
+
+    label: Text | None
+    points: float | None
+    blocks: list[Block]
+    fields: list[Text] = field(default_factory=list)  # answer fields to write in
+    answer_lines: int = 0
+
+
+@dataclass
+class DocItem:
+    number: int
+    type: str  # the core item type (single_choice, ..., comprehensive)
+    points: float | None
+    blocks: list[Block]
+    options: list[Text] = field(default_factory=list)  # lettered A, B, C, ...
+    fields: list[Text] = field(default_factory=list)
+    answer_lines: int = 0
+    parts: list[DocPart] = field(default_factory=list)
+
+
+@dataclass
+class DocSection:
+    title: Text
+    instructions: Text | None
+    points: float | None
+    items: list[DocItem]
+
+
+@dataclass
+class Sheet:
+    header: Header
+    sections: list[DocSection]
+
+    def items(self) -> list[DocItem]:
+        return [i for s in self.sections for i in s.items]
+
+
+# ----------------------------------------------------------------------------------------------
+# Answer keys
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class KeyAnswer:
+    label: Text
+    value: str  # formatted as the grader expects it (grading.expected_text)
+    matrix: Matrix | None = None  # the same value laid out, for matrix answers
+
+
+@dataclass
+class KeyStep:
+    text: Text
+    math: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class KeyEntry:
+    number: str  # "3", or "12 (1)" for a part
+    answers: list[KeyAnswer] = field(default_factory=list)
+    steps: list[KeyStep] = field(default_factory=list)
+    key_points: list[tuple[Text, float]] = field(default_factory=list)
+    explanation: Text | None = None
+    parts: list["KeyEntry"] = field(default_factory=list)
+    source: str = ""  # where the item came from (bank id or kind@seed) so a teacher can look it up
+
+
+@dataclass
+class KeySection:
+    title: Text
+    entries: list[KeyEntry]
+
+
+@dataclass
+class KeySheet:
+    header: Header  # same code (and student) as the sheet it answers
+    sections: list[KeySection]
+
+    def entries(self) -> list[KeyEntry]:
+        return [e for s in self.sections for e in s.entries]
+
+
+Page = Union[Sheet, KeySheet]
+
+
+@dataclass
+class Document:
+    """What one output file holds: sheets and keys in order, each from a new page."""
+
+    pages: list[Page]
+    title: Text  # the file's title (metadata)
+
+
+# ----------------------------------------------------------------------------------------------
+# Plain engine text -> blocks
+# ----------------------------------------------------------------------------------------------
+
+_MATRIX_ROW = re.compile(r"^\[\s*(-?[0-9.]+(?:\s+-?[0-9.]+)*)\s*\]$")
+_ALIGNED = re.compile(r"\S\s{2,}\S")
+
+
+def _segments(text: str) -> list[tuple[str, list[str]]]:
+    """Group lines into ('para' | 'matrix' | 'aligned', lines) runs."""
+    runs: list[tuple[str, list[str]]] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _MATRIX_ROW.match(stripped):
+            kind = "matrix"
+        elif _ALIGNED.search(stripped):
+            kind = "aligned"
+        else:
+            kind = "para"
+        if runs and runs[-1][0] == kind and kind != "para":
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+    # A single aligned line among prose is prose with double spaces, not a table.
+    return [("para", ls) if k == "aligned" and len(ls) == 1 else (k, ls) for k, ls in runs]
+
+
+def _matrix(lines: list[str]) -> Matrix | None:
+    rows = tuple(tuple(_MATRIX_ROW.match(l.strip()).group(1).split()) for l in lines)  # type: ignore[union-attr]
+    if len({len(r) for r in rows}) != 1:
+        return None
+    return Matrix(rows)
+
+
+def _aligned(lines: list[str]) -> Block:
+    rows = []
+    for line in lines:
+        cells = re.split(r"\s{2,}", line.strip())
+        if line[:1].isspace():
+            cells = [""] + cells
+        rows.append(tuple(cells))
+    if len({len(r) for r in rows}) == 1 and len(rows[0]) > 1:
+        return Table(tuple(rows))
+    return Pre("\n".join(l.rstrip() for l in lines))
+
+
+def _neutral(kind: str, lines: list[str]) -> Block:
+    if kind == "matrix":
+        return _matrix(lines) or Pre("\n".join(lines))
+    return _aligned(lines)
+
+
+def blocks_of(text: Text) -> list[Block]:
+    """Split a bilingual statement into blocks. Matrices and tables are the same in both
+    languages; prose pairs up run by run. If the two languages do not line up, each language's
+    prose stays whole (no block is lost, only the layout is simpler)."""
+    zh, en = _segments(text.zh), _segments(text.en)
+    if [k for k, _ in zh] == [k for k, _ in en]:
+        out: list[Block] = []
+        for (kind, zl), (_, el) in zip(zh, en):
+            if kind == "para":
+                out.append(Para(Text(" ".join(s.strip() for s in zl), " ".join(s.strip() for s in el))))
+            else:
+                out.append(_neutral(kind, zl))
+        return out
+    return [Para(Text(text.zh, text.en))]
+
+
+def formula_blocks(math: str) -> list[Block]:
+    """A worked step's formula text as blocks: matrices, aligned tables, or formula lines."""
+    out: list[Block] = []
+    for kind, lines in _segments(math):
+        if kind == "para":
+            out.extend(Formula(l.strip()) for l in lines)
+        elif kind == "matrix":
+            out.append(_matrix(lines) or Pre("\n".join(lines)))
+        else:
+            out.append(Pre("\n".join(l.rstrip() for l in lines)))
+    return out
+
+
+def plain(block: Block, lang: str) -> str:
+    """A block as plain text (for tests and for the Markdown renderer's fallbacks)."""
+    if isinstance(block, Para):
+        return block.text.get(lang)
+    if isinstance(block, Matrix):
+        return "\n".join("[ " + "  ".join(r) + " ]" for r in block.rows)
+    if isinstance(block, Table):
+        return "\n".join("  ".join(r) for r in block.rows)
+    return block.text

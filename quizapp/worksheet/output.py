@@ -1,0 +1,127 @@
+"""Files on disk: one sheet or a class set, in one format, with its key.
+
+Key modes: ``separate`` (default; ``<name>-key.<ext>`` beside the sheet, or ``key.<ext>`` in a
+class set's directory), ``appended`` (the key's pages follow the questions in the same file) and
+``none``. A class set is one file per student in a directory, or, with ``merge``, one file with a
+page break between students; the teacher's key always covers every variant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from quizapp.core.errors import InputError, OutputError
+from quizapp.worksheet.classset import file_stem, variant_seed
+from quizapp.worksheet.model import Document, KeySheet, Page, Sheet, Student
+from solvers import Text
+
+FORMATS = ("pdf", "html", "md")
+KEY_MODES = ("separate", "appended", "none")
+
+
+@dataclass
+class Options:
+    format: str = "pdf"
+    lang: str = "both"
+    key: str = "separate"
+    merge: bool = False
+    fonts: object = None  # render_typst.Fonts; None: from the environment
+
+
+@dataclass
+class Written:
+    sheets: list[Path] = field(default_factory=list)
+    keys: list[Path] = field(default_factory=list)
+
+
+def render(doc: Document, opts: Options) -> bytes:
+    if opts.format == "pdf":
+        from quizapp.worksheet.render_typst import render_pdf
+
+        return render_pdf(doc, opts.lang, opts.fonts)  # type: ignore[arg-type]
+    if opts.format == "html":
+        from quizapp.worksheet.render_html import render_html
+
+        return render_html(doc, opts.lang).encode("utf-8")
+    if opts.format == "md":
+        from quizapp.worksheet.render_md import render_md
+
+        return render_md(doc, opts.lang).encode("utf-8")
+    raise InputError(f"Unknown format '{opts.format}'; use one of {', '.join(FORMATS)}.")
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file, turning any OS failure into one sentence (no traceback)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"Cannot write {path}: {reason}.",
+                          hint="Choose a writable place with -o, or free some disk space.") from None
+
+
+def key_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}-key{path.suffix}")
+
+
+def _with_suffix(path: Path, ext: str) -> Path:
+    return path if path.suffix else path.with_name(path.name + f".{ext}")
+
+
+def _title(sheet: Sheet) -> Text:
+    return sheet.header.title
+
+
+def write_single(sheet: Sheet, key: KeySheet, out: Path, opts: Options) -> Written:
+    """One sheet (and its key) to ``out``."""
+    out = _with_suffix(out, opts.format)
+    pages: list[Page] = [sheet] + ([key] if opts.key == "appended" else [])
+    written = Written()
+    data = render(Document(pages, _title(sheet)), opts)
+    write_bytes(out, data)
+    written.sheets.append(out)
+    if opts.key == "separate":
+        kp = key_path(out)
+        write_bytes(kp, render(Document([key], key.header.title), opts))
+        written.keys.append(kp)
+    return written
+
+
+def write_class_set(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequence[Student],
+                    out: Path, opts: Options) -> Written:
+    """Every student's variant: a directory of files (``out`` is the directory) or, with
+    ``opts.merge``, one file (``out`` is the file). The key covers every variant."""
+    written = Written()
+    keys = [k for _, k in variants]
+    if opts.merge:
+        out = _with_suffix(out, opts.format)
+        pages: list[Page] = [s for s, _ in variants] + (keys if opts.key == "appended" else [])
+        write_bytes(out, render(Document(pages, _title(variants[0][0])), opts))
+        written.sheets.append(out)
+        if opts.key == "separate":
+            kp = key_path(out)
+            write_bytes(kp, render(Document(list(keys), keys[0].header.title), opts))
+            written.keys.append(kp)
+        return written
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file, but a class set needs a directory for one file per "
+                          "student.", hint="Give a directory with -o, or add --merge for one file.")
+    for (sheet, key), student in zip(variants, students):
+        path = out / f"{file_stem(student)}.{opts.format}"
+        pages = [sheet] + ([key] if opts.key == "appended" else [])
+        write_bytes(path, render(Document(pages, _title(sheet)), opts))
+        written.sheets.append(path)
+    if opts.key == "separate":
+        kp = out / f"key.{opts.format}"
+        write_bytes(kp, render(Document(list(keys), keys[0].header.title), opts))
+        written.keys.append(kp)
+    return written
+
+
+def build_variants(make: Callable[[int, Student | None], tuple[Sheet, KeySheet]], base_seed: int,
+                   students: Sequence[Student]) -> list[tuple[Sheet, KeySheet]]:
+    """``make(seed, student)`` for each student, with the student's own derived seed."""
+    return [make(variant_seed(base_seed, s), s) for s in students]

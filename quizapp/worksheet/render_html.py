@@ -1,0 +1,224 @@
+"""A self-contained HTML page for a :class:`~quizapp.worksheet.model.Document`.
+
+Prints well from a browser: A4 print CSS, each sheet and key on new pages, questions kept whole
+where they fit, writing lines, matrices in MathML (rendered natively by current browsers), no
+network assets. All text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from quizapp.worksheet.build import points_text
+from quizapp.worksheet.model import (
+    Block, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
+    Para, Pre, Sheet, Table,
+)
+from solvers import Text
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm; }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, serif;
+       font-size: 11pt; line-height: 1.55; color: #111; max-width: 190mm; margin: 0 auto; }
+.page + .page { break-before: page; page-break-before: always; }
+.page { padding-top: 4mm; }
+h1 { text-align: center; font-size: 18pt; margin: 0 0 2mm; }
+h1 .en { font-size: 12pt; }
+.facts, .who { text-align: center; margin: 1mm 0; }
+.facts span + span, .who span + span { margin-left: 2em; }
+.blankline { display: inline-block; min-width: 45mm; border-bottom: 0.5pt solid #333; }
+hr { border: 0; border-top: 0.8pt solid #333; }
+h2 { font-size: 13pt; margin: 5mm 0 1mm; break-after: avoid; }
+.instructions { font-size: 9.5pt; font-style: italic; }
+.en { display: block; color: #555; font-size: 0.86em; }
+.en.inline { display: inline; margin-left: 0.4em; }
+.item { display: grid; grid-template-columns: 2.2em 1fr; margin: 3.5mm 0; break-inside: avoid; }
+.num { font-weight: bold; }
+.pts { color: #555; font-size: 0.86em; margin-right: 0.3em; }
+ol.options { list-style: upper-alpha; margin: 1mm 0; padding-left: 1.6em;
+             display: grid; grid-template-columns: 1fr 1fr; column-gap: 1em; }
+ol.options.long { grid-template-columns: 1fr; }
+.tf { text-align: right; }
+.fields { display: grid; grid-template-columns: 1fr 1fr; gap: 2mm 1em; margin: 2mm 0; }
+.field .blank { display: inline-block; min-width: 35mm; border-bottom: 0.5pt solid #333; }
+.line { border-bottom: 0.4pt solid #aaa; height: 7mm; }
+.part { margin-top: 2mm; }
+math[display="block"] { margin: 2mm 0; }
+table.grid { border-collapse: collapse; margin: 2mm auto; }
+table.grid td { border: 0.4pt solid #999; padding: 1mm 2.5mm; text-align: center; }
+table.grid tr:first-child.head td { background: #eee; }
+pre, code { font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace; font-size: 9pt; }
+pre { margin: 1mm 0; white-space: pre; }
+.key .entry { margin: 3mm 0; break-inside: avoid-page; }
+.key .answer b { font-size: 1.02em; }
+.key .steps { margin-left: 1.2em; font-size: 9.5pt; }
+.key .source { float: right; color: #888; font-size: 7.5pt; }
+.code { font-weight: bold; }
+footer.code-footer { text-align: right; color: #777; font-size: 8pt; }
+@media print { .item { break-inside: avoid; } }
+"""
+
+
+class _Html:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.out: list[str] = []
+
+    def bi(self, text: Text | None, inline: bool = False) -> str:
+        if text is None:
+            return ""
+        if self.lang in ("zh", "en"):
+            return escape(text.get(self.lang))
+        if text.zh == text.en:
+            return escape(text.zh)
+        cls = "en inline" if inline else "en"
+        return f'{escape(text.zh)}<span class="{cls}">{escape(text.en)}</span>'
+
+    def e(self, s: str) -> None:
+        self.out.append(s)
+
+    def matrix(self, m: Matrix, display: bool = True) -> str:
+        rows = "".join("<mtr>" + "".join(f"<mtd><mn>{escape(c)}</mn></mtd>" for c in r) + "</mtr>"
+                       for r in m.rows)
+        mode = ' display="block"' if display else ""
+        return (f"<math{mode}><mrow><mo>[</mo><mtable>{rows}</mtable><mo>]</mo></mrow></math>")
+
+    def block(self, b: Block) -> None:
+        if isinstance(b, Para):
+            self.e(f"<p>{self.bi(b.text)}</p>")
+        elif isinstance(b, Matrix):
+            self.e(self.matrix(b))
+        elif isinstance(b, Table):
+            rows = []
+            for i, r in enumerate(b.rows):
+                cls = ' class="head"' if i == 0 and b.has_header else ""
+                rows.append(f"<tr{cls}>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>")
+            self.e('<table class="grid">' + "".join(rows) + "</table>")
+        elif isinstance(b, Pre):
+            self.e(f"<pre>{escape(b.text)}</pre>")
+        elif isinstance(b, Formula):
+            self.e(f"<p><code>{escape(b.text)}</code></p>")
+
+    def pts(self, points: float | None) -> str:
+        if points is None:
+            return ""
+        p = points_text(points)
+        label = {"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）")
+        return f'<span class="pts">{escape(label)}</span>'
+
+    def header(self, h: Header) -> None:
+        self.e(f"<h1>{self.bi(h.title)}</h1>")
+        facts = [f"<span>{self.bi(lbl, True)}: {escape(v)}</span>" for lbl, v in h.facts]
+        facts.append(f'<span>{self.bi(Text("试卷代码", "Code"), True)}: '
+                     f'<span class="code">{escape(h.code)}</span></span>')
+        self.e(f'<div class="facts">{"".join(facts)}</div>')
+        name, sid = self.bi(Text("姓名", "Name"), True), self.bi(Text("学号", "Student ID"), True)
+        st = h.student
+        if st is not None and (st.name or st.id):
+            who = ([f"<span>{name}: <b>{escape(st.name)}</b></span>"] if st.name else []) + \
+                  ([f"<span>{sid}: <b>{escape(st.id)}</b></span>"] if st.id else [])
+            self.e(f'<div class="who">{"".join(who)}</div>')
+        elif h.name_lines:
+            self.e(f'<div class="who"><span>{name}: <span class="blankline"></span></span>'
+                   f'<span>{sid}: <span class="blankline"></span></span></div>')
+        if st is not None and not (st.name or st.id):
+            self.e(f'<div class="who">{escape(st.label)}</div>')
+        self.e("<hr>")
+        if h.instructions is not None:
+            self.e(f'<p class="instructions">{self.bi(h.instructions)}</p>')
+
+    def body(self, blocks, fields, lines) -> None:
+        for b in blocks:
+            self.block(b)
+        if fields:
+            self.e('<div class="fields">' + "".join(
+                f'<span class="field">{self.bi(f, True)}: <span class="blank"></span></span>'
+                for f in fields) + "</div>")
+        self.e('<div class="line"></div>' * int(lines))
+
+    def item(self, item: DocItem) -> None:
+        self.e(f'<div class="item"><div class="num">{item.number}.</div><div class="q">')
+        self.e(self.pts(item.points))
+        self.body(item.blocks, [], 0)
+        if item.type == "true_false":
+            self.e('<div class="tf">(&emsp;&emsp;)</div>')
+        if item.options:
+            long = any(len(o.zh) > 16 or len(o.en) > 24 for o in item.options)
+            self.e(f'<ol class="options{" long" if long else ""}">' +
+                   "".join(f"<li>{self.bi(o)}</li>" for o in item.options) + "</ol>")
+        self.body([], item.fields, item.answer_lines)
+        for part in item.parts:
+            self.part(part)
+        self.e("</div></div>")
+
+    def part(self, part: DocPart) -> None:
+        self.e(f'<div class="part"><b>{self.bi(part.label, True)}</b> {self.pts(part.points)}</div>')
+        self.body(part.blocks, part.fields, part.answer_lines)
+
+    def section(self, sec: DocSection) -> None:
+        total = ""
+        if sec.points:
+            p = points_text(sec.points)
+            total = escape({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(
+                self.lang, f"（共 {p} 分 / {p} points）"))
+        self.e(f"<h2>{self.bi(sec.title, True)}{total}</h2>")
+        if sec.instructions is not None:
+            self.e(f'<p class="instructions">{self.bi(sec.instructions)}</p>')
+        for item in sec.items:
+            self.item(item)
+
+    def sheet(self, sheet: Sheet) -> None:
+        self.e('<section class="page sheet">')
+        self.header(sheet.header)
+        for sec in sheet.sections:
+            self.section(sec)
+        self.e(f'<footer class="code-footer">{escape(sheet.header.code)}</footer></section>')
+
+    def entry(self, e: KeyEntry) -> None:
+        self.e('<div class="entry">')
+        src = f'<span class="source">{escape(e.source)}</span>' if e.source else ""
+        self.e(f"<div>{src}<b>{escape(e.number)}</b></div>")
+        for a in e.answers:
+            shown = self.matrix(a.matrix, display=False) if a.matrix is not None else f"<b>{self.bi(a.value, True)}</b>"
+            self.e(f'<div class="answer">{self.bi(a.label, True)}: {shown}</div>')
+        if e.key_points:
+            self.e("<ul>" + "".join(f"<li>{self.bi(k, True)} ({escape(points_text(p))})</li>"
+                                    for k, p in e.key_points) + "</ul>")
+        if e.steps:
+            self.e('<div class="steps">')
+            for step in e.steps:
+                formulas = " ".join(f"<code>{escape(b.text)}</code>" for b in step.math if isinstance(b, Formula))
+                self.e(f"<p>{self.bi(step.text, True)} {formulas}</p>")
+                for b in step.math:
+                    if not isinstance(b, Formula):
+                        self.block(b)
+            self.e("</div>")
+        if e.explanation is not None:
+            self.e(f"<p>{self.bi(e.explanation)}</p>")
+        for part in e.parts:
+            self.entry(part)
+        self.e("</div>")
+
+    def key(self, key: KeySheet) -> None:
+        self.e('<section class="page key">')
+        self.header(key.header)
+        for sec in key.sections:
+            self.e(f"<h2>{self.bi(sec.title, True)}</h2>")
+            for e in sec.entries:
+                self.entry(e)
+        self.e(f'<footer class="code-footer">{escape(key.header.code)}</footer></section>')
+
+
+def render_html(doc: Document, lang: str) -> str:
+    h = _Html(lang)
+    for page in doc.pages:
+        if isinstance(page, Sheet):
+            h.sheet(page)
+        else:
+            h.key(page)
+    html_lang = "en" if lang == "en" else "zh-CN"
+    return (f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{escape(doc.title.get(lang))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(h.out) + "\n</body>\n</html>\n")

@@ -1,0 +1,208 @@
+"""Markdown for a :class:`~quizapp.worksheet.model.Document` (notes, wikis, editors).
+
+Matrices are LaTeX ``bmatrix`` blocks (GitHub, Typora, Obsidian render them; the raw text stays
+readable); formulas are code spans; Markdown's special characters in bank text are escaped so
+``____`` stays a blank and ``*`` stays a star. Sheets are separated by a page-break div and a rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from quizapp.worksheet.build import points_text
+from quizapp.worksheet.model import (
+    Block, DocItem, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix, Para, Pre,
+    Sheet, Table,
+)
+from solvers import Text
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
+PAGE_BREAK = '<div style="page-break-before: always"></div>'
+
+
+def md_escape(text: str) -> str:
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def code_span(text: str) -> str:
+    ticks = "``" if "`" in text else "`"
+    return f"{ticks}{text}{ticks}"
+
+
+class _Md:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.out: list[str] = []
+
+    def bi(self, text: Text | None, inline: bool = False) -> str:
+        if text is None:
+            return ""
+        if self.lang in ("zh", "en"):
+            return md_escape(text.get(self.lang))
+        if text.zh == text.en:
+            return md_escape(text.zh)
+        if inline:
+            return f"{md_escape(text.zh)} / *{md_escape(text.en)}*"
+        return f"{md_escape(text.zh)}  \n*{md_escape(text.en)}*"
+
+    def e(self, s: str = "") -> None:
+        self.out.append(s)
+
+    @staticmethod
+    def matrix(m: Matrix) -> str:
+        rows = r" \\ ".join(" & ".join(r) for r in m.rows)
+        return r"$$\begin{bmatrix} " + rows + r" \end{bmatrix}$$"
+
+    def block(self, b: Block, indent: str = "") -> None:
+        if isinstance(b, Para):
+            self.e(indent + self.bi(b.text).replace("\n", "\n" + indent))
+        elif isinstance(b, Matrix):
+            self.e(indent + self.matrix(b))
+        elif isinstance(b, Table):
+            n = len(b.rows[0])
+            rows = list(b.rows) if b.has_header else [("",) * n] + list(b.rows)
+            self.e(indent + "| " + " | ".join(md_escape(c) for c in rows[0]) + " |")
+            self.e(indent + "|" + "---|" * n)
+            for r in rows[1:]:
+                self.e(indent + "| " + " | ".join(md_escape(c) for c in r) + " |")
+        elif isinstance(b, Pre):
+            self.e(indent + "```text")
+            self.e("\n".join(indent + line for line in b.text.split("\n")))
+            self.e(indent + "```")
+        elif isinstance(b, Formula):
+            self.e(indent + code_span(b.text))
+        self.e()
+
+    def pts(self, points: float | None) -> str:
+        if points is None:
+            return ""
+        p = points_text(points)
+        return {"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）") + " "
+
+    def header(self, h: Header) -> None:
+        self.e(f"# {self.bi(h.title, inline=True)}")
+        self.e()
+        facts = [f"{self.bi(lbl, True)}: {md_escape(v)}" for lbl, v in h.facts]
+        facts.append(f"{self.bi(Text('试卷代码', 'Code'), True)}: **{md_escape(h.code)}**")
+        self.e(" · ".join(facts))
+        self.e()
+        st = h.student
+        name, sid = self.bi(Text("姓名", "Name"), True), self.bi(Text("学号", "Student ID"), True)
+        if st is not None and (st.name or st.id):
+            who = ([f"{name}: **{md_escape(st.name)}**"] if st.name else []) + \
+                  ([f"{sid}: **{md_escape(st.id)}**"] if st.id else [])
+            self.e(" · ".join(who))
+            self.e()
+        elif h.name_lines:
+            self.e(f"{name}: ＿＿＿＿＿＿＿＿ · {sid}: ＿＿＿＿＿＿＿＿")
+            self.e()
+        if st is not None and not (st.name or st.id):
+            self.e(md_escape(st.label))
+            self.e()
+        if h.instructions is not None:
+            self.e(f"> {self.bi(h.instructions).replace(chr(10), chr(10) + '> ')}")
+            self.e()
+
+    def answer_space(self, fields, lines) -> None:
+        for f in fields:
+            self.e(f"   - {self.bi(f, True)}: ＿＿＿＿＿＿＿＿")
+        if fields:
+            self.e()
+        if lines:
+            self.e(f'   <div style="height: {int(lines) * 1.6:.1f}em"></div>')
+            self.e()
+
+    def item(self, item: DocItem) -> None:
+        first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (None, [])
+        lead = self.bi(first.text).replace("\n", "\n   ") if isinstance(first, Para) else ""
+        self.e(f"{item.number}. {self.pts(item.points)}{lead}")
+        self.e()
+        if first is not None and not isinstance(first, Para):
+            rest = [first] + list(rest)
+        for b in rest:
+            self.block(b, "   ")
+        if item.type == "true_false":
+            self.e("   （　　）")
+            self.e()
+        for i, o in enumerate(item.options):
+            self.e(f"   - **{LETTERS[i]}.** {self.bi(o, True)}")
+        if item.options:
+            self.e()
+        self.answer_space(item.fields, item.answer_lines)
+        for part in item.parts:
+            self.e(f"   **{self.bi(part.label, True)}** {self.pts(part.points)}")
+            self.e()
+            for b in part.blocks:
+                self.block(b, "   ")
+            self.answer_space(part.fields, part.answer_lines)
+
+    def section(self, sec: DocSection) -> None:
+        total = ""
+        if sec.points:
+            p = points_text(sec.points)
+            total = {"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）")
+        self.e(f"## {self.bi(sec.title, True)}{total}")
+        self.e()
+        if sec.instructions is not None:
+            self.e(self.bi(sec.instructions, True))
+            self.e()
+        for item in sec.items:
+            self.item(item)
+
+    def entry(self, e: KeyEntry) -> None:
+        src = f" <small>{md_escape(e.source)}</small>" if e.source else ""
+        self.e(f"**{md_escape(e.number)}**{src}")
+        self.e()
+        for a in e.answers:
+            if a.matrix is not None:
+                self.e(f"- {self.bi(a.label, True)}: {code_span(a.value.en)}")
+                self.e()
+                self.e("  " + self.matrix(a.matrix))
+            else:
+                self.e(f"- {self.bi(a.label, True)}: **{self.bi(a.value, True)}**")
+        for k, p in e.key_points:
+            self.e(f"- {self.bi(k, True)} ({points_text(p)})")
+        if e.answers or e.key_points:
+            self.e()
+        for step in e.steps:
+            formulas = " ".join(code_span(b.text) for b in step.math if isinstance(b, Formula))
+            self.e(f"  - {self.bi(step.text, True)} {formulas}".rstrip())
+            for b in step.math:
+                if not isinstance(b, Formula):
+                    self.e()
+                    self.block(b, "    ")
+        if e.steps:
+            self.e()
+        if e.explanation is not None:
+            self.e(self.bi(e.explanation))
+            self.e()
+        for part in e.parts:
+            self.entry(part)
+
+    def key(self, key: KeySheet) -> None:
+        self.header(key.header)
+        for sec in key.sections:
+            self.e(f"## {self.bi(sec.title, True)}")
+            self.e()
+            for e in sec.entries:
+                self.entry(e)
+
+
+def render_md(doc: Document, lang: str) -> str:
+    m = _Md(lang)
+    for i, page in enumerate(doc.pages):
+        if i:
+            m.e(PAGE_BREAK)
+            m.e()
+            m.e("---")
+            m.e()
+        if isinstance(page, Sheet):
+            m.header(page.header)
+            for sec in page.sections:
+                m.section(sec)
+        else:
+            m.key(page)
+    return "\n".join(m.out).rstrip() + "\n"

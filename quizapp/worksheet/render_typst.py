@@ -1,0 +1,318 @@
+"""Typst source for a :class:`~quizapp.worksheet.model.Document`, and its PDF.
+
+All text from the bank or the engine reaches Typst as string literals (``#"..."``, see
+:func:`typst_math.quote`), never as markup, so ``#``, ``$``, ``*``, ``_``, ``@``, ``<``, brackets
+and backslashes print as themselves. Matrices are ``mat(...)``; worked-step formulas are
+typeset by :mod:`typst_math` (fractions, subscripts) and fall back to monospace text.
+
+PDFs are deterministic: the creation date is fixed (``timestamp=0``) and nothing else depends
+on the clock, so one seed gives the same bytes on any machine with the same fonts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from quizapp.core.errors import OutputError
+from quizapp.worksheet.build import points_text
+from quizapp.worksheet.model import (
+    Block, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
+    Para, Pre, Sheet, Table,
+)
+from quizapp.worksheet.typst_math import formula_to_math, quote
+from solvers import Text
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Families tried in order for Chinese; the first one installed is used.
+CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", "Source Han Sans SC",
+                "Noto Serif SC", "Noto Sans SC", "Songti SC", "PingFang SC", "SimSun", "SimHei",
+                "Microsoft YaHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
+LATIN_FAMILY = "Libertinus Serif"  # embedded in the typst package
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Where Typst looks for fonts: extra directories, and the system's fonts unless disabled.
+
+    Defaults come from ``QUIZAPP_FONT_DIRS`` (os.pathsep-separated) and
+    ``QUIZAPP_SYSTEM_FONTS=0``; ``--font-dir`` adds directories."""
+
+    dirs: tuple[str, ...] = ()
+    system: bool = True
+
+    @classmethod
+    def from_env(cls, extra: tuple[str, ...] = ()) -> "Fonts":
+        env = tuple(p for p in os.environ.get("QUIZAPP_FONT_DIRS", "").split(os.pathsep) if p)
+        return cls(dirs=env + tuple(extra), system=os.environ.get("QUIZAPP_SYSTEM_FONTS", "1") != "0")
+
+
+@lru_cache(maxsize=8)
+def _families(fonts: Fonts) -> frozenset[str]:
+    import typst
+
+    found = typst.Fonts(include_system_fonts=fonts.system, include_embedded_fonts=True,
+                        font_paths=list(fonts.dirs))
+    return frozenset(found.families())
+
+
+def find_cjk_family(fonts: Fonts) -> str | None:
+    families = _families(fonts)
+    for name in CJK_FAMILIES:
+        if name in families:
+            return name
+    for name in sorted(families):
+        if "CJK" in name or name.endswith((" SC", " CN")):
+            return name
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Source
+# ----------------------------------------------------------------------------------------------
+
+PREAMBLE = """\
+#let code = state("code", "")
+#set page(paper: "a4", margin: (x: 1.8cm, top: 1.8cm, bottom: 2cm),
+  footer: context [#set text(size: 8pt, fill: luma(110)); #code.get() #h(1fr) #counter(page).display()])
+#set text(font: FONTS, size: 10.5pt, lang: LANG)
+#set par(justify: false, leading: 0.65em)
+#show math.equation.where(block: true): set align(left)
+#show raw: set text(font: ("DejaVu Sans Mono", CJKFONT), size: 9pt)
+#let en(body) = text(size: 0.86em, fill: luma(95), body)
+#let writing(n) = { for i in range(n) { v(1.15em); line(length: 100%, stroke: 0.4pt + luma(170)) } }
+#let qitem(num, pts, body) = block(breakable: true, above: 1.1em,
+  grid(columns: (2.2em, 1fr), [*#num.*], [#if pts != "" [#text(size: 0.86em, fill: luma(80), pts)#h(0.3em)]#body]))
+#let fields(..labels) = grid(columns: (1fr, 1fr), row-gutter: 0.9em, column-gutter: 1em,
+  ..labels.pos().map(l => [#l: #box(width: 1fr, stroke: (bottom: 0.5pt + luma(60)), height: 1em)]))
+
+"""
+
+
+class _Writer:
+    def __init__(self, lang: str, math: bool):
+        self.lang = lang
+        self.math = math
+        self.out: list[str] = []
+
+    # -- text ------------------------------------------------------------------------------------
+    def s(self, text: str) -> str:
+        return "#" + quote(text) + ";"
+
+    def bi(self, text: Text | None, *, inline: bool = False) -> str:
+        """One bilingual string in the chosen language; 'both' puts English beneath, grey."""
+        if text is None:
+            return ""
+        if self.lang in ("zh", "en"):
+            return self.s(text.get(self.lang))
+        if text.zh == text.en or not text.en:
+            return self.s(text.zh)
+        sep = " " if inline else " \\\n"
+        return f"{self.s(text.zh)}{sep}#en({quote(text.en)})"
+
+    def label(self, text: Text) -> str:
+        """Short labels (fields, facts) stay on one line: Chinese / English."""
+        if self.lang in ("zh", "en") or text.zh == text.en:
+            return self.s(text.get(self.lang))
+        return f"{self.s(text.zh)} #en({quote(text.en)})"
+
+    def emit(self, line: str = "") -> None:
+        self.out.append(line)
+
+    # -- blocks ----------------------------------------------------------------------------------
+    def block(self, block: Block) -> None:
+        if isinstance(block, Para):
+            self.emit(self.bi(block.text))
+            self.emit()
+        elif isinstance(block, Matrix):
+            self.emit(f"#align(center)[$ {self.matrix(block)} $]")
+            self.emit()
+        elif isinstance(block, Table):
+            n = len(block.rows[0])
+            cells = ", ".join(quote(c) for r in block.rows for c in r)
+            header = "fill: (x, y) => if y == 0 { luma(235) }," if block.has_header else ""
+            self.emit(f"#align(center, table(columns: {n}, align: center + horizon, inset: 4pt, "
+                      f"stroke: 0.4pt + luma(150), {header} {cells}))")
+            self.emit()
+        elif isinstance(block, Pre):
+            self.emit(f"#raw({quote(block.text)}, block: true)")
+            self.emit()
+        elif isinstance(block, Formula):
+            body = formula_to_math(block.text) if self.math else None
+            if body:
+                self.emit(f"$ {body} $")
+            else:
+                self.emit(f"#raw({quote(block.text)}, block: true)")
+            self.emit()
+
+    def inline_formula(self, f: Formula) -> str:
+        body = formula_to_math(f.text) if self.math else None
+        return f"${body}$" if body else f"#raw({quote(f.text)})"
+
+    @staticmethod
+    def matrix(m: Matrix) -> str:
+        def cell(c: str) -> str:
+            try:
+                float(c)
+                return c
+            except ValueError:
+                return quote(c)
+        rows = "; ".join(", ".join(cell(c) for c in r) for r in m.rows)
+        return f'mat(delim: "[", {rows})'
+
+    # -- sheets ----------------------------------------------------------------------------------
+    def header(self, h: Header) -> None:
+        self.emit(f"#code.update({quote(h.code)})")
+        self.emit("#counter(page).update(1)")
+        self.emit(f"#align(center)[#text(size: 17pt, weight: \"bold\")[{self.bi(h.title)}]]")
+        facts = [f"{self.label(lbl)}: {self.s(val)}" for lbl, val in h.facts]
+        facts.append(f"{self.label(Text('试卷代码', 'Code'))}: *{self.s(h.code)}*")
+        self.emit("#align(center)[" + " #h(1.5em) ".join(facts) + "]")
+        name, sid = Text("姓名", "Name"), Text("学号", "Student ID")
+        st = h.student
+        if st is not None and (st.name or st.id):
+            who = [f"{self.label(name)}: *{self.s(st.name)}*" if st.name else "",
+                   f"{self.label(sid)}: *{self.s(st.id)}*" if st.id else ""]
+            self.emit("#align(center)[" + " #h(2em) ".join(w for w in who if w) + "]")
+        elif h.name_lines:
+            self.emit(f"#align(center)[{self.label(name)}: #box(width: 4.5cm, stroke: (bottom: 0.5pt))"
+                      f" #h(2em) {self.label(sid)}: #box(width: 4.5cm, stroke: (bottom: 0.5pt))]")
+        if st is not None and not (st.name or st.id):
+            self.emit(f"#align(center)[#text(size: 9pt)[{self.s(st.label)}]]")
+        self.emit("#line(length: 100%, stroke: 0.6pt)")
+        if h.instructions is not None:
+            self.emit(f"#text(size: 9.5pt)[{self.bi(h.instructions)}]")
+        self.emit()
+
+    def pts(self, points: float | None) -> str:
+        if points is None:
+            return quote("")
+        p = points_text(points)
+        return quote({"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）"))
+
+    def section(self, sec: DocSection) -> None:
+        total = ""
+        if sec.points:
+            p = points_text(sec.points)
+            total = self.s({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）"))
+        self.emit(f"#block(above: 1.4em, below: 0.6em)[#text(size: 12.5pt, weight: \"bold\")[{self.label(sec.title)}{total}]]")
+        if sec.instructions is not None:
+            self.emit(f"#text(size: 9.5pt, style: \"italic\")[{self.bi(sec.instructions)}]")
+            self.emit()
+        for item in sec.items:
+            self.item(item)
+
+    def body_of(self, blocks, fields, lines) -> None:
+        for b in blocks:
+            self.block(b)
+        if fields:
+            self.emit("#fields(" + ", ".join(f"[{self.label(f)}]" for f in fields) + ")")
+            self.emit()
+        if lines:
+            self.emit(f"#writing({int(lines)})")
+            self.emit()
+
+    def item(self, item: DocItem) -> None:
+        self.emit(f"#qitem({quote(str(item.number))}, {self.pts(item.points)})[")
+        self.body_of(item.blocks, [], 0)
+        if item.type == "true_false":
+            self.emit("#align(right)[( #h(2em) )]")
+        if item.options:
+            short = all(len(o.zh) <= 16 and len(o.en) <= 24 for o in item.options)
+            cells = [f"[*{LETTERS[i]}.* {self.bi(o)}]" for i, o in enumerate(item.options)]
+            cols = "(1fr, 1fr)" if short else "(1fr,)"
+            self.emit(f"#grid(columns: {cols}, column-gutter: 1em, row-gutter: 0.7em, " + ", ".join(cells) + ")")
+            self.emit()
+        self.body_of([], item.fields, item.answer_lines)
+        for part in item.parts:
+            self.part(part)
+        self.emit("]")
+
+    def part(self, part: DocPart) -> None:
+        head = self.bi(part.label, inline=True) if part.label is not None else ""
+        self.emit(f"#block(above: 0.9em)[*{head}* #text(size: 0.86em, fill: luma(80), {self.pts(part.points)})]")
+        self.body_of(part.blocks, part.fields, part.answer_lines)
+
+    def sheet(self, sheet: Sheet) -> None:
+        self.header(sheet.header)
+        for sec in sheet.sections:
+            self.section(sec)
+
+    # -- keys ------------------------------------------------------------------------------------
+    def key_entry(self, e: KeyEntry, level: int = 0) -> None:
+        src = f" #h(1fr) #text(size: 7.5pt, fill: luma(130), {quote(e.source)})" if e.source else ""
+        self.emit(f"#block(above: {1.0 if level == 0 else 0.6}em)[*{self.s(e.number)}*{src}]")
+        for a in e.answers:
+            if a.matrix is not None:
+                self.emit(f"{self.label(a.label)}: ${self.matrix(a.matrix)}$ #h(0.5em) "
+                          f"#text(size: 8pt, fill: luma(110), {quote(a.value.en)})")
+            else:
+                self.emit(f"{self.label(a.label)}: *{self.bi(a.value, inline=True)}*")
+            self.emit()
+        for kp, points in e.key_points:
+            self.emit(f"- {self.bi(kp, inline=True)} #text(fill: luma(90), {quote('(' + points_text(points) + ')')})")
+        if e.key_points:
+            self.emit()
+        if e.steps:
+            self.emit("#pad(left: 1em)[")
+            for step in e.steps:
+                line = f"#text(size: 9.5pt)[{self.bi(step.text, inline=True)}]"
+                for b in step.math:
+                    if isinstance(b, Formula):
+                        line += " #h(0.6em) " + self.inline_formula(b)
+                self.emit(line)
+                self.emit()
+                for b in step.math:
+                    if not isinstance(b, Formula):
+                        self.block(b)
+            self.emit("]")
+        if e.explanation is not None:
+            self.emit(f"#text(size: 9.5pt)[{self.bi(e.explanation)}]")
+            self.emit()
+        for part in e.parts:
+            self.key_entry(part, level + 1)
+
+    def key(self, key: KeySheet) -> None:
+        self.header(key.header)
+        for sec in key.sections:
+            self.emit(f"#block(above: 1.3em)[#text(size: 12pt, weight: \"bold\")[{self.label(sec.title)}]]")
+            for e in sec.entries:
+                self.key_entry(e)
+
+
+def typst_source(doc: Document, lang: str, cjk_family: str | None, *, math: bool = True) -> str:
+    """The Typst source of ``doc``; pages start on a fresh page."""
+    fonts = [LATIN_FAMILY] + ([cjk_family] if cjk_family else [])
+    w = _Writer(lang, math)
+    pre = (PREAMBLE.replace("FONTS", "(" + ", ".join(quote(f) for f in fonts) + ",)")
+           .replace("LANG", quote("en" if lang == "en" else "zh"))
+           .replace("CJKFONT", quote(cjk_family or LATIN_FAMILY)))
+    w.emit(f"#set document(title: {quote(doc.title.get(lang))}, author: \"quizapp\")")
+    w.emit(pre)
+    for i, page in enumerate(doc.pages):
+        if i:
+            w.emit("#pagebreak()")
+        if isinstance(page, Sheet):
+            w.sheet(page)
+        else:
+            w.key(page)
+    return "\n".join(w.out) + "\n"
+
+
+def render_pdf(doc: Document, lang: str, fonts: Fonts | None = None) -> bytes:
+    """Compile ``doc`` to PDF bytes; raise OutputError if a Chinese font is needed but missing."""
+    import typst
+
+    fonts = fonts or Fonts.from_env()
+    family = find_cjk_family(fonts)
+    if family is None and lang in ("zh", "both"):
+        raise OutputError("No Chinese font was found for the PDF.",
+                          hint="Install fonts-noto-cjk (or pass --font-dir DIR), or use --format html.")
+    kwargs = dict(format="pdf", font_paths=list(fonts.dirs), ignore_system_fonts=not fonts.system,
+                  timestamp=0)
+    try:
+        return typst.compile(typst_source(doc, lang, family).encode("utf-8"), **kwargs)
+    except typst.TypstError:
+        # A formula the converter got wrong must not cost the whole paper: print formulas verbatim.
+        return typst.compile(typst_source(doc, lang, family, math=False).encode("utf-8"), **kwargs)
