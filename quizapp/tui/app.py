@@ -107,7 +107,7 @@ class QuizApp(App[int]):
             try:
                 backup = backup_and_reset(database_path(self.data_dir), clock=self.clock)
             except StorageError as exc:
-                self.exit(2, message=f"quizapp: {exc}")
+                self.exit(return_code=2, message=f"quizapp: {exc}")
                 return
             self.notify(ui(self.lang, f"旧文件已备份为 {backup.name}，已重新开始。",
                            f"The old file was kept as {backup.name}; starting fresh."), timeout=8)
@@ -115,7 +115,7 @@ class QuizApp(App[int]):
         elif choice == "retry":
             self.open_storage()
         else:
-            self.exit(2)
+            self.exit(return_code=2)
 
     @work(thread=True, exclusive=True, group="bank")
     def load_bank(self) -> None:

@@ -110,7 +110,7 @@ class ExamScreen(Screen):
             f"{position + 1}. {type_name(item, lang)} ({ui(lang, f'{item.points:g} 分', f'{item.points:g} pts')}){flag}")
         self.query_one("#qtext", Static).update(say(item.text, lang))
         self._note("")
-        self.area = AnswerArea(item, lang, exam=True, id="answer")
+        self.area = AnswerArea(item, lang, exam=True, classes="answer")
         self.query_one("#qbody").mount(self.area, after="#qtext")
         self.call_after_refresh(self._after_show, self.area, e.responses[position])
         self.query_one("#qlist", OptionList).highlighted = position

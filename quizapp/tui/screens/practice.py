@@ -105,7 +105,7 @@ class PracticeScreen(Screen):
         self.query_one(FeedbackPanel).clear()
         if self.area is not None:
             self.area.remove()
-        self.area = AnswerArea(item, lang, id="answer")
+        self.area = AnswerArea(item, lang, classes="answer")
         self.query_one("#body").mount(self.area, after="#qtext")
         self.call_after_refresh(self.area.focus_first)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
@@ -163,7 +163,7 @@ class PracticeScreen(Screen):
             return
         self.state = "graded"
         self._note("")
-        self.area.lock()
+        self.area.freeze()
         self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response)
         self.update_top()
         self.set_focus(None)

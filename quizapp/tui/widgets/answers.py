@@ -364,7 +364,7 @@ class AnswerArea(Vertical):
                 widget.focus()
                 return
 
-    def lock(self) -> None:
+    def freeze(self) -> None:
         for widget in self.query("ChoiceList, Input, TextArea, Checkbox"):
             widget.disabled = True
 

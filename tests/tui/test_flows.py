@@ -1,0 +1,366 @@
+"""Pilot tests: each flow played with key presses in an 80x24 terminal."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Checkbox, Input, Static, TextArea
+
+from quizapp.core.storage import SCHEMA_VERSION, Storage
+from quizapp.tui.app import Start
+from quizapp.tui.dialogs.confirm import ConfirmDialog
+from quizapp.tui.dialogs.problem import StorageProblemScreen
+from quizapp.tui.screens.exam import ExamScreen
+from quizapp.tui.screens.help import HelpScreen
+from quizapp.tui.screens.home import HomeScreen
+from quizapp.tui.screens.practice import PracticeScreen
+from quizapp.tui.screens.progress import ProgressScreen
+from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
+
+from tui_helpers import right_response_keys, sync, wrong_response_keys
+
+SIZE = (80, 24)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+@sync
+async def test_home_lists_the_flows_and_help_lists_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        ids = [f[0] for f in app.flows()]
+        assert ids == ["chapter", "topic", "drill", "exam", "review", "progress", "settings", "help"]
+        assert "10" in text_of(app.screen, "#status")  # the bank's question count
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one(Static).render())
+        for key in ("Ctrl+S", "PgDn", "Ctrl+F", "2x2: 1 2; 3 4", "Ctrl+P"):
+            assert key in shown
+        await pilot.press("escape")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_palette_lists_every_flow(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("按章节练习", "计算题训练", "模拟考试", "错题本", "学习进度", "设置"):
+            assert title in titles
+
+
+@sync
+async def test_practice_right_answer_gives_feedback_and_is_saved(make_app):
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen)
+        item = screen.session.current
+        await pilot.press(*right_response_keys(item))
+        await pilot.pause()
+        assert "正确" in text_of(screen, "#verdict")
+        assert app.storage.attempts()[0].correct and app.storage.attempts()[0].item_uid == item.uid
+        await pilot.press("enter")  # next question
+        await pilot.pause()
+        assert screen.session.current.uid != item.uid and screen.state == "asking"
+
+
+@sync
+async def test_wrong_drill_answer_names_the_known_mistake(make_app):
+    app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(20):  # find a variant whose numbers have a catalogued mistake
+            item = screen.session.current
+            if item.problem.mistakes:
+                break
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        mistake = item.problem.mistakes[0]
+        await pilot.click(Input)
+        await pilot.press(*str(mistake.answer["output_size"]), "enter")
+        await pilot.pause()
+        assert "错误" in text_of(screen, "#verdict")
+        assert mistake.label.zh in text_of(screen, "#mistakes")
+        assert str(item.problem.answer["output_size"]) in text_of(screen, "#fields")
+        assert text_of(screen, "#solution")  # the worked steps are shown
+        assert [e.key for e in app.storage.open_mistakes()] == ["drill:conv_output:easy"]
+
+
+@sync
+async def test_malformed_answer_costs_nothing(make_app):
+    app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        item = screen.session.current
+        await pilot.click(Input)
+        await pilot.press(*"abc", "enter")
+        await pilot.pause()
+        assert "abc" in text_of(screen, "#note") and screen.state == "asking"
+        assert app.storage.attempts() == []
+        inp = screen.query_one(Input)
+        inp.value = ""
+        await pilot.press(*str(item.problem.answer["output_size"]), "enter")
+        await pilot.pause()
+        assert "正确" in text_of(screen, "#verdict")
+        assert len(app.storage.attempts()) == 1
+
+
+@sync
+async def test_short_answer_is_self_graded_with_proposed_ticks(make_app):
+    app = make_app(Start("practice", mode="topic", target="overfitting"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        if screen.session.current.type != "short_answer":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        assert screen.session.current.type == "short_answer"
+        screen.query_one(TextArea).focus()
+        await pilot.press(*"random drop of units")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        boxes = list(screen.query(Checkbox))
+        assert [b.value for b in boxes] == [True, False]  # proposed from keywords
+        assert screen.state == "ticking" and app.storage.attempts() == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [a] = app.storage.attempts()
+        assert a.score == pytest.approx(0.5) and a.response["ticked"] == [True, False]
+        assert "50%" in text_of(screen, "#verdict")
+
+
+@sync
+async def test_timed_exam_auto_submits_when_time_runs_out(make_app, clock):
+    app = make_app(Start("exam", blueprint="one", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "00:01:00" in text_of(screen, "#countdown")
+        item = screen.exam.items[0]
+        await pilot.press(*right_response_keys(item)[:1])
+        await pilot.pause()
+        clock.advance(30)
+        await pilot.pause(0.3)
+        assert "00:00:30" in text_of(screen, "#countdown")
+        clock.advance(31)
+        await pilot.pause(0.4)
+        assert isinstance(app.screen, ResultScreen)
+        result = app.screen.result
+        assert result.reason == "time" and result.earned == 1.0
+        assert app.storage.open_exam() is None
+
+
+@sync
+async def test_exam_submit_confirm_result_and_review(make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        exam = screen.exam
+        first = exam.items[0]
+        await pilot.press(*right_response_keys(first)[:1])
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert exam.current == 1
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert exam.flagged[1] and app.storage.exam_answers(exam.exam_id)[1].flagged
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep going
+        await pilot.pause()
+        assert app.screen is screen and not exam.submitted
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.result.earned == pytest.approx(first.points)
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ExamReviewScreen)
+        assert "正确" in text_of(review, "#verdict")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "未作答" in text_of(review, "#verdict") and "未作答" in text_of(review, "#given")
+
+
+@sync
+async def test_exam_resumes_in_a_new_app_with_answers_and_time(make_app, clock, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam = app.screen.exam
+        calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
+        await pilot.press(*right_response_keys(exam.items[0])[:1])
+        app.screen.show(calc)
+        await pilot.pause()
+        await pilot.click(Input)
+        await pilot.press(*"12")
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        clock.advance(120)
+        uids = [i.uid for i in exam.items]
+        first_answer = dict(exam.responses[0])
+    # The app is gone (as if the terminal closed). Later, a new app on the same data dir:
+    clock.advance(60)
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [f[0] for f in app2.flows()][0] == "resume"
+        assert "进行中" in text_of(app2.screen, "#status")
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app2.screen
+        assert isinstance(screen, ExamScreen)
+        e2 = screen.exam
+        assert [i.uid for i in e2.items] == uids
+        assert e2.responses[0] == first_answer
+        assert e2.responses[calc] == {"fields": {"output_size": "12"}}
+        assert e2.flagged[calc] and e2.current == calc
+        assert screen.query_one(Input).value == "12"  # shown again in its field
+        assert e2.remaining() == pytest.approx(600 - 180)
+        assert "00:07:00" in text_of(screen, "#countdown")
+
+
+@sync
+async def test_exam_expired_while_closed_is_submitted_on_resume(make_app, clock, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="one", seed=2), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*right_response_keys(app.screen.exam.items[0])[:1])
+        await pilot.pause()
+    clock.advance(3600)
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app2.screen, ResultScreen)
+        assert app2.screen.result.earned == 1.0 and app2.screen.result.reason == "time"
+
+
+@sync
+async def test_corrupt_database_is_backed_up_and_replaced(make_app, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "progress.sqlite3").write_bytes(b"definitely not sqlite " * 100)
+    app = make_app(data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StorageProblemScreen)
+        assert app.storage is None
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.storage is not None
+        backups = list(data.glob("progress.sqlite3.broken-*"))
+        assert len(backups) == 1 and backups[0].read_bytes().startswith(b"definitely")
+        app.storage.set_setting("lang", "en")  # the fresh file works
+
+
+@sync
+async def test_newer_database_offers_quit_without_touching_it(make_app, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = sqlite3.connect(data / "progress.sqlite3")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    app = make_app(data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StorageProblemScreen)
+        assert "newer" in str(app.screen.query(Static).first().render()) or \
+            any("newer" in str(s.render()) for s in app.screen.query(Static))
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 2
+    conn = sqlite3.connect(data / "progress.sqlite3")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+
+
+@sync
+async def test_mistake_review_redrills_until_right(make_app):
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        wrong_item = screen.session.current
+        await pilot.press(*wrong_response_keys(wrong_item))
+        await pilot.pause()
+        assert "错误" in text_of(screen, "#verdict")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert "错题本 1" in text_of(app.screen, "#status")
+        await pilot.press("5")  # mistake review
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, PracticeScreen) and review.session.mode == "review"
+        assert review.session.current.id == wrong_item.id
+        await pilot.press(*wrong_response_keys(review.session.current))  # wrong again: stays
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert review.session.current.id == wrong_item.id
+        await pilot.press(*right_response_keys(review.session.current))
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert review.state == "done" and app.storage.open_mistakes() == []
+
+
+@sync
+async def test_progress_shows_chapters_weakest_first(make_app, clock):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        from quizapp.core.storage import Attempt
+
+        for i in range(12):
+            clock.advance(1)
+            app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
+                                               chapter="ch1_cnn", type="single_choice",
+                                               score=float(i % 2), correct=bool(i % 2), response={}))
+            app.storage.record_attempt(Attempt(at=clock(), mode="drill", item_uid="d", kind="iou",
+                                               chapter="ch8_detection", type="calculation",
+                                               score=0.0, correct=False, response={}))
+        await pilot.press("6")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen)
+        rows = [str(s.render()) for s in screen.query(".stat-text")]
+        assert "目标检测" in rows[0] and "0%" in rows[0]  # weakest first
+        assert "卷积神经网络" in rows[1] and "50%" in rows[1]
+        assert screen.query("Sparkline")
+
+
+@sync
+async def test_settings_switch_language_to_english(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("7")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # RadioSet: move to English and press it
+        await pilot.pause()
+        assert app.lang == "en" and app.storage.get_setting("lang") == "en"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Practice by chapter" in str(app.screen.query_one("#menu").get_option_at_index(0).prompt)
