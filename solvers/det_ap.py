@@ -22,6 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_int, register,
 )
+from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
 # (missed objects), and the chance that a detection is a TP.
@@ -216,7 +217,8 @@ class AveragePrecision(Kind):
                     {"recall": [float(p) for p in prec]}),
         ]
         answer = {"precision": [float(p) for p in prec], "recall": [float(r) for r in rec], "ap": float(ap)}
-        return Solution(answer, ap_steps(matches, n_gt), mistakes, {"ap": _show(ap)})
+        return Solution(answer, ap_steps(matches, n_gt), visible_mistakes(self.fields(params), answer, mistakes),
+                        {"ap": _show(ap)})
 
 
 @register
@@ -295,5 +297,5 @@ class MeanAP(Kind):
                                           "weighted the mean by ground-truth counts (mAP is a plain mean)"),
                     {"map": float(weighted)}),
         ]
-        return Solution({"ap": [float(a) for a in aps], "map": float(mean)}, steps, mistakes,
-                        {"map": _show(mean)})
+        answer = {"ap": [float(a) for a in aps], "map": float(mean)}
+        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), {"map": _show(mean)})

@@ -20,6 +20,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
+from solvers.eval_rounding import visible_mistakes
 
 Box = Sequence[Any]
 
@@ -181,4 +182,5 @@ class IoU(Kind):
             Mistake("plus_one_pixel", Text("用了像素 +1 约定", "used the +1 pixel convention"),
                     {"iou": float(inter_p / (box_area(a, True) + box_area(b, True) - inter_p))}),
         ]
-        return Solution({"iou": float(iou)}, steps, mistakes, {"iou": f(iou)})
+        answer = {"iou": float(iou)}
+        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), {"iou": f(iou)})

@@ -24,6 +24,7 @@ from solvers._base import (
 )
 from solvers.det_iou import box_iou, check_box, fraction_text, random_box
 from solvers.det_nms import box_table, by_score, greedy_nms, jitter, nms_mistakes, nms_trace, score_order
+from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
 # any IoU and a threshold (so rounding never decides), thresholds.
@@ -205,7 +206,7 @@ class DetectionPipeline(Kind):
         answer = {"best_iou": [float(v) for v, _ in res["best"]], "kept": kept_1,
                   "precision": float(res["precision"]), "recall": float(res["recall"])}
         exact = {"precision": fraction_text(res["precision"]), "recall": fraction_text(res["recall"])}
-        return Solution(answer, steps, mistakes, exact)
+        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), exact)
 
     @staticmethod
     def _double(a: Sequence, b: Sequence) -> Fraction:

@@ -21,6 +21,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt_matrix, need_choice, register,
 )
+from solvers.eval_rounding import visible_mistakes
 from solvers.img_edges import check_image, correlate_valid
 
 FILTERS = ("mean", "gaussian")
@@ -148,4 +149,5 @@ class Smoothing(Kind):
                     {name: shaped(smooth_valid(img, other))}),
         ]
         exact = {"value": str(Fraction(int(sums[0, 0]), total))} if single else {}
-        return Solution({name: shaped(out)}, steps, mistakes, exact)
+        answer = {name: shaped(out)}
+        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), exact)
