@@ -105,8 +105,7 @@ def problem_answers(problem: Problem) -> list[KeyAnswer]:
         if f.shape == "matrix":
             decimals = 0 if f.integer else f.decimals
             matrix = Matrix(tuple(tuple(fmt(v, decimals) for v in row) for row in value))
-        unit = f" {f.unit}" if f.unit and f.unit != "%" else f.unit
-        out.append(KeyAnswer(label=f.label, value=Text(text + unit, text + unit), matrix=matrix))
+        out.append(KeyAnswer(label=f.label, value=Text(text, text), matrix=matrix, unit=f.unit))
     return out
 
 
@@ -173,7 +172,7 @@ def key_entry(item: Item, number: int) -> KeyEntry:
         entry.answers = [_choice_answer(item)]
     elif item.type == "true_false":
         entry.answers = [KeyAnswer(Text("答案", "Answer"),
-                                   Text("√ 对", "√ true") if q.answer else Text("× 错", "× false"))]
+                                   Text("√（对）", "true") if q.answer else Text("×（错）", "false"))]
     elif item.type == "fill_blank":
         entry.answers = _blank_answers(q.blanks or [])
     elif item.type == "short_answer":

@@ -38,14 +38,14 @@ class Matrix:
 
 @dataclass(frozen=True)
 class Table:
-    """An aligned table (e.g. a confusion matrix with class names); the first row is a header
-    when its first cell is empty."""
+    """An aligned table (a confusion matrix with class names, a list of boxes); the first row is
+    a header when it holds words."""
 
     rows: tuple[tuple[str, ...], ...]
 
     @property
     def has_header(self) -> bool:
-        return bool(self.rows) and self.rows[0][0] == ""
+        return bool(self.rows) and any(c and not _NUMBER.match(c) for c in self.rows[0])
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,11 @@ class KeyAnswer:
     label: Text
     value: str  # formatted as the grader expects it (grading.expected_text)
     matrix: Matrix | None = None  # the same value laid out, for matrix answers
+    unit: str = ""  # printed after the value ("°", "%")
+
+    def shown(self, lang: str) -> str:
+        value = self.value.get(lang)
+        return value + (self.unit if self.unit in ("%", "°") else f" {self.unit}" if self.unit else "")
 
 
 @dataclass
@@ -193,7 +198,14 @@ class Document:
 # ----------------------------------------------------------------------------------------------
 
 _MATRIX_ROW = re.compile(r"^\[\s*(-?[0-9.]+(?:\s+-?[0-9.]+)*)\s*\]$")
-_ALIGNED = re.compile(r"\S\s{2,}\S")
+_NUMBER = re.compile(r"^-?[0-9.]+%?$")
+_GAP = re.compile(r"\s{2,}")
+MAX_CELL = 20  # a longer run between double spaces is prose, not a table cell
+
+
+def _is_aligned(stripped: str) -> bool:
+    cells = _GAP.split(stripped)
+    return len(cells) >= 2 and max(len(c) for c in cells) <= MAX_CELL
 
 
 def _segments(text: str) -> list[tuple[str, list[str]]]:
@@ -205,7 +217,7 @@ def _segments(text: str) -> list[tuple[str, list[str]]]:
             continue
         if _MATRIX_ROW.match(stripped):
             kind = "matrix"
-        elif _ALIGNED.search(stripped):
+        elif _is_aligned(stripped):
             kind = "aligned"
         else:
             kind = "para"

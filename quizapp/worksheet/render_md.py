@@ -162,7 +162,8 @@ class _Md:
                 self.e()
                 self.e("  " + self.matrix(a.matrix))
             else:
-                self.e(f"- {self.bi(a.label, True)}: **{self.bi(a.value, True)}**")
+                value = Text(a.shown("zh"), a.shown("en"))
+                self.e(f"- {self.bi(a.label, True)}: **{self.bi(value, True)}**")
         for k, p in e.key_points:
             self.e(f"- {self.bi(k, True)} ({points_text(p)})")
         if e.answers or e.key_points:

@@ -248,7 +248,8 @@ class _Writer:
                 self.emit(f"{self.label(a.label)}: ${self.matrix(a.matrix)}$ #h(0.5em) "
                           f"#text(size: 8pt, fill: luma(110), {quote(a.value.en)})")
             else:
-                self.emit(f"{self.label(a.label)}: *{self.bi(a.value, inline=True)}*")
+                value = Text(a.shown("zh"), a.shown("en"))
+                self.emit(f"{self.label(a.label)}: *{self.bi(value, inline=True)}*")
             self.emit()
         for kp, points in e.key_points:
             self.emit(f"- {self.bi(kp, inline=True)} #text(fill: luma(90), {quote('(' + points_text(points) + ')')})")

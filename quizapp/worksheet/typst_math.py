@@ -61,8 +61,23 @@ def _ident(token: str, next_char: str) -> str:
     return out + "'" * primes
 
 
+_PROSE = re.compile(r"[\u3000-\u9fff\uff00-\uffef#]")
+_WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])")
+
+
+def _is_prose(text: str) -> bool:
+    """Words in a formula ("no overlap with a kept box") read better as they were written."""
+    if _PROSE.search(text):
+        return True
+    words = [w for w in _WORD.findall(text) if w not in FUNCTIONS and w not in GREEK
+             and w not in RENAMES and not w.isupper()]
+    return len(words) >= 2
+
+
 def formula_to_math(text: str) -> str | None:
     """The body of a ``$...$`` Typst equation for ``text``, or None if it should stay verbatim."""
+    if _is_prose(text):
+        return None
     depth = {"(": 0, "[": 0}
     out: list[str] = []
     pos = 0
