@@ -22,7 +22,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     register,
 )
-from solvers.train_numbers import num, one_decimal, visible_mistakes
+from solvers.train_numbers import dec, num, one_decimal, visible_mistakes
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
@@ -151,14 +151,14 @@ def _steps(fn: str, x: float, alpha: float, value: float, deriv: float) -> list[
     X = fmt(x)
     if fn == "sigmoid":
         return [Step("sigmoid(x) = 1/(1+e^(-x))。", "sigmoid(x) = 1/(1+e^(-x)).",
-                     f"sigmoid({X}) = 1/(1+e^({fmt(-x)})) = {fmt(value, 4)}"),
+                     f"sigmoid({X}) = 1/(1+e^({fmt(-x)})) = {dec(value, 4)}"),
                 Step("导数 σ'(x) = σ(x)(1-σ(x))。", "The derivative is s(x)(1 - s(x)).",
-                     f"{fmt(value, 4)} * (1 - {fmt(value, 4)}) = {fmt(deriv, 4)}")]
+                     f"{dec(value, 4)} * (1 - {dec(value, 4)}) = {dec(deriv, 4)}")]
     if fn == "tanh":
         return [Step("tanh(x) = (e^x - e^-x)/(e^x + e^-x)。", "tanh(x) = (e^x - e^-x)/(e^x + e^-x).",
-                     f"tanh({X}) = {fmt(value, 4)}"),
+                     f"tanh({X}) = {dec(value, 4)}"),
                 Step("导数 tanh'(x) = 1 - tanh²(x)。", "The derivative is 1 - tanh(x)^2.",
-                     f"1 - {fmt(value, 4)}^2 = {fmt(deriv, 4)}")]
+                     f"1 - {dec(value, 4)}^2 = {dec(deriv, 4)}")]
     side_zh = "x > 0，取正半轴" if x > 0 else "x <= 0，取负半轴"
     side_en = "x > 0: the positive branch" if x > 0 else "x <= 0: the negative branch"
     if fn == "relu":
@@ -168,7 +168,7 @@ def _steps(fn: str, x: float, alpha: float, value: float, deriv: float) -> list[
                      f"ReLU'({X}) = {fmt(deriv)}")]
     return [Step(f"leaky ReLU：x > 0 时为 x，否则为 αx；{side_zh}。",
                  f"leaky ReLU is x for x > 0 and alpha*x otherwise; {side_en}.",
-                 f"f({X}) = {fmt(value, 4)}"),
+                 f"f({X}) = {dec(value, 4)}"),
             Step("导数：x > 0 为 1，否则为 α。", "Derivative: 1 for x > 0, alpha otherwise.",
                  f"f'({X}) = {fmt(deriv)}")]
 

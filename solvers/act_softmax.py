@@ -18,7 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(K=(3,), z=(-1, 0, 1, 2)),
@@ -101,9 +101,9 @@ class SoftmaxCrossEntropy(Kind):
         steps = [
             Step("对每个得分取指数。", "Exponentiate each score.", "e^z = " + vec_text(e, 4)),
             Step("除以总和得到概率（和为 1）。", "Divide by their sum so they add up to 1.",
-                 f"sum = {fmt(e.sum(), 4)};  p = " + vec_text(p, 4)),
+                 f"sum = {dec(e.sum(), 4)};  p = " + vec_text(p, 4)),
             Step("交叉熵只看真实类别的概率：L = -ln p_y。", "Cross-entropy uses only the true class: L = -ln p_y.",
-                 f"L = -ln({fmt(p[y], 4)}) = {fmt(loss, 4)}"),
+                 f"L = -ln({dec(p[y], 4)}) = {dec(loss, 4)}"),
         ]
         mistakes = [
             Mistake("log10", Text("用了以 10 为底的对数", "used log10 instead of ln"),

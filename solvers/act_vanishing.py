@@ -18,7 +18,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
 from solvers.act_functions import sigmoid
-from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(T=(3, 4), z=(-2, -1, 0, 1, 2), w=(1,)),
@@ -112,7 +112,7 @@ class SigmoidVanishing(Kind):
             Step("σ'(z) = σ(z)(1-σ(z))，最大值 1/4（在 z = 0 处）。",
                  "s'(z) = s(z)(1 - s(z)), at most 1/4 (at z = 0).", "s'(z) = " + vec_text(d, 4)),
             Step("链式法则：逐层相乘 w_t·σ'(z_t)。", "Chain rule: multiply w_t*s'(z_t) over the layers.",
-                 " * ".join(f"({fmt(wi)}*{fmt(di, 4)})" for wi, di in zip(w, d)) + f" = {product:.6f} (= {product:.3e})"),
+                 " * ".join(f"({fmt(wi)}*{dec(di, 4)})" for wi, di in zip(w, d)) + f" = {product:.6f} (= {product:.3e})"),
             Step("由 σ' <= 1/4 得上界；每多一层至少缩小为原来的 |w|/4。",
                  "Since s' <= 1/4, each layer multiplies the bound by |w_t|/4.",
                  f"{fmt(np.prod(np.abs(w)))} * 0.25^{T} = {bound:.6f} (= {bound:.3e})"),

@@ -19,7 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, need_matrix,
     need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text, mat_text, visible_mistakes
+from solvers.train_numbers import dec, mat_text, num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(m=(4,), d=1, x=(0, 8), gamma=(1, 2), beta=(0, 1), eps=(0,)),
@@ -155,7 +155,7 @@ class BatchNormForward(Kind):
         m = x.shape[0]
         mean, var, x_hat, y = batchnorm_forward(x, g, b, eps)
         show = mat_text if x.ndim == 2 else vec_text
-        stat = vec_text if x.ndim == 2 else fmt
+        stat = vec_text if x.ndim == 2 else dec
         steps = [
             Step("均值：μ = (1/m)Σx_i。", "Mean: mu = (1/m) sum x_i.", f"mu = {stat(mean, 4)}"),
             Step("方差（有偏，除以 m）：σ² = (1/m)Σ(x_i-μ)²。",

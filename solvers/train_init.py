@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_int, register,
 )
-from solvers.train_numbers import visible_mistakes
+from solvers.train_numbers import dec, visible_mistakes
 
 LAYERS = ("dense", "conv")
 
@@ -133,9 +133,9 @@ class InitVariance(Kind):
                               f"fan_in = {fi};  fan_out = {fo}"))
         steps += [
             Step("Xavier：让前向与反向的方差都保持不变。", "Xavier keeps forward and backward variances equal.",
-                 f"2/({fi}+{fo}) = {fmt(s['xavier_var'], 6)};  a = sqrt(6/{fi + fo}) = {fmt(s['xavier_bound'], 6)}"),
+                 f"2/({fi}+{fo}) = {dec(s['xavier_var'], 6)};  a = sqrt(6/{fi + fo}) = {dec(s['xavier_bound'], 6)}"),
             Step("He：ReLU 丢掉一半，所以方差加倍为 2/fan_in。", "He: ReLU zeroes half the inputs, so use 2/fan_in.",
-                 f"2/{fi} = {fmt(s['he_var'], 6)};  std = sqrt(2/{fi}) = {fmt(s['he_std'], 6)}"),
+                 f"2/{fi} = {dec(s['he_var'], 6)};  std = sqrt(2/{fi}) = {dec(s['he_std'], 6)}"),
         ]
         mistakes = [
             Mistake("xavier_bound_is_std", Text("均匀分布边界用了 √(2/(fan_in+fan_out))（那是标准差）",

@@ -48,9 +48,19 @@ def to_plain(arr: Any) -> Any:
     return [to_plain(v) for v in a]
 
 
+def dec(x: Any, decimals: int | None = None) -> str:
+    """Like ``fmt``, but a value that is not whole keeps its decimals: 1e-7 to 4 places is
+    ``0.0000`` (rounded, visibly), never a bare ``0`` that reads as exactly zero."""
+    xf = float(x)
+    if decimals is None or xf.is_integer():
+        return fmt(xf, decimals)
+    s = f"{xf:.{decimals}f}"
+    return s[1:] if s.startswith("-") and float(s) == 0 else s
+
+
 def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
     """``[0.5, -1]``: a vector as a student writes it."""
-    return "[" + ", ".join(fmt(x, decimals) for x in np.asarray(v, dtype=float).ravel()) + "]"
+    return "[" + ", ".join(dec(x, decimals) for x in np.asarray(v, dtype=float).ravel()) + "]"
 
 
 def mat_text(m: Any, decimals: int | None = None) -> str:

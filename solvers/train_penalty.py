@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
 
 RANGES = {
     "easy": dict(n=(3,), w=(-2, 2), lam=(0.1, 0.5), lr=(0.1, 0.5), g=(-1, 1)),
@@ -113,9 +113,9 @@ class WeightPenalty(Kind):
         w_new = sgd_weight_decay_step(w, g, lam, lr)
         steps = [
             Step("L1：绝对值之和乘 λ。", "L1: lambda times the sum of absolute values.",
-                 f"{fmt(lam)} * {fmt(np.abs(w).sum())} = {fmt(l1, 4)}"),
+                 f"{fmt(lam)} * {fmt(np.abs(w).sum())} = {dec(l1, 4)}"),
             Step("L2：平方和乘 λ/2。", "L2: lambda/2 times the sum of squares.",
-                 f"{fmt(lam)}/2 * {fmt((w ** 2).sum())} = {fmt(l2, 4)}"),
+                 f"{fmt(lam)}/2 * {fmt((w ** 2).sum())} = {dec(l2, 4)}"),
             Step("L2 惩罚的梯度是 λw，加到数据梯度上。", "The L2 penalty adds lambda*w to the gradient.",
                  f"g + lambda*w = {vec_text(g + lam * w, 4)}"),
             Step("沿负梯度走一步。", "Step against the gradient.",

@@ -1,0 +1,143 @@
+"""Adam, one or two steps with bias correction: the ``adam`` kind.
+
+Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1 (m_0 = v_0 = 0,
+t counted from 1)::
+
+    m <- b1*m + (1-b1)*g          v <- b2*v + (1-b2)*g^2
+    m_hat = m / (1 - b1^t)        v_hat = v / (1 - b2^t)
+    w <- w - lr * m_hat / (sqrt(v_hat) + eps)
+
+On the first step m_hat = g and v_hat = g^2, so every weight moves by lr (times sign(g)): the
+reason bias correction matters, and a quick check of any hand computation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
+)
+from solvers.opt_updates import adam_steps, asked, check_common, draw_common, flat, grads_text, step_fields
+from solvers.train_numbers import num, vec_text, visible_mistakes
+
+LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
+BETAS = {"easy": ((0.9, 0.999),), "medium": ((0.9, 0.999),), "hard": ((0.9, 0.999), (0.8, 0.99), (0.5, 0.9))}
+EPS = 1e-8
+
+
+@register
+class Adam(Kind):
+    id = "adam"
+    topic = "optimiser"
+    chapter = "ch5_optimisation"
+    title = Text("Adam 更新", "Adam update")
+    description = "One or two Adam steps with bias correction (Kingma & Ba 2015)."
+    params_help = {
+        "w0": "the starting weights, a list of numbers",
+        "grads": "the gradient of each step, a list of 1-3 vectors like [[0.5, -1], [0.2, 0.3]]",
+        "lr": "learning rate > 0",
+        "beta1": "decay of the first moment, in [0, 1) (default 0.9)",
+        "beta2": "decay of the second moment, in [0, 1) (default 0.999)",
+        "eps": "epsilon added to sqrt(v_hat), >= 0 (default 1e-8)",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        p = draw_common(rng, difficulty, LRS)
+        b1, b2 = BETAS[difficulty][int(rng.integers(len(BETAS[difficulty])))]
+        p.update(beta1=b1, beta2=b2, eps=EPS)
+        return p
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        p = check_common(params)
+        p["beta1"] = num(need_float(params, "beta1", minimum=0.0, maximum=0.9999, default=0.9))
+        p["beta2"] = num(need_float(params, "beta2", minimum=0.0, maximum=0.9999, default=0.999))
+        p["eps"] = num(need_float(params, "eps", minimum=0.0, maximum=1.0, default=EPS))
+        if p["eps"] == 0 and any(v == 0 for v in p["grads"][0]):
+            raise ParamError("eps", "must be > 0 when a first-step gradient component is 0 (0/0)")
+        return p
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return step_fields(params, [("m", "一阶矩 m", "first moment m", 4),
+                                    ("v", "二阶矩 v", "second moment v", 6),
+                                    ("w", "权重 w", "weights w", 4)])
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        gz, ge = grads_text(params)
+        b1, b2, eps, lr = (fmt(params[k]) for k in ("beta1", "beta2", "eps", "lr"))
+        az, ae = asked(params, "m、v（未做偏差修正的值）和权重 w", "m, v (before bias correction) and the weights w",
+                       ("m、w 保留 4 位小数，v 保留 6 位小数。", "Give m and w to 4 decimal places and v to 6."))
+        return Text(
+            f"用 Adam（Kingma & Ba 2015，带偏差修正）更新权重，逐元素运算：m ← β₁m + (1-β₁)g，"
+            f"v ← β₂v + (1-β₂)g²，m̂ = m/(1-β₁^t)，v̂ = v/(1-β₂^t)，w ← w - η·m̂/(√v̂ + ε)，t 从 1 开始，"
+            f"m_0 = v_0 = 0。初始权重 w_0 = {vec_text(params['w0'])}，η = {lr}，β₁ = {b1}，β₂ = {b2}，"
+            f"ε = {eps}；{gz}。{az}",
+            f"Weights are updated by Adam (Kingma & Ba 2015, with bias correction), elementwise: "
+            f"m <- b1*m + (1-b1)*g, v <- b2*v + (1-b2)*g^2, m_hat = m/(1-b1^t), v_hat = v/(1-b2^t), "
+            f"w <- w - lr*m_hat/(sqrt(v_hat) + eps), with t counted from 1 and m_0 = v_0 = 0. The starting "
+            f"weights are w_0 = {vec_text(params['w0'])}, lr = {lr}, b1 = {b1}, b2 = {b2}, eps = {eps}; "
+            f"{ge}. {ae}",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        w0 = np.asarray(params["w0"], dtype=float)
+        lr, b1, b2, eps = (float(params[k]) for k in ("lr", "beta1", "beta2", "eps"))
+        grads = params["grads"]
+        answer: dict[str, Any] = {}
+        steps = []
+        m_prev, v_prev, w_prev = np.zeros_like(w0), np.zeros_like(w0), w0
+        for t, ((m, v, w), g) in enumerate(zip(adam_steps(w0, grads, lr, b1, b2, eps), grads), start=1):
+            for name, value in (("m", m), ("v", v), ("w", w)):
+                flat(answer, name, t, value)
+            g = np.asarray(g, dtype=float)
+            m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
+            steps += [
+                Step(f"第 {t} 步：一阶矩（梯度的滑动平均）。", f"Step {t}: first moment (running mean of g).",
+                     f"m_{t} = {fmt(b1)}*{vec_text(m_prev, 4)} + {fmt(1 - b1)}*{vec_text(g)} = {vec_text(m, 4)}"),
+                Step(f"第 {t} 步：二阶矩（g² 的滑动平均）。", f"Step {t}: second moment (running mean of g^2).",
+                     f"v_{t} = {fmt(b2)}*{vec_text(v_prev, 6)} + {fmt(1 - b2)}*{vec_text(g ** 2)} = {vec_text(v, 6)}"),
+                Step(f"第 {t} 步：偏差修正（除以 1-β^t）。", f"Step {t}: bias correction (divide by 1 - beta^t).",
+                     f"m_hat = m_{t}/{fmt(1 - b1 ** t)} = {vec_text(m_hat, 4)};  "
+                     f"v_hat = v_{t}/{fmt(1 - b2 ** t)} = {vec_text(v_hat, 6)}"),
+                Step(f"第 {t} 步：更新权重。", f"Step {t}: update the weights.",
+                     f"w_{t} = {vec_text(w_prev, 4)} - {fmt(lr)}*{vec_text(m_hat, 4)}/sqrt({vec_text(v_hat, 6)}) "
+                     f"= {vec_text(w, 4)}"),
+            ]
+            m_prev, v_prev, w_prev = m, v, w
+        mistakes = [
+            Mistake("no_bias_correction", Text("忘了偏差修正", "forgot the bias correction"),
+                    _answers(adam_steps(w0, grads, lr, b1, b2, eps, bias_correction=False))),
+            Mistake("v_hat_not_sqrt", Text("除以 v̂ 而不是 √v̂", "divided by v_hat instead of sqrt(v_hat)"),
+                    _answers(_variant(w0, grads, lr, b1, b2, eps, sqrt=False))),
+            Mistake("step_count_not_advanced", Text("偏差修正一直用 t = 1", "kept t = 1 in the bias correction"),
+                    _answers(_variant(w0, grads, lr, b1, b2, eps, frozen_t=True))),
+            Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
+                    _answers(adam_steps(w0, grads, -lr, b1, b2, eps))),
+        ]
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+
+
+def _variant(w0, grads, lr, b1, b2, eps, *, sqrt=True, frozen_t=False):
+    """Adam with one slip: no square root on v_hat, or the step counter stuck at 1."""
+    w = np.asarray(w0, dtype=float)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        g = np.asarray(g, dtype=float)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g ** 2
+        tt = 1 if frozen_t else t
+        m_hat, v_hat = m / (1 - b1 ** tt), v / (1 - b2 ** tt)
+        w = w - lr * m_hat / ((np.sqrt(v_hat) if sqrt else v_hat) + eps)
+        out.append((m, v, w))
+    return out
+
+
+def _answers(trace) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for t, (m, v, w) in enumerate(trace, start=1):
+        flat(out, "w", t, w)  # m and v are right in every variant but the sign slip's w
+    return out
