@@ -5,10 +5,11 @@ input such as ``－０．５`` or ``（１，２）`` works)::
 
     30   -0.5   .5   1.2e-3   1/3   -2/3   33.3%   √2   sqrt(2)/2   2√3   pi/4   2^10   1.5*2
 
-A trailing ``%`` multiplies by ``percent`` (0.01 by default, so ``30%`` is 0.3; the grader passes
-1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``, ``pi``/``π``, ``e``,
-``exp``, ``ln``/``log`` (natural), ``sin cos tan sinh cosh tanh`` and ``^`` (or ``**``) are evaluated with exact fractions where possible and
-floats otherwise. No SymPy: a small recursive-descent parser over a fixed grammar, never ``eval``.
+A trailing ``%`` multiplies by ``percent`` (0.01 by default, so ``30%`` is 0.3; the grader
+passes 1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``,
+``pi``/``π``, ``e``, ``exp``, ``ln``/``log`` (natural), ``sin cos tan sinh cosh tanh`` and ``^``
+(or ``**``) are evaluated with exact fractions where possible and floats otherwise. No SymPy: a
+small recursive-descent parser over a fixed grammar, never ``eval``.
 
 Vectors: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3`` (commas or ``;`` when given,
 otherwise spaces separate the numbers).
