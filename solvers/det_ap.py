@@ -94,11 +94,14 @@ def ap_uninterpolated(matches: Sequence[bool], n_gt: int) -> Fraction:
     return sum((prec[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
 
 
-def random_ranking(rng: np.random.Generator, length: int, tp_rate: float, missed: int) -> tuple[list[str], int]:
-    """A TP/FP list with at least one TP and one FP, and N_gt = TPs + missed objects."""
+def random_ranking(rng: np.random.Generator, length: int, tp_rate: float, missed: int,
+                   min_tps: int = 1) -> tuple[list[str], int]:
+    """A TP/FP list with at least ``min_tps`` TPs and an FP ranked above the last TP (so the
+    interpolation matters), and N_gt = TPs + missed objects."""
     while True:
         hits = rng.random(length) < tp_rate
-        if hits.any() and not hits.all():
+        last_tp = int(np.flatnonzero(hits)[-1]) if hits.any() else -1
+        if hits.sum() >= min_tps and not hits[:last_tp].all():
             return ["TP" if h else "FP" for h in hits], int(hits.sum()) + missed
 
 
@@ -167,7 +170,8 @@ class AveragePrecision(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        matches, n_gt = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"], int(rng.choice(r["missed"])))
+        matches, n_gt = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"],
+                                       int(rng.choice(r["missed"])), min_tps=2)
         return {"matches": matches, "n_gt": n_gt}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -156,7 +156,8 @@ class Otsu(Kind):
                  "is empty).", table),
         ]
         r = rows[t]
-        exact_line = (f"sigma_B^2({t}) = {r[1]} * {r[2]} * ({r[3]} - {r[4]})^2 = {r[5]} = {_dec(r[5])}")
+        value = str(r[5]) if r[5].denominator == 1 else f"{r[5]} = {_dec(r[5])}"
+        exact_line = f"sigma_B^2({t}) = {r[1]} * {r[2]} * ({r[3]} - {r[4]})^2 = {value}"
         if len(maximisers) > 1:
             steps.append(Step(f"t = {', '.join(map(str, maximisers))} 并列最大，按约定取最小的 t = {t}。",
                               f"t = {', '.join(map(str, maximisers))} tie for the maximum; by the stated "

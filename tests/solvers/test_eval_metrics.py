@@ -155,3 +155,15 @@ def test_macro_bad_params(bad, name):
     with pytest.raises(ParamError) as e:
         get_kind("macro_metrics").check_params(bad)
     assert e.value.param == name
+
+
+def test_mistakes_that_round_to_the_answer_are_not_named():
+    # P = 100/120, R = 100/121: F1 = 200/241 = 0.829876, the arithmetic mean 0.829890; they
+    # differ by 0.000014, less than the grader's half-unit 0.00005 at 4 decimal places.
+    p = solve_params("confusion_metrics", {"tp": 100, "fp": 20, "fn": 21, "tn": 5})
+    f1 = 200 / 241
+    mean = (100 / 120 + 100 / 121) / 2
+    assert abs(f1 - mean) < 0.00005  # the mistake is invisible at 4 decimal places ...
+    assert "f1_arithmetic_mean" not in {m.id for m in p.mistakes}  # ... so it is not named
+    q = solve_params("confusion_metrics", {"tp": 10, "fp": 20, "fn": 1, "tn": 5})
+    assert "f1_arithmetic_mean" in {m.id for m in q.mistakes}  # a clear gap is named
