@@ -181,7 +181,10 @@ class _Html:
         src = f'<span class="source">{escape(e.source)}</span>' if e.source else ""
         self.e(f"<div>{src}<b>{escape(e.number)}</b></div>")
         for a in e.answers:
-            shown = self.matrix(a.matrix, display=False) if a.matrix is not None else f"<b>{self.bi(Text(a.shown('zh'), a.shown('en')), True)}</b>"
+            if a.matrix is not None:
+                shown = f"{self.matrix(a.matrix, display=False)} <code>{escape(a.value.en)}</code>"
+            else:
+                shown = f"<b>{self.bi(Text(a.shown('zh'), a.shown('en')), True)}</b>"
             self.e(f'<div class="answer">{self.bi(a.label, True)}: {shown}</div>')
         if e.key_points:
             self.e("<ul>" + "".join(f"<li>{self.bi(k, True)} ({escape(points_text(p))})</li>"

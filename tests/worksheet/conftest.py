@@ -1,10 +1,7 @@
-"""Shared helpers for the worksheet tests: the fixture bank and PDF -> text."""
+"""Fixtures of the worksheet tests: the small bank in fixtures/bank."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,20 +14,3 @@ def bank():
     from quizapp.core.bank.loader import load_bank
 
     return load_bank(FIXTURE_BANK)
-
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF (pdftotext if installed, else pypdf), minus signs folded to '-'."""
-    if shutil.which("pdftotext"):
-        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                             check=True, text=True).stdout
-    else:  # pragma: no cover - poppler is installed on the dev machines
-        from pypdf import PdfReader
-
-        out = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
-    return out.replace("\u2212", "-")
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: line wrapping in a PDF must not hide a fragment."""
-    return re.sub(r"\s+", "", text).replace("\u2212", "-")
