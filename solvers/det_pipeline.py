@@ -22,8 +22,10 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, fraction_text, random_box
-from solvers.det_nms import box_table, by_score, greedy_nms, jitter, nms_mistakes, nms_trace, score_order
+from solvers.det_iou import box_area, box_iou, check_box, fraction_text, intersection, random_box
+from solvers.det_nms import (
+    box_table, by_score, check_scored_boxes, greedy_nms, jitter, nms_mistakes, nms_trace, score_order,
+)
 from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
@@ -121,7 +123,6 @@ class DetectionPipeline(Kind):
                         "match_threshold": MATCH_THRESHOLD}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        from solvers.det_nms import check_scored_boxes
         raw_gt = need(params, "gt")
         if not isinstance(raw_gt, (list, tuple)) or not raw_gt:
             raise ParamError("gt", "must be a list of at least one [x1, y1, x2, y2] box")
@@ -210,6 +211,5 @@ class DetectionPipeline(Kind):
 
     @staticmethod
     def _double(a: Sequence, b: Sequence) -> Fraction:
-        from solvers.det_iou import box_area, intersection
         w, h = intersection(a, b)
         return w * h / (box_area(a) + box_area(b))
