@@ -74,7 +74,8 @@ class QuizApp(App[int]):
         self.push_screen(HomeScreen())
         self.open_storage()
         if self.bank is None:
-            self.load_bank()
+            # After the first frame: the import-heavy worker would slow the home screen down.
+            self.call_after_refresh(self.load_bank)
         else:
             self._bank_loaded(self.bank)
 

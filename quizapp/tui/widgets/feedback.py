@@ -118,10 +118,12 @@ class FeedbackPanel(Vertical):
         v = self.query_one("#verdict", Static)
         v.update(line)
         v.set_classes(f"verdict {cls}")
-        message = grade_message(grade, lang) if grade is not None and not grade.malformed else ""
-        self._put("#message", message)
         mistakes = [ui(lang, "常见错误：", "Known mistake: ") + say(m.label, lang)
                     for m in (getattr(grade, "mistakes", None) or [])]
+        # The grader's sentence, unless the named mistakes below already say it.
+        message = grade_message(grade, lang) if grade is not None and not grade.malformed \
+            and not mistakes else ""
+        self._put("#message", message)
         self._put("#mistakes", "\n".join(mistakes))
         fields = [] if item.type in ("single_choice", "multiple_choice", "true_false") and grade \
             and grade.correct else field_lines(grade, lang)

@@ -1,0 +1,57 @@
+"""Snapshot tests of the main screens at 80x24 (fixed bank, seed and clock: nothing moves).
+
+Update after an intended change with ``pytest tests/tui/test_snapshots.py --snapshot-update`` and
+look at the SVGs in the report before committing them.
+"""
+
+from __future__ import annotations
+
+from quizapp.tui.app import Start
+
+from tui_helpers import right_response_keys
+
+SIZE = (80, 24)
+
+
+def test_home(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=SIZE)
+
+
+def test_practice_question(snap_compare, make_app):
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"), seed=11)
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_practice_feedback_with_named_mistake(snap_compare, make_app):
+    app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"), seed=11)
+
+    async def answer_with_mistake(pilot):
+        await pilot.pause()
+        screen = pilot.app.screen
+        while not screen.session.current.problem.mistakes:
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        wrong = screen.session.current.problem.mistakes[0].answer["output_size"]
+        await pilot.press(*str(wrong), "enter")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_with_mistake)
+
+
+def test_exam_screen(snap_compare, make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+
+    async def answer_first_and_flag_second(pilot):
+        await pilot.pause()
+        await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "pagedown", "ctrl+f")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_first_and_flag_second)
+
+
+def test_result(snap_compare, make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+
+    async def answer_and_submit(pilot):
+        await pilot.pause()
+        await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "ctrl+s", "y")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=answer_and_submit)
