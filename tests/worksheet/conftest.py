@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
+from worksheet_helpers import FIXTURE_BANK
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
+
 
 def pdf_text(path: Path) -> str:
     """The text of a PDF (pdftotext if installed, else pypdf), minus signs folded to '-'."""
