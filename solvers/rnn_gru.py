@@ -1,0 +1,110 @@
+"""GRU, one step: the ``gru_step`` kind.
+
+Convention (Cho et al. 2014; the common textbook form; see solvers/rnn_cells.py)::
+
+    r = s(W_r[h; x] + b_r)    z = s(W_z[h; x] + b_z)    h~ = tanh(W_h[r*h; x] + b_h)
+    h_t = (1 - z)*h_prev + z*h~
+
+PyTorch's ``nn.GRU`` writes h_t = (1 - z)*h~ + z*h_prev, the roles of z and 1 - z swapped; using
+it here is a named mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, register
+from solvers.act_functions import sigmoid
+from solvers.rnn_cells import check_gated, check_vec, draw_gated, draw_vec, gated_text, gru_cell
+from solvers.train_numbers import vec_text, visible_mistakes
+
+SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
+OUT = ("r", "z", "h_tilde", "h")
+LABELS = {"r": ("重置门 r", "reset gate r"), "z": ("更新门 z", "update gate z"),
+          "h_tilde": ("候选状态 h~", "candidate state h~"), "h": ("新的隐藏状态 h", "new hidden state h")}
+POINTS = {"r": 1.0, "z": 1.0, "h_tilde": 1.0, "h": 2.0}
+
+
+@register
+class GruStep(Kind):
+    id = "gru_step"
+    topic = "rnn"
+    chapter = "ch9_rnn"
+    title = Text("GRU 单步计算", "One GRU step")
+    description = "One GRU step (Cho et al. 2014 form): reset and update gates, candidate, new state."
+    params_help = {
+        "x": "the input x_t, a list of D numbers",
+        "h_prev": "the previous hidden state, a list of H numbers",
+        "W_r": "H x (H+D) reset-gate matrix acting on [h_prev; x]",
+        "W_z": "H x (H+D) update-gate matrix acting on [h_prev; x]",
+        "W_h": "H x (H+D) candidate matrix acting on [r*h_prev; x]",
+        "b_r": "reset-gate bias (H numbers)", "b_z": "update-gate bias (H numbers)",
+        "b_h": "candidate bias (H numbers)",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        sizes = SIZES[difficulty]
+        H, D = sizes[int(rng.integers(len(sizes)))]
+        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": draw_vec(rng, difficulty, H, nonzero=True),
+                **draw_gated(rng, difficulty, H, D, "rzh")}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        x = check_vec(params, "x")
+        h = check_vec(params, "h_prev")
+        return {"x": x, "h_prev": h, **check_gated(params, "rzh", len(h), len(x))}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return tuple(AnswerField(k, Text(*LABELS[k]), shape="vector", decimals=4, points=POINTS[k]) for k in OUT)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        x, h = vec_text(params["x"]), vec_text(params["h_prev"])
+        g = gated_text(params, "rzh")
+        return Text(
+            f"一个 GRU 单元（Cho 等 2014 的写法）：r = σ(W_r[h;x]+b_r)，z = σ(W_z[h;x]+b_z)，"
+            f"h~ = tanh(W_h[r⊙h; x]+b_h)，h_t = (1-z)⊙h_prev + z⊙h~，其中 [h; x] 是 h_prev 在前的拼接。"
+            f"已知 x = {x}，h_prev = {h}；{g}。求 r、z、h~ 和 h_t，结果保留 4 位小数。",
+            f"A GRU cell (the form of Cho et al. 2014): r = s(W_r[h;x] + b_r), z = s(W_z[h;x] + b_z), "
+            f"h~ = tanh(W_h[r*h; x] + b_h), h_t = (1 - z)*h_prev + z*h~, where [h; x] stacks h_prev above x "
+            f"and * is elementwise. Given x = {x}, h_prev = {h}; {g}. Find r, z, h~ and h_t. Give your "
+            f"answers to 4 decimal places.",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        W = {k: np.asarray(params[f"W_{k}"], float) for k in "rzh"}
+        b = {k: np.asarray(params[f"b_{k}"], float) for k in "rzh"}
+        x, h = np.asarray(params["x"], float), np.asarray(params["h_prev"], float)
+        s = gru_cell(x, h, W, b)
+        answer = {k: s[k].tolist() for k in OUT}
+        hx = np.concatenate([h, x])
+        rhx = np.concatenate([s["r"] * h, x])
+        steps = [
+            Step("拼接 [h_prev; x]。", "Stack [h_prev; x].", f"[h; x] = {vec_text(hx, 4)}"),
+            Step("重置门 r = σ(W_r[h;x] + b_r)。", "Reset gate r = s(W_r[h;x] + b_r).",
+                 f"W_r[h;x] + b_r = {vec_text(W['r'] @ hx + b['r'], 4)};  r = {vec_text(s['r'], 4)}"),
+            Step("更新门 z = σ(W_z[h;x] + b_z)。", "Update gate z = s(W_z[h;x] + b_z).",
+                 f"W_z[h;x] + b_z = {vec_text(W['z'] @ hx + b['z'], 4)};  z = {vec_text(s['z'], 4)}"),
+            Step("候选状态：先用 r 重置旧状态，再取 tanh。", "Candidate: reset the old state with r, then tanh.",
+                 f"[r*h; x] = {vec_text(rhx, 4)};  W_h[r*h; x] + b_h = {vec_text(W['h'] @ rhx + b['h'], 4)};  "
+                 f"h~ = {vec_text(s['h_tilde'], 4)}"),
+            Step("新状态：按 z 在旧状态和候选之间插值。", "New state: blend the old state and the candidate by z.",
+                 f"h_t = (1 - {vec_text(s['z'], 4)})*{vec_text(h, 4)} + {vec_text(s['z'], 4)}*"
+                 f"{vec_text(s['h_tilde'], 4)} = {vec_text(s['h'], 4)}"),
+        ]
+        z, ht = s["z"], s["h_tilde"]
+        no_reset = np.tanh(W["h"] @ hx + b["h"])
+        swapped = gru_cell(x, h, {"r": W["z"], "z": W["r"], "h": W["h"]}, {"r": b["z"], "z": b["r"], "h": b["h"]})
+        mistakes = [
+            Mistake("pytorch_update_convention", Text("用了 PyTorch 的约定 h = z·h_prev + (1-z)·h~",
+                                                      "used PyTorch's h = z*h_prev + (1-z)*h~"),
+                    {"h": (z * h + (1 - z) * ht).tolist()}),
+            Mistake("forgot_reset", Text("候选状态里没有乘重置门 r", "left the reset gate out of the candidate"),
+                    {"h_tilde": no_reset.tolist(), "h": ((1 - z) * h + z * no_reset).tolist()}),
+            Mistake("gates_swapped", Text("重置门和更新门的角色弄反了", "swapped the roles of the reset and update gates"),
+                    {"h_tilde": swapped["h_tilde"].tolist(), "h": swapped["h"].tolist()}),
+            Mistake("sigmoid_candidate", Text("候选状态用了 sigmoid 而不是 tanh", "used sigmoid for the candidate"),
+                    {"h_tilde": sigmoid(W["h"] @ rhx + b["h"]).tolist(),
+                     "h": ((1 - z) * h + z * sigmoid(W["h"] @ rhx + b["h"])).tolist()}),
+        ]
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))

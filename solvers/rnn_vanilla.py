@@ -1,0 +1,215 @@
+"""Vanilla (Elman) RNN: one step (``rnn_step``) and a short sequence (``rnn_sequence``).
+
+    h_t = tanh(W_xh x_t + W_hh h_(t-1) + b)          (see solvers/rnn_cells.py for sources)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register,
+)
+from solvers.act_functions import sigmoid
+from solvers.rnn_cells import check_vec, draw_vec, rnn_cell, sequence_text
+from solvers.train_numbers import mat_text, to_plain, vec_text, visible_mistakes, weights
+
+# (hidden size H, input size D, steps T) per difficulty
+STEP_SIZES = {"easy": [(2, 1)], "medium": [(2, 2)], "hard": [(3, 2), (2, 3)]}
+SEQ_SIZES = {"easy": [(1, 1, 2)], "medium": [(1, 1, 3), (2, 1, 2)], "hard": [(2, 1, 3), (2, 2, 2)]}
+
+Cell = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def rnn_sequence(xs: Any, h0: Any, W_xh: Any, W_hh: Any, b: Any) -> list[np.ndarray]:
+    """Every hidden state h_1..h_T of a vanilla RNN run over ``xs`` from ``h0``.
+
+    >>> [round(float(h[0]), 4) for h in rnn_sequence([[1.0], [0.0]], [0.0], [[1.0]], [[1.0]], [0.0])]
+    [0.7616, 0.642]
+    """
+    h = np.asarray(h0, float)
+    out = []
+    for x in xs:
+        _, h = rnn_cell(x, h, W_xh, W_hh, b)
+        out.append(h)
+    return out
+
+
+def _draw(rng: np.random.Generator, difficulty: str, H: int, D: int) -> dict[str, Any]:
+    W_xh = weights(rng, difficulty, (H, D))
+    W_hh = weights(rng, difficulty, (H, H))
+    while not np.any(W_hh):  # a zero W_hh would make the recurrence pointless
+        W_hh = weights(rng, difficulty, (H, H))
+    return {"W_xh": W_xh, "W_hh": W_hh, "b": weights(rng, difficulty, H, lo=-0.5, hi=0.5)}
+
+
+def _check_weights(params: Mapping[str, Any], H: int, D: int) -> dict[str, Any]:
+    out = {}
+    for name, rows, cols, role in (("W_xh", H, D, "maps the input x"), ("W_hh", H, H, "maps h_prev")):
+        try:
+            out[name] = to_plain(need_matrix(params, name, rows=rows, cols=cols))
+        except ParamError as err:
+            raise ParamError(name, f"{role} and must be {rows} x {cols} (hidden size {H}, input size {D}); "
+                                   f"{err.args[0].split(': ', 1)[-1]}") from err
+    out["b"] = check_vec(params, "b", length=H)
+    return out
+
+
+def _weights_text(params: Mapping[str, Any]) -> str:
+    return f"W_xh = {mat_text(params['W_xh'])}, W_hh = {mat_text(params['W_hh'])}, b = {vec_text(params['b'])}"
+
+
+def _variants(W_xh, W_hh, b) -> list[tuple[str, Text, Cell]]:
+    """The common slips, each as a wrong cell (x, h_prev) -> (a, h)."""
+    W_xh, W_hh, b = (np.asarray(m, float) for m in (W_xh, W_hh, b))
+
+    def pre(x, h, Whh=W_hh):
+        return W_xh @ x + Whh @ h + b
+
+    return [
+        ("forgot_tanh", Text("忘了 tanh（直接用了线性值）", "left out the tanh"),
+         lambda x, h: (pre(x, h), pre(x, h))),
+        ("sigmoid_not_tanh", Text("用了 sigmoid 而不是 tanh", "used sigmoid instead of tanh"),
+         lambda x, h: (pre(x, h), sigmoid(pre(x, h)))),
+        ("forgot_recurrent_term", Text("漏了 W_hh·h_prev 项", "left out the W_hh h_prev term"),
+         lambda x, h: (W_xh @ x + b, np.tanh(W_xh @ x + b))),
+        ("transposed_W_hh", Text("W_hh 用成了转置", "multiplied by the transpose of W_hh"),
+         lambda x, h: (pre(x, h, W_hh.T), np.tanh(pre(x, h, W_hh.T)))),
+    ]
+
+
+@register
+class RnnStep(Kind):
+    id = "rnn_step"
+    topic = "rnn"
+    chapter = "ch9_rnn"
+    title = Text("RNN 单步计算", "One step of a vanilla RNN")
+    description = "One vanilla RNN step h = tanh(W_xh x + W_hh h_prev + b) with small vectors."
+    params_help = {
+        "x": "the input x_t, a list of D numbers",
+        "h_prev": "the previous hidden state, a list of H numbers",
+        "W_xh": "H x D matrix acting on x", "W_hh": "H x H matrix acting on h_prev",
+        "b": "the bias, a list of H numbers",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        sizes = STEP_SIZES[difficulty]
+        H, D = sizes[int(rng.integers(len(sizes)))]
+        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": draw_vec(rng, difficulty, H, nonzero=True),
+                **_draw(rng, difficulty, H, D)}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        x = check_vec(params, "x")
+        h = check_vec(params, "h_prev")
+        return {"x": x, "h_prev": h, **_check_weights(params, len(h), len(x))}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return (AnswerField("a", Text("预激活 a = W_xh x + W_hh h_prev + b", "pre-activation a"),
+                            shape="vector", decimals=4),
+                AnswerField("h", Text("新的隐藏状态 h_t", "new hidden state h_t"), shape="vector", decimals=4, points=2))
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        x, h = vec_text(params["x"]), vec_text(params["h_prev"])
+        w = _weights_text(params)
+        return Text(
+            f"一个普通 RNN 单元：h_t = tanh(W_xh x_t + W_hh h_(t-1) + b)。已知 x_t = {x}，h_(t-1) = {h}，{w}。"
+            f"求预激活 a = W_xh x_t + W_hh h_(t-1) + b 和新的隐藏状态 h_t，结果保留 4 位小数。",
+            f"A vanilla RNN cell computes h_t = tanh(W_xh x_t + W_hh h_(t-1) + b). Given x_t = {x}, "
+            f"h_(t-1) = {h}, {w}, find the pre-activation a = W_xh x_t + W_hh h_(t-1) + b and the new "
+            f"hidden state h_t. Give your answers to 4 decimal places.",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        x, h_prev = np.asarray(params["x"], float), np.asarray(params["h_prev"], float)
+        W_xh, W_hh, b = (np.asarray(params[k], float) for k in ("W_xh", "W_hh", "b"))
+        a, h = rnn_cell(x, h_prev, W_xh, W_hh, b)
+        answer = {"a": a.tolist(), "h": h.tolist()}
+        steps = [
+            Step("输入部分 W_xh·x。", "Input part W_xh x.", f"W_xh x = {vec_text(W_xh @ x, 4)}"),
+            Step("循环部分 W_hh·h_prev。", "Recurrent part W_hh h_prev.", f"W_hh h_prev = {vec_text(W_hh @ h_prev, 4)}"),
+            Step("相加再加偏置得到预激活。", "Add them and the bias: the pre-activation.",
+                 f"a = {vec_text(W_xh @ x, 4)} + {vec_text(W_hh @ h_prev, 4)} + {vec_text(b)} = {vec_text(a, 4)}"),
+            Step("逐元素取 tanh。", "Apply tanh elementwise.", f"h_t = tanh({vec_text(a, 4)}) = {vec_text(h, 4)}"),
+        ]
+        mistakes = []
+        for mid, label, cell in _variants(W_xh, W_hh, b):
+            wa, wh = cell(x, h_prev)
+            mistakes.append(Mistake(mid, label, {"a": wa.tolist(), "h": wh.tolist()}))
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+
+
+@register
+class RnnSequence(Kind):
+    id = "rnn_sequence"
+    topic = "rnn"
+    chapter = "ch9_rnn"
+    title = Text("RNN 序列前向计算", "A vanilla RNN over a short sequence")
+    description = "Every hidden state of a vanilla RNN run over a 2-3 step sequence."
+    params_help = {
+        "xs": "the inputs, one row per time step (T x D), e.g. [[1], [0.5]]",
+        "h0": "the starting hidden state, a list of H numbers",
+        "W_xh": "H x D matrix acting on x", "W_hh": "H x H matrix acting on h",
+        "b": "the bias, a list of H numbers",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        sizes = SEQ_SIZES[difficulty]
+        H, D, T = sizes[int(rng.integers(len(sizes)))]
+        xs = [draw_vec(rng, difficulty, D, nonzero=True) for _ in range(T)]
+        return {"xs": xs, "h0": weights(rng, difficulty, H), **_draw(rng, difficulty, H, D)}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        xs = to_plain(need_matrix(params, "xs"))
+        if not 1 <= len(xs) <= 5:
+            raise ParamError("xs", f"must have 1 to 5 time steps (rows), got {len(xs)}")
+        if np.any(np.abs(xs) > 100):
+            raise ParamError("xs", "values must lie in [-100, 100]")
+        h0 = check_vec(params, "h0")
+        return {"xs": xs, "h0": h0, **_check_weights(params, len(h0), len(xs[0]))}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return tuple(AnswerField(f"h_{t}", Text(f"h_{t}", f"h_{t}"), shape="vector", decimals=4)
+                     for t in range(1, len(params["xs"]) + 1))
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        T = len(params["xs"])
+        seq, w, h0 = sequence_text(params["xs"]), _weights_text(params), vec_text(params["h0"])
+        hs = ", ".join(f"h_{t}" for t in range(1, T + 1))
+        return Text(
+            f"普通 RNN：h_t = tanh(W_xh x_t + W_hh h_(t-1) + b)，参数 {w}，初始状态 h_0 = {h0}。"
+            f"输入序列为 {seq}。依次求 {hs}，结果保留 4 位小数（中间结果请多保留几位）。",
+            f"A vanilla RNN computes h_t = tanh(W_xh x_t + W_hh h_(t-1) + b) with {w} and h_0 = {h0}. "
+            f"The input sequence is {seq}. Find {hs} in turn. Give your answers to 4 decimal places "
+            f"(carry more digits in between).",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        xs = np.asarray(params["xs"], float)
+        h0 = np.asarray(params["h0"], float)
+        W_xh, W_hh, b = (np.asarray(params[k], float) for k in ("W_xh", "W_hh", "b"))
+        hs = rnn_sequence(xs, h0, W_xh, W_hh, b)
+        answer = {f"h_{t}": h.tolist() for t, h in enumerate(hs, start=1)}
+        steps = []
+        h_prev = h0
+        for t, (x, h) in enumerate(zip(xs, hs), start=1):
+            a = W_xh @ x + W_hh @ h_prev + b
+            steps.append(Step(f"第 {t} 步：用上一步的 h_{t - 1}。", f"Step {t}: uses h_{t - 1} from the step before.",
+                              f"a_{t} = W_xh {vec_text(x)} + W_hh {vec_text(h_prev, 4)} + b = {vec_text(a, 4)};  "
+                              f"h_{t} = tanh(a_{t}) = {vec_text(h, 4)}"))
+            h_prev = h
+        mistakes = []
+        for mid, label, cell in _variants(W_xh, W_hh, b):
+            mistakes.append(Mistake(mid, label, _run(cell, xs, h0)))
+        mistakes.append(Mistake("reused_h0", Text("每一步都用了 h_0，没有传递隐藏状态", "used h_0 at every step"),
+                                _run(lambda x, h: rnn_cell(x, h0, W_xh, W_hh, b), xs, h0)))
+        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+
+
+def _run(cell: Cell, xs: np.ndarray, h0: np.ndarray) -> dict[str, Any]:
+    out, h = {}, h0
+    for t, x in enumerate(xs, start=1):
+        _, h = cell(x, h)
+        out[f"h_{t}"] = np.asarray(h, float).tolist()
+    return out
