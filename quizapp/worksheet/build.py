@@ -8,6 +8,7 @@ worked steps, key points, accepted blanks and the explanation. No rule is decide
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Sequence
 
 from quizapp.core.grading import LETTERS, expected_text
@@ -214,7 +215,9 @@ def sheet_and_key(header: Header, sections: Iterable[tuple[Text, Text | None, Se
             doc_items.append(doc_item(item, number, lines))
             entries.append(key_entry(item, number))
         points = sum(i.points for i in items) if any(i.question for i in items) else None
-        doc_sections.append(DocSection(title, instructions, points, doc_items))
+        states_points = bool(re.search(r"\d\s*分|points?\b", f"{title.zh} {title.en}"))
+        doc_sections.append(DocSection(title, instructions, points, doc_items,
+                                       show_total=not states_points))
         key_sections.append(KeySection(title, entries))
     return Sheet(header, doc_sections), KeySheet(key_header(header), key_sections)
 

@@ -122,6 +122,7 @@ class DocSection:
     instructions: Text | None
     points: float | None
     items: list[DocItem]
+    show_total: bool = True  # False when the title already states the section's points
 
 
 @dataclass

@@ -145,7 +145,7 @@ class _Html:
         if item.type == "true_false":
             self.e('<div class="tf">(&emsp;&emsp;)</div>')
         if item.options:
-            long = any(len(o.zh) > 16 or len(o.en) > 24 for o in item.options)
+            long = any(len(o.zh) > 22 or len(o.en) > 40 for o in item.options)
             self.e(f'<ol class="options{" long" if long else ""}">' +
                    "".join(f"<li>{self.bi(o)}</li>" for o in item.options) + "</ol>")
         self.body([], item.fields, item.answer_lines)
@@ -159,7 +159,7 @@ class _Html:
 
     def section(self, sec: DocSection) -> None:
         total = ""
-        if sec.points:
+        if sec.points and sec.show_total:
             p = points_text(sec.points)
             total = escape({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(
                 self.lang, f"（共 {p} 分 / {p} points）"))

@@ -141,7 +141,7 @@ class _Md:
 
     def section(self, sec: DocSection) -> None:
         total = ""
-        if sec.points:
+        if sec.points and sec.show_total:
             p = points_text(sec.points)
             total = {"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）")
         self.e(f"## {self.bi(sec.title, True)}{total}")

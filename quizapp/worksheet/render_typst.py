@@ -82,7 +82,6 @@ PREAMBLE = """\
   footer: context [#set text(size: 8pt, fill: luma(110)); #code.get() #h(1fr) #counter(page).display()])
 #set text(font: FONTS, size: 10.5pt, lang: LANG)
 #set par(justify: false, leading: 0.65em)
-#show math.equation.where(block: true): set align(left)
 #show raw: set text(font: ("DejaVu Sans Mono", CJKFONT), size: 9pt)
 #let en(body) = text(size: 0.86em, fill: luma(95), body)
 #let writing(n) = { for i in range(n) { v(1.15em); line(length: 100%, stroke: 0.4pt + luma(170)) } }
@@ -197,7 +196,7 @@ class _Writer:
 
     def section(self, sec: DocSection) -> None:
         total = ""
-        if sec.points:
+        if sec.points and sec.show_total:
             p = points_text(sec.points)
             total = self.s({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）"))
         self.emit(f"#block(above: 1.4em, below: 0.6em)[#text(size: 12.5pt, weight: \"bold\")[{self.label(sec.title)}{total}]]")
@@ -223,7 +222,7 @@ class _Writer:
         if item.type == "true_false":
             self.emit("#align(right)[( #h(2em) )]")
         if item.options:
-            short = all(len(o.zh) <= 16 and len(o.en) <= 24 for o in item.options)
+            short = all(len(o.zh) <= 22 and len(o.en) <= 40 for o in item.options)
             cells = [f"[*{LETTERS[i]}.* {self.bi(o)}]" for i, o in enumerate(item.options)]
             cols = "(1fr, 1fr)" if short else "(1fr,)"
             self.emit(f"#grid(columns: {cols}, column-gutter: 1em, row-gutter: 0.7em, " + ", ".join(cells) + ")")
