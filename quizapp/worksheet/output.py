@@ -68,6 +68,12 @@ def key_path(path: Path) -> Path:
 
 
 def _with_suffix(path: Path, ext: str) -> Path:
+    """Add the format's extension when there is none; refuse one that names another format."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS + ("htm", "markdown") and suffix not in (ext, {"html": "htm", "md": "markdown"}.get(ext)):
+        raise InputError(f"-o {path} ends in .{suffix} but the format is {ext}.",
+                         hint=f"Use --format {'html' if suffix == 'htm' else 'md' if suffix == 'markdown' else suffix} "
+                              f"or name the file .{ext}.")
     return path if path.suffix else path.with_name(path.name + f".{ext}")
 
 

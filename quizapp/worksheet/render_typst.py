@@ -317,5 +317,10 @@ def render_pdf(doc: Document, lang: str, fonts: Fonts | None = None) -> bytes:
     try:
         return typst.compile(typst_source(doc, lang, family).encode("utf-8"), **kwargs)
     except typst.TypstError:
-        # A formula the converter got wrong must not cost the whole paper: print formulas verbatim.
+        pass
+    # A formula the converter got wrong must not cost the whole paper: print formulas verbatim.
+    try:
         return typst.compile(typst_source(doc, lang, family, math=False).encode("utf-8"), **kwargs)
+    except typst.TypstError as exc:  # a bug in this module, but say it in one sentence
+        raise OutputError(f"Typst could not typeset the PDF: {exc.message}.",
+                          hint="Please report this; meanwhile --format html gives the same sheet.") from None

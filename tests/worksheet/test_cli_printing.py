@@ -126,3 +126,9 @@ def test_bundled_final_paper_prints_every_item(capsys, tmp_path):
     assert paper.code in text and paper.code in key
     for n in range(1, len(paper.items()) + 1):
         assert f"\n{n}. " in text and f"**{n}**" in key
+
+
+def test_output_name_and_format_must_agree(capsys, tmp_path):
+    code, _, err = run(capsys, "worksheet", "--kind", "conv_output", "--format", "html",
+                       "-o", str(tmp_path / "ws.pdf"))
+    assert code == 2 and "ends in .pdf but the format is html" in err and "--format pdf" in err
