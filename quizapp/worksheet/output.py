@@ -67,13 +67,15 @@ def key_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-key{path.suffix}")
 
 
+_SUFFIX_FORMAT = {"pdf": "pdf", "html": "html", "htm": "html", "md": "md", "markdown": "md"}
+
+
 def _with_suffix(path: Path, ext: str) -> Path:
     """Add the format's extension when there is none; refuse one that names another format."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in FORMATS + ("htm", "markdown") and suffix not in (ext, {"html": "htm", "md": "markdown"}.get(ext)):
-        raise InputError(f"-o {path} ends in .{suffix} but the format is {ext}.",
-                         hint=f"Use --format {'html' if suffix == 'htm' else 'md' if suffix == 'markdown' else suffix} "
-                              f"or name the file .{ext}.")
+    named = _SUFFIX_FORMAT.get(path.suffix.lower().lstrip("."))
+    if named is not None and named != ext:
+        raise InputError(f"-o {path} ends in {path.suffix} but the format is {ext}.",
+                         hint=f"Use --format {named} or name the file .{ext}.")
     return path if path.suffix else path.with_name(path.name + f".{ext}")
 
 
