@@ -94,6 +94,8 @@ def _check_layer(i: int, raw: Any) -> dict[str, Any]:
     layer = dict(type=t, kernel=num("kernel", 1), stride=num("stride", 1, default=1), padding=num("padding", 0, default=0))
     if t == "conv":
         layer["out_channels"] = num("out_channels", 1)
+    elif 2 * layer["padding"] > layer["kernel"]:
+        raise ParamError(f"{where}.padding", f"pooling padding must be at most half the window, got {layer['padding']}")
     return layer
 
 

@@ -149,6 +149,8 @@ def test_trace_matches_forward_and_grows(W, C, spec):
     ({"input_size": 8, "in_channels": 3, "layers": [{"type": "conv", "kernel": 3, "out_channels": 4},
                                                    {"type": "conv", "kernel": 9, "out_channels": 4}]},
      "layers[2].kernel"),
+    ({"input_size": 8, "in_channels": 3, "layers": [{"type": "pool", "kernel": 2, "padding": 2}]},
+     "layers[1].padding"),
     ({"input_size": 8, "in_channels": 3, "bias": "maybe",
       "layers": [{"type": "pool", "kernel": 2, "stride": 2}]}, "bias"),
 ])
