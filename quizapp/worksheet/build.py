@@ -15,7 +15,7 @@ from quizapp.core.grading import LETTERS, expected_text
 from quizapp.core.items import Item, ItemPart
 from quizapp.worksheet.model import (
     DocItem, DocPart, DocSection, Formula, Header, KeyAnswer, KeyEntry, KeySection, KeySheet,
-    KeyStep, Matrix, Para, Sheet, Student, blocks_of, formula_blocks,
+    KeyStep, Matrix, Sheet, Student, blocks_of, formula_blocks,
 )
 from solvers import Problem, Text
 from solvers._base import fmt
@@ -232,14 +232,3 @@ def paper_sheets(paper, student: Student | None = None) -> tuple[Sheet, KeySheet
                     instructions=paper.instructions, student=student)
     return sheet_and_key(header, [
         (s.title, s.instructions, s.items, s.answer_lines) for s in paper.sections])
-
-
-def section_title(title: Text, points: float | None) -> Text:
-    if points is None:
-        return title
-    p = points_text(points)
-    return Text(f"{title.zh}（共 {p} 分）", f"{title.en} ({p} points)")
-
-
-def para(text: str) -> Para:
-    return Para(Text(text, text))

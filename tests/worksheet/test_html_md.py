@@ -13,7 +13,7 @@ from quizapp.worksheet.render_html import render_html
 from quizapp.worksheet.render_md import md_escape, render_md
 from quizapp.worksheet.typst_math import formula_to_math, quote
 from quizapp.worksheet.worksheet import WorksheetSpec, worksheet_sheets
-from solvers import Text, item_seed, make_problem
+from solvers import item_seed, make_problem
 
 SPECIAL_ZH = "符号测试 #标签 $x$ *星* _下划线_ @引用 <尖括号> [方括号] 反斜杠\\ // 非注释"
 
