@@ -26,6 +26,7 @@ wrong size is not malformed (the grader marks it wrong).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -286,6 +287,14 @@ def _float_power(base: Number, exponent: Number) -> float:
     return value
 
 
+_PLAIN = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+@functools.lru_cache(maxsize=8)
+def _percent_fraction(percent: float) -> Fraction:
+    return Fraction(percent).limit_denominator(10**9)
+
+
 def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> Number:
     """Read one number, keeping it an exact :class:`Fraction` when it is one (``1/3``, ``0.1``)."""
     raw = str(text).strip()
@@ -300,7 +309,9 @@ def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> N
             f"'{raw}' is not a number: use a point for decimals and give one number only.",
             f"'{raw}' 不是一个数：小数请用小数点，并且只填一个数。")
     try:
-        pct = percent if isinstance(percent, Fraction) else Fraction(percent).limit_denominator(10**9)
+        if _PLAIN.fullmatch(s):  # the common case, "30" or "-0.25": no tokenizer needed
+            return _number_literal(s)
+        pct = percent if isinstance(percent, Fraction) else _percent_fraction(percent)
         value = _Parser(_tokens(s), pct).parse()
     except _Bad as bad:
         raise AnswerFormatError(f"'{raw}' is not a number: {bad.en}.",
