@@ -28,7 +28,7 @@ from solvers.cnn_receptive_field import receptive_field
 #   conv: ("conv", F, S, P);  pool: ("pool", F, S)
 RANGES = {
     "easy": dict(W=(28, 32, 64), C=(1, 3), depth=(3,), widths=(8, 16, 32),
-                 menu=(("conv", 3, 1, 1), ("conv", 5, 1, 2), ("pool", 2, 2), ("conv", 3, 1, 0))),
+                 menu=(("conv", 3, 1, 1), ("conv", 5, 1, 2), ("pool", 2, 2), ("pool", 2, 2), ("conv", 3, 1, 0))),
     "medium": dict(W=(32, 56, 64, 96), C=(3,), depth=(4,), widths=(16, 32, 64),
                    menu=(("conv", 3, 1, 1), ("conv", 5, 1, 0), ("conv", 3, 2, 1), ("pool", 2, 2), ("conv", 5, 2, 2),
                          ("pool", 3, 2))),
