@@ -257,8 +257,8 @@ def _neutral(kind: str, lines: list[str]) -> Block:
 
 def blocks_of(text: Text) -> list[Block]:
     """Split a bilingual statement into blocks. Matrices and tables are the same in both
-    languages; prose pairs up run by run. If the two languages do not line up, each language's
-    prose stays whole (no block is lost, only the layout is simpler)."""
+    languages; prose pairs up run by run. If the two languages do not line up, the prose comes
+    first as one paragraph and the tables follow (nothing is lost, only the order is simpler)."""
     zh, en = _segments(text.zh), _segments(text.en)
     if [k for k, _ in zh] == [k for k, _ in en]:
         out: list[Block] = []
@@ -268,7 +268,10 @@ def blocks_of(text: Text) -> list[Block]:
             else:
                 out.append(_neutral(kind, zl))
         return out
-    return [Para(Text(text.zh, text.en))]
+    # The languages disagree on layout: keep all prose together, then the tables/matrices.
+    prose = [Text(" ".join(" ".join(l.strip() for l in ls) for k, ls in zh if k == "para"),
+                  " ".join(" ".join(l.strip() for l in ls) for k, ls in en if k == "para"))]
+    return [Para(t) for t in prose if t.zh or t.en] + [_neutral(k, ls) for k, ls in zh if k != "para"]
 
 
 def formula_blocks(math: str) -> list[Block]:

@@ -130,3 +130,19 @@ def test_unwritable_output_is_one_sentence(tmp_path):
     with pytest.raises(OutputError) as err:
         write_class_set([(sheet, key)], [Student(1)], blocker, Options(format="md"))
     assert "needs a directory" in err.value.message
+
+
+def test_full_disk_is_one_sentence(tmp_path, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    sheet, key = worksheet_sheets(WorksheetSpec(kinds=("conv_output",), count=1, seed=1))
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OutputError) as err:
+        write_single(sheet, key, tmp_path / "ws.html", Options(format="html"))
+    assert err.value.message == f"Cannot write {tmp_path / 'ws.html'}: No space left on device."
+    assert "free some disk space" in err.value.hint

@@ -119,3 +119,13 @@ def test_typst_math_never_lets_text_through_as_code():
     assert formula_to_math("unbalanced (a") is None
     assert formula_to_math("no overlap with a kept box") is None
     assert formula_to_math("w0 = p_4") == "w_0 = p_(4)"
+
+
+def test_blocks_when_the_languages_disagree_on_layout():
+    from solvers import Text
+
+    text = Text("看下面的矩阵：\n[ 1  2 ]\n[ 3  4 ]\n求行列式。", "Find the determinant of\n[ 1  2 ]\n[ 3  4 ]")
+    blocks = blocks_of(text)
+    assert [type(b).__name__ for b in blocks] == ["Para", "Matrix"]
+    assert blocks[0].text.zh == "看下面的矩阵： 求行列式。" and blocks[0].text.en == "Find the determinant of"
+    assert blocks[1].rows == (("1", "2"), ("3", "4"))
