@@ -39,6 +39,7 @@ Number = Union[Fraction, float]
 
 MAX_NUMBER_CHARS = 120  # one number longer than this is a paste accident, not an answer
 MAX_MATRIX_SIDE = 64
+MAX_ANSWER_CHARS = 5000  # a 64x64 matrix of short numbers fits; a runaway paste does not
 
 
 class AnswerFormatError(InputError):
@@ -433,6 +434,9 @@ def parse_vector(text: str, *, percent: float = 0.01) -> list[float]:
     s = normalise(raw)
     if not s:
         raise AnswerFormatError("No answer was given.", "没有填写答案。")
+    if len(s) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be an answer.",
+                                f"'{raw[:20]}...' 太长，不像是答案。")
     _check_brackets(raw, s)
     return _vector_items(raw, s, percent)
 
@@ -454,6 +458,9 @@ def parse_matrix(text: str, *, percent: float = 0.01) -> list[list[float]]:
     s = normalise(raw)
     if not s:
         raise AnswerFormatError("No answer was given.", "没有填写答案。")
+    if len(s) > MAX_ANSWER_CHARS:
+        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be an answer.",
+                                f"'{raw[:20]}...' 太长，不像是答案。")
     size = None
     m = _SIZE.match(s)
     if m:

@@ -159,6 +159,14 @@ def test_malformed_matrices(text, words):
     assert words in info.value.message
 
 
+def test_runaway_input_is_refused_quickly():
+    for text in ("(" * 20000 + "1" + ")" * 20000, "1 " * 10000):
+        with pytest.raises(AnswerFormatError, match="too long"):
+            parse_matrix(text)
+        with pytest.raises(AnswerFormatError, match="too long"):
+            parse_vector(text)
+
+
 def test_wrong_size_is_not_malformed():
     # a consistent 2x2 where a 2x3 is expected reads fine; the grader marks it wrong
     assert parse_matrix("2x2: 1 2; 3 4") == [[1, 2], [3, 4]]
