@@ -8,6 +8,7 @@ page break between students; the teacher's key always covers every variant.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -53,11 +54,18 @@ def render(doc: Document, opts: Options) -> bytes:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write a file, turning any OS failure into one sentence (no traceback)."""
+    """Write a file whole or not at all (a full disk leaves no half PDF behind), turning any OS
+    failure into one sentence (no traceback)."""
+    part = path.with_name(f".{path.name}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        part.write_bytes(data)
+        os.replace(part, path)
     except OSError as exc:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
         reason = exc.strerror or str(exc)
         raise OutputError(f"Cannot write {path}: {reason}.",
                           hint="Choose a writable place with -o, or free some disk space.") from None
