@@ -82,6 +82,11 @@ class Student:
     def label(self) -> str:
         return " ".join(p for p in (self.name, self.id) if p) or f"#{self.index}"
 
+    @property
+    def copy_label(self) -> Text:
+        """What an anonymous copy (``--copies N``) prints where a name would be."""
+        return Text(f"第 {self.index} 份", f"Copy {self.index}")
+
 
 @dataclass
 class Header:

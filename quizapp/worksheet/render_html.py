@@ -124,7 +124,7 @@ class _Html:
             self.e(f'<div class="who"><span>{name}: <span class="blankline"></span></span>'
                    f'<span>{sid}: <span class="blankline"></span></span></div>')
         if st is not None and not (st.name or st.id):
-            self.e(f'<div class="who">{escape(st.label)}</div>')
+            self.e(f'<div class="who">{self.bi(st.copy_label, True)}</div>')
         self.e("<hr>")
         if h.instructions is not None:
             self.e(f'<p class="instructions">{self.bi(h.instructions)}</p>')

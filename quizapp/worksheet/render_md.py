@@ -100,7 +100,7 @@ class _Md:
             self.e(f"{name}: ＿＿＿＿＿＿＿＿ · {sid}: ＿＿＿＿＿＿＿＿")
             self.e()
         if st is not None and not (st.name or st.id):
-            self.e(md_escape(st.label))
+            self.e(self.bi(st.copy_label, True))
             self.e()
         if h.instructions is not None:
             self.e(f"> {self.bi(h.instructions).replace(chr(10), chr(10) + '> ')}")

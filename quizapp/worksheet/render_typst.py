@@ -182,7 +182,7 @@ class _Writer:
             self.emit(f"#align(center)[{self.label(name)}: #box(width: 4.5cm, stroke: (bottom: 0.5pt))"
                       f" #h(2em) {self.label(sid)}: #box(width: 4.5cm, stroke: (bottom: 0.5pt))]")
         if st is not None and not (st.name or st.id):
-            self.emit(f"#align(center)[#text(size: 9pt)[{self.s(st.label)}]]")
+            self.emit(f"#align(center)[#text(size: 9pt)[{self.label(st.copy_label)}]]")
         self.emit("#line(length: 100%, stroke: 0.6pt)")
         if h.instructions is not None:
             self.emit(f"#text(size: 9.5pt)[{self.bi(h.instructions)}]")
