@@ -166,7 +166,9 @@ class _Writer:
 
     # -- sheets ----------------------------------------------------------------------------------
     def header(self, h: Header) -> None:
-        self.emit(f"#code.update({quote(h.code)})")
+        st = h.student
+        who = f" · {st.label}" if st is not None and (st.name or st.id) else ""
+        self.emit(f"#code.update({quote(h.code + who)})")
         self.emit("#counter(page).update(1)")
         self.emit(f"#align(center)[#text(size: 17pt, weight: \"bold\")[{self.bi(h.title)}]]")
         facts = [f"{self.label(lbl)}: {self.s(val)}" for lbl, val in h.facts]
@@ -296,7 +298,8 @@ def typst_source(doc: Document, lang: str, cjk_family: str | None, *, math: bool
     w.emit(pre)
     for i, page in enumerate(doc.pages):
         if i:
-            w.emit("#pagebreak()")
+            # Each sheet starts on a fresh sheet of paper when printed double-sided.
+            w.emit('#pagebreak(to: "odd")')
         if isinstance(page, Sheet):
             w.sheet(page)
         else:
