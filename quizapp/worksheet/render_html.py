@@ -22,7 +22,7 @@ CSS = """
 @page { size: A4; margin: 18mm 16mm 20mm; }
 body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", SimSun, serif;
        font-size: 11pt; line-height: 1.55; color: #111; max-width: 190mm; margin: 0 auto; }
-.page + .page { break-before: page; page-break-before: always; }
+.page + .page { page-break-before: always; break-before: page; break-before: recto; }
 .page { padding-top: 4mm; }
 h1 { text-align: center; font-size: 18pt; margin: 0 0 2mm; }
 h1 .en { font-size: 12pt; }

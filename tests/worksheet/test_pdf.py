@@ -105,3 +105,22 @@ def test_missing_chinese_font_is_one_sentence(tmp_path):
     # English needs no Chinese font: the embedded fonts are enough.
     pdf = render_pdf(Document([sheet], Text("t", "t")), "en", no_fonts)
     assert pdf.startswith(b"%PDF")
+
+
+def test_merged_class_set_starts_each_student_on_an_odd_page(tmp_path):
+    from quizapp.worksheet.output import build_variants, write_class_set
+    from quizapp.worksheet.model import Student
+
+    students = [Student(1, "张三", "s1"), Student(2, "李四", "s2"), Student(3, "王五", "s3")]
+
+    def make(seed, student):
+        return worksheet_sheets(WorksheetSpec(kinds=("conv_output",), count=1, seed=seed), None, student)
+
+    written = write_class_set(build_variants(make, 1, students), students, tmp_path / "c.pdf",
+                              Options(format="pdf", lang="zh", merge=True, key="none"))
+    from pypdf import PdfReader
+
+    pages = [p.extract_text() for p in PdfReader(str(written.sheets[0])).pages]
+    assert len(pages) == 5  # one page each, a blank back page after the first two
+    assert "张三" in pages[0] and "李四" in pages[2] and "王五" in pages[4]
+    assert "输入特征图" not in pages[1] and "输入特征图" not in pages[3]
