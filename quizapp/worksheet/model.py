@@ -38,14 +38,20 @@ class Matrix:
 
 @dataclass(frozen=True)
 class Table:
-    """An aligned table (a confusion matrix with class names, a list of boxes); the first row is
-    a header when it holds words."""
+    """A table (a confusion matrix with class names, a list of boxes, a list of layers); the
+    first row is a header when it holds words. ``rows_en`` holds the English cells when they
+    differ from the Chinese ones (``卷积`` / ``conv``)."""
 
     rows: tuple[tuple[str, ...], ...]
+    rows_en: tuple[tuple[str, ...], ...] | None = None
 
     @property
     def has_header(self) -> bool:
         return bool(self.rows) and any(c and not _NUMBER.match(c) for c in self.rows[0])
+
+    def cell(self, r: int, c: int) -> Text:
+        zh = self.rows[r][c]
+        return Text(zh, self.rows_en[r][c] if self.rows_en is not None else zh)
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,7 @@ class Document:
 _MATRIX_ROW = re.compile(r"^\[\s*(-?[0-9.]+(?:\s+-?[0-9.]+)*)\s*\]$")
 _NUMBER = re.compile(r"^-?[0-9.]+%?$")
 _GAP = re.compile(r"\s{2,}")
+_PIPE = re.compile(r"\s+\|\s+")
 MAX_CELL = 20  # a longer run between double spaces is prose, not a table cell
 
 
@@ -214,8 +221,12 @@ def _is_aligned(stripped: str) -> bool:
     return len(cells) >= 2 and max(len(c) for c in cells) <= MAX_CELL
 
 
+def _is_piped(stripped: str) -> bool:
+    return len(_PIPE.split(stripped)) >= 3
+
+
 def _segments(text: str) -> list[tuple[str, list[str]]]:
-    """Group lines into ('para' | 'matrix' | 'aligned', lines) runs."""
+    """Group lines into ('para' | 'matrix' | 'aligned' | 'piped', lines) runs."""
     runs: list[tuple[str, list[str]]] = []
     for line in text.split("\n"):
         stripped = line.strip()
@@ -223,6 +234,8 @@ def _segments(text: str) -> list[tuple[str, list[str]]]:
             continue
         if _MATRIX_ROW.match(stripped):
             kind = "matrix"
+        elif _is_piped(stripped):
+            kind = "piped"
         elif _is_aligned(stripped):
             kind = "aligned"
         else:
@@ -232,7 +245,7 @@ def _segments(text: str) -> list[tuple[str, list[str]]]:
         else:
             runs.append((kind, [line]))
     # A single aligned line among prose is prose with double spaces, not a table.
-    return [("para", ls) if k == "aligned" and len(ls) == 1 else (k, ls) for k, ls in runs]
+    return [("para", ls) if k in ("aligned", "piped") and len(ls) == 1 else (k, ls) for k, ls in runs]
 
 
 def _matrix(lines: list[str]) -> Matrix | None:
@@ -242,28 +255,43 @@ def _matrix(lines: list[str]) -> Matrix | None:
     return Matrix(rows)
 
 
-def _aligned(lines: list[str]) -> Block:
+def _table_rows(kind: str, lines: list[str]) -> tuple[tuple[str, ...], ...] | None:
     rows = []
     for line in lines:
-        cells = re.split(r"\s{2,}", line.strip())
-        if line[:1].isspace():
-            cells = [""] + cells
+        if kind == "piped":
+            cells = [c.strip() for c in _PIPE.split(line.strip())]
+        else:
+            cells = _GAP.split(line.strip())
+            if line[:1].isspace():
+                cells = [""] + cells
         rows.append(tuple(cells))
     if len({len(r) for r in rows}) == 1 and len(rows[0]) > 1:
-        return Table(tuple(rows))
+        return tuple(rows)
+    return None
+
+
+def _pre(lines: list[str]) -> Pre:
     return Pre("\n".join(l.rstrip() for l in lines))
 
 
-def _neutral(kind: str, lines: list[str]) -> Block:
+def _neutral(kind: str, zl: list[str], el: list[str] | None = None) -> Block:
+    """A matrix or table; tables keep their English cells when they differ."""
     if kind == "matrix":
-        return _matrix(lines) or Pre("\n".join(lines))
-    return _aligned(lines)
+        return _matrix(zl) or _pre(zl)
+    rows = _table_rows(kind, zl)
+    if rows is None:
+        return _pre(zl)
+    rows_en = _table_rows(kind, el) if el is not None else None
+    if rows_en is None or rows_en == rows or [len(r) for r in rows_en] != [len(r) for r in rows]:
+        rows_en = None
+    return Table(rows, rows_en)
 
 
 def blocks_of(text: Text) -> list[Block]:
-    """Split a bilingual statement into blocks. Matrices and tables are the same in both
-    languages; prose pairs up run by run. If the two languages do not line up, the prose comes
-    first as one paragraph and the tables follow (nothing is lost, only the order is simpler)."""
+    """Split a bilingual statement into blocks. Matrices are the same in both languages; tables
+    keep both languages' cells; prose pairs up run by run. If the two languages do not line up,
+    the prose comes first as one paragraph and the tables follow (nothing is lost, only the
+    order is simpler)."""
     zh, en = _segments(text.zh), _segments(text.en)
     if [k for k, _ in zh] == [k for k, _ in en]:
         out: list[Block] = []
@@ -271,7 +299,7 @@ def blocks_of(text: Text) -> list[Block]:
             if kind == "para":
                 out.append(Para(Text(" ".join(s.strip() for s in zl), " ".join(s.strip() for s in el))))
             else:
-                out.append(_neutral(kind, zl))
+                out.append(_neutral(kind, zl, el))
         return out
     # The languages disagree on layout: keep all prose together, then the tables/matrices.
     prose = [Text(" ".join(" ".join(l.strip() for l in ls) for k, ls in zh if k == "para"),
@@ -286,9 +314,9 @@ def formula_blocks(math: str) -> list[Block]:
         if kind == "para":
             out.extend(Formula(l.strip()) for l in lines)
         elif kind == "matrix":
-            out.append(_matrix(lines) or Pre("\n".join(lines)))
+            out.append(_matrix(lines) or _pre(lines))
         else:
-            out.append(Pre("\n".join(l.rstrip() for l in lines)))
+            out.append(_pre(lines))
     return out
 
 
@@ -299,5 +327,6 @@ def plain(block: Block, lang: str) -> str:
     if isinstance(block, Matrix):
         return "\n".join("[ " + "  ".join(r) + " ]" for r in block.rows)
     if isinstance(block, Table):
-        return "\n".join("  ".join(r) for r in block.rows)
+        rows = block.rows_en if lang == "en" and block.rows_en is not None else block.rows
+        return "\n".join("  ".join(r) for r in rows)
     return block.text

@@ -94,7 +94,8 @@ class _Html:
             rows = []
             for i, r in enumerate(b.rows):
                 cls = ' class="head"' if i == 0 and b.has_header else ""
-                rows.append(f"<tr{cls}>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>")
+                rows.append(f"<tr{cls}>" + "".join(f"<td>{self.bi(b.cell(i, j), True)}</td>"
+                                                   for j in range(len(r))) + "</tr>")
             self.e('<table class="grid">' + "".join(rows) + "</table>")
         elif isinstance(b, Pre):
             self.e(f"<pre>{escape(b.text)}</pre>")

@@ -63,11 +63,14 @@ class _Md:
             self.e(indent + self.matrix(b))
         elif isinstance(b, Table):
             n = len(b.rows[0])
-            rows = list(b.rows) if b.has_header else [("",) * n] + list(b.rows)
-            self.e(indent + "| " + " | ".join(md_escape(c) for c in rows[0]) + " |")
+            rows = [[self.bi(b.cell(i, j), True) for j in range(n)]
+                    for i in range(len(b.rows))]
+            if not b.has_header:  # Markdown tables need a header row
+                rows = [[""] * n] + rows
+            self.e(indent + "| " + " | ".join(rows[0]) + " |")
             self.e(indent + "|" + "---|" * n)
             for r in rows[1:]:
-                self.e(indent + "| " + " | ".join(md_escape(c) for c in r) + " |")
+                self.e(indent + "| " + " | ".join(r) + " |")
         elif isinstance(b, Pre):
             self.e(indent + "```text")
             self.e("\n".join(indent + line for line in b.text.split("\n")))

@@ -133,10 +133,11 @@ class _Writer:
             self.emit()
         elif isinstance(block, Table):
             n = len(block.rows[0])
-            cells = ", ".join(quote(c) for r in block.rows for c in r)
+            cells = ", ".join(f"[{self.bi(block.cell(r, c), inline=True)}]"
+                              for r in range(len(block.rows)) for c in range(n))
             header = "fill: (x, y) => if y == 0 { luma(235) }," if block.has_header else ""
-            self.emit(f"#align(center, table(columns: {n}, align: center + horizon, inset: 4pt, "
-                      f"stroke: 0.4pt + luma(150), {header} {cells}))")
+            self.emit(f"#align(center, block(breakable: false, table(columns: {n}, align: center + horizon, inset: 4pt, "
+                      f"stroke: 0.4pt + luma(150), {header} {cells})))")
             self.emit()
         elif isinstance(block, Pre):
             self.emit(f"#raw({quote(block.text)}, block: true)")

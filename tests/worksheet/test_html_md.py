@@ -129,3 +129,14 @@ def test_blocks_when_the_languages_disagree_on_layout():
     assert [type(b).__name__ for b in blocks] == ["Para", "Matrix"]
     assert blocks[0].text.zh == "看下面的矩阵： 求行列式。" and blocks[0].text.en == "Find the determinant of"
     assert blocks[1].rows == (("1", "2"), ("3", "4"))
+
+
+def test_piped_layer_table_keeps_both_languages():
+    p = make_problem("cnn_pipeline", 4, "medium")
+    table = next(b for b in blocks_of(p.question) if isinstance(b, Table))
+    assert table.has_header and table.rows[0][0] == "层" and table.rows_en[0][0] == "layer"
+    assert table.cell(1, 1).zh == "卷积" and table.cell(1, 1).en == "conv"
+    sheet, _ = worksheet_sheets(WorksheetSpec(kinds=("cnn_pipeline",), count=1, seed=0))
+    doc = Document([sheet], sheet.header.title)
+    assert "<td>conv</td>" in render_html(doc, "en") and "<td>卷积</td>" in render_html(doc, "zh")
+    assert "| 层 / *layer* |" in render_md(doc, "both")
