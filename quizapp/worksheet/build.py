@@ -118,9 +118,12 @@ def problem_steps(problem: Problem) -> list[KeyStep]:
     return steps
 
 
+MAX_MISTAKES = 3  # per item on paper: the commonest, as the kinds list them first
+
+
 def _mistakes(problem: Problem) -> list[KeyStep]:
     out = []
-    for m in problem.mistakes:
+    for m in problem.mistakes[:MAX_MISTAKES]:
         fields = {f.name: f for f in problem.fields}
         vals = ", ".join(f"{k} = {expected_text(fields[k], v)}" if k in fields else f"{k} = {v}"
                          for k, v in m.answer.items())
