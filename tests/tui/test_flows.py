@@ -364,3 +364,87 @@ async def test_settings_switch_language_to_english(make_app):
         await pilot.press("escape")
         await pilot.pause()
         assert "Practice by chapter" in str(app.screen.query_one("#menu").get_option_at_index(0).prompt)
+
+
+def matrix_text(value) -> str:
+    """A matrix the way the student types it: size first, then the rows."""
+    rows = [[int(v) if float(v).is_integer() else v for v in row] for row in value]
+    return f"{len(rows)}x{len(rows[0])}: " + "; ".join(" ".join(str(v) for v in r) for r in rows)
+
+
+@sync
+async def test_matrix_drill_takes_size_then_rows(make_app):
+    app = make_app(Start("practice", mode="drill", target="conv2d_manual", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        problem = screen.session.current.problem
+        [field] = [f for f in problem.fields if f.shape == "matrix"]
+        await pilot.click(Input)
+        wrong = [row[:] for row in problem.answer[field.name]]
+        wrong[0][0] += 1
+        await pilot.press(*matrix_text(wrong), "enter")
+        await pilot.pause()
+        assert "错误" in text_of(screen, "#verdict")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        problem = screen.session.current.problem
+        await pilot.click(Input)
+        await pilot.press(*matrix_text(problem.answer[field.name]), "enter")
+        await pilot.pause()
+        assert "正确" in text_of(screen, "#verdict")
+        assert [a.correct for a in app.storage.attempts()] == [False, True]
+
+
+@sync
+async def test_comprehensive_practice_grades_each_part(make_app):
+    app = make_app(Start("practice", mode="topic", target="conv"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        while screen.session.current.type != "comprehensive":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        item = screen.session.current
+        calc_part = item.parts[0].problem
+        screen.query_one(Input).value = str(calc_part.answer["output_size"])
+        screen.query_one(TextArea).focus()
+        await pilot.press(*"it keeps the size")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [b.value for b in screen.query(Checkbox)] == [True, False]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        [a] = app.storage.attempts()
+        assert a.score == pytest.approx((6 * 1 + 4 * 0.5) / 10)  # part points from the bank
+        assert a.response["parts"][1] == {"text": "it keeps the size", "ticked": [True, False]}
+
+
+@sync
+async def test_exam_with_written_answers_is_graded_only_at_the_end(make_app):
+    app = make_app(Start("exam", blueprint="mixed", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        exam = screen.exam
+        assert [i.type for i in exam.items] == ["multiple_choice", "fill_blank", "short_answer",
+                                                "comprehensive"]
+        await pilot.press("1", "2", "pagedown")  # both right options of t-overfit
+        await pilot.pause()
+        await pilot.press("1", "pagedown")  # the blank (focus is in its field)
+        await pilot.pause()
+        await pilot.press(*"random drop", "pagedown")  # short answer: no key points shown
+        await pilot.pause()
+        assert not any(c.display for c in screen.query(".ticks"))
+        assert exam.responses[2] == {"text": "random drop"}
+        assert exam.responses[1] == {"blanks": ["1"]}
+        assert exam.responses[0] == {"choices": [0, 1]}
+        assert not screen.query("FeedbackPanel")  # no feedback during the exam
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        result = app.screen.result
+        by = {r.item.type: r for r in result.items}
+        assert by["multiple_choice"].status == "right" and by["fill_blank"].status == "right"
+        assert by["short_answer"].earned == pytest.approx(2.0)  # 1 of 2 key points, by keywords
+        assert by["comprehensive"].status == "unanswered"
+        assert result.earned == pytest.approx(2 + 2 + 2)

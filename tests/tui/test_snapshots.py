@@ -55,3 +55,15 @@ def test_result(snap_compare, make_app):
         await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "ctrl+s", "y")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_and_submit)
+
+
+def test_practice_in_light_theme_and_english(snap_compare, make_app):
+    app = make_app(Start("practice", mode="chapter", target="ch1_cnn"), seed=11)
+
+    async def light_english(pilot):
+        pilot.app.set_setting("theme", "light")
+        pilot.app.set_setting("lang", "en")
+        pilot.app.screen.show_next()  # redraw the question in English
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=light_english)

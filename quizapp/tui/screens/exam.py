@@ -101,7 +101,9 @@ class ExamScreen(Screen):
         e.goto(position)
         item = e.items[position]
         section = e.paper.sections[e.section_of[position]]
-        sec_text = f"{say(section.title, lang)}  ({ui(lang, f'共 {section.points:g} 分', f'{section.points:g} points')})"
+        sec_text = say(section.title, lang)
+        if f"{section.points:g}" not in sec_text:  # many titles already state their points
+            sec_text += f"  ({ui(lang, f'共 {section.points:g} 分', f'{section.points:g} points')})"
         if section.instructions is not None and e.paper.sections[e.section_of[position]].items[0] is item:
             sec_text += "\n" + say(section.instructions, lang)
         self.query_one("#section", Static).update(sec_text)
@@ -226,8 +228,8 @@ class ExamScreen(Screen):
         if result is None:
             self._finishing = False
             return
-        while self.app.screen is not self:  # a dialog open when time ran out
-            self.app.pop_screen()
+        while self.app.screen is not self and self in self.app.screen_stack:
+            self.app.pop_screen()  # a dialog was open when time ran out
         notice = ui(self.lang, "时间到，已自动交卷。", "Time is up: the exam was submitted.") \
             if reason == "time" else ""
         self.app.switch_screen(ResultScreen(self.exam, result, notice=notice))
