@@ -6,6 +6,8 @@ Three ways in, one rule for what comes next:
 * ``topic``: the same over every question tagged with a topic;
 * ``drill``: a calculation kind that never runs out; each question is a fresh variant (new seed).
 
+Each round asks questions never answered first, then those answered wrong last time, then the
+rest (shuffled within each group), so a student moves through the whole chapter before repeating.
 Calculation questions always get a fresh seed, so asking one twice gives new numbers. A malformed
 answer (``grade.malformed``) is not recorded and does not advance: it costs nothing.
 """
@@ -116,8 +118,7 @@ class PracticeSession:
             self.current = drill_item(self.target, fresh_seed(self.rng), self.difficulty or "medium")
         else:
             if not self._queue:
-                order = self.rng.permutation(len(self._pool))
-                self._queue = [self._pool[i] for i in order]
+                self._queue = self._round_order()
                 # Do not ask the same question twice in a row across rounds.
                 if self.current is not None and len(self._queue) > 1 and \
                         self._queue[0].id == self.current.id:
@@ -126,6 +127,16 @@ class PracticeSession:
         self._asked_at = self.clock()
         self._graded = False
         return self.current
+
+    def _round_order(self) -> list["Question"]:
+        """Unseen first, then last answered wrong, then last answered right; shuffled within."""
+        last: dict[str, bool] = {}
+        for a in self.storage.attempts():
+            if a.question_id is not None:
+                last[a.question_id] = a.correct
+        shuffled = [self._pool[i] for i in self.rng.permutation(len(self._pool))]
+        rank = {None: 0, False: 1, True: 2}
+        return sorted(shuffled, key=lambda q: rank[last.get(q.id)])  # sorted() is stable
 
     def submit(self, response: Mapping[str, Any]) -> Feedback:
         """Grade the current question; record it unless the answer could not be read."""

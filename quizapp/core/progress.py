@@ -61,10 +61,11 @@ class Progress:
     by_chapter: list[Stat]  # weakest first; untried chapters last
     by_kind: list[Stat]  # weakest first
     by_mode: dict[str, Stat]
+    by_topic: list[Stat] = field(default_factory=list)  # weakest first
 
     @property
     def weakest(self) -> list[Stat]:
-        return [s for s in self.by_chapter + self.by_kind if s.attempts][:5]
+        return _weakest_first(self.by_chapter + self.by_kind + self.by_topic)[:5]
 
 
 def rolling_mean(values: list[float], window: int) -> list[float]:
@@ -99,7 +100,10 @@ def summarise(attempts: list[Attempt], *, chapters: list[tuple[str, Any]] = (),
     by_chapter: dict[str, Stat] = {cid: Stat(cid, label) for cid, label in chapters}
     by_kind: dict[str, Stat] = {}
     by_mode: dict[str, Stat] = {}
+    by_topic: dict[str, Stat] = {}
     for a in sorted(attempts, key=lambda a: (a.at, a.id or 0)):
+        for t in a.topics:
+            _add(by_topic.setdefault(t, Stat(t, t)), a)
         _add(total, a)
         _add(by_chapter.setdefault(a.chapter, Stat(a.chapter, a.chapter)), a)
         if a.kind:
@@ -109,7 +113,7 @@ def summarise(attempts: list[Attempt], *, chapters: list[tuple[str, Any]] = (),
         _add(by_mode.setdefault(a.mode, Stat(a.mode, a.mode)), a)
     untried = [s for s in by_chapter.values() if not s.attempts]
     return Progress(total, _weakest_first(by_chapter.values()) + untried,
-                    _weakest_first(by_kind.values()), by_mode)
+                    _weakest_first(by_kind.values()), by_mode, _weakest_first(by_topic.values()))
 
 
 def load_progress(storage: Storage, bank: Any = None) -> Progress:

@@ -151,3 +151,27 @@ def test_review_clears_on_right_answer_and_requeues_wrong_with_fresh_numbers(ban
     assert seen == len(wrong_items)
     assert storage.open_mistakes() == []
     assert [a.mode for a in storage.attempts()].count("review") == seen + 1
+
+
+def test_rounds_ask_unseen_then_wrong_then_right(bank, tmp_path):
+    clock = Clock()
+    storage = Storage.open(tmp_path / "p.db", clock=clock)
+    ids = [q.id for q in bank.by_chapter("ch8_detection")]
+    assert len(ids) == 2
+    s = PracticeSession(bank, storage, mode="chapter", target="ch8_detection", seed=1, clock=clock)
+    first = s.next_item()
+    clock.t += 1
+    s.submit(right_response(first))  # first: right; the other one is still unseen
+    s2 = PracticeSession(bank, storage, mode="chapter", target="ch8_detection", seed=1, clock=clock)
+    other = s2.next_item()
+    assert other.id != first.id  # unseen before answered
+    clock.t += 1
+    wrong = {"value": not other.question.answer} if other.type == "true_false" else \
+        {"choice": (right_response(other)["choice"] + 1) % 3}
+    s2.submit(wrong)
+    s3 = PracticeSession(bank, storage, mode="chapter", target="ch8_detection", seed=1, clock=clock)
+    assert s3.next_item().id == other.id  # last wrong before last right
+    for seed in range(20):  # whatever the shuffle
+        order = PracticeSession(bank, storage, mode="chapter", target="ch1_cnn", seed=seed, clock=clock)
+        seen = [order.next_item().id for _ in range(len(bank.by_chapter("ch1_cnn")))]
+        assert sorted(seen) == sorted(q.id for q in bank.by_chapter("ch1_cnn"))

@@ -9,9 +9,9 @@ from quizapp.core.progress import rolling_mean, summarise
 from quizapp.core.storage import Attempt, Storage
 
 
-def _a(at, chapter, score, kind=None, mode="practice"):
+def _a(at, chapter, score, kind=None, mode="practice", topics=()):
     return Attempt(at=at, mode=mode, item_uid=f"u{at}", chapter=chapter, type="calculation" if kind else "single_choice",
-                   score=score, correct=score == 1.0, response={}, kind=kind)
+                   score=score, correct=score == 1.0, response={}, kind=kind, topics=list(topics))
 
 
 def test_accuracy_counts_partial_credit_and_orders_weakest_first():
@@ -73,3 +73,15 @@ def test_load_from_storage(tmp_path):
     s.record_attempt(_a(2, "ch1_cnn", 0.0))
     p = load_progress(s)
     assert p.by_chapter[0].key == "ch1_cnn" and p.by_chapter[0].accuracy == 0.5
+
+
+def test_topics_counted_once_per_attempt_and_weakest_listed():
+    attempts = [_a(1, "c", 1.0, topics=["iou", "nms"]), _a(2, "c", 0.0, topics=["iou"]),
+                _a(3, "c", 0.0, topics=["nms"]), _a(4, "c", 0.0, topics=["nms"])]
+    p = summarise(attempts)
+    by = {s.key: s for s in p.by_topic}
+    assert by["iou"].attempts == 2 and by["iou"].accuracy == 0.5
+    assert by["nms"].attempts == 3 and by["nms"].accuracy == pytest.approx(1 / 3)
+    assert [s.key for s in p.by_topic] == ["nms", "iou"]
+    assert p.weakest[0].key in ("nms", "c")  # the weakest of any grouping comes first
+    assert all(a.smoothed <= b.smoothed for a, b in zip(p.weakest, p.weakest[1:]))

@@ -69,7 +69,8 @@ class ProgressScreen(Screen):
             if len(total.trend) > 1:
                 widgets.append(Sparkline(total.trend, id="trend-total", summary_function=max))
         for title, stats in ((ui(lang, "按章节（最弱在前）", "By chapter (weakest first)"), progress.by_chapter),
-                             (ui(lang, "按计算题类型（最弱在前）", "By calculation kind (weakest first)"), progress.by_kind)):
+                             (ui(lang, "按计算题类型（最弱在前）", "By calculation kind (weakest first)"), progress.by_kind),
+                             (ui(lang, "按主题（最弱的 10 个）", "By topic (the 10 weakest)"), progress.by_topic[:10])):
             if not stats:
                 continue
             widgets.append(Static(title, classes="heading", markup=False))

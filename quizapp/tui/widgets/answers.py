@@ -79,6 +79,8 @@ class ChoiceList(Vertical, can_focus=True):
             return False
         if action == "pick_word":
             return self.true_false
+        if action == "pick":  # a letter beyond the options falls through to the screen's keys
+            return int(parameters[0]) < len(self.labels)
         return True
 
     def action_move(self, step: int) -> None:
