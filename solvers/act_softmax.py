@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, need_vector, register,
 )
 from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
 

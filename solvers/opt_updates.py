@@ -152,7 +152,7 @@ def grads_text(params: Mapping[str, Any]) -> tuple[str, str]:
 
 def asked(params: Mapping[str, Any], names_zh: str, names_en: str, decimals_note: tuple[str, str]) -> tuple[str, str]:
     T = len(params["grads"])
-    zh = (f"求每一步之后的 {names_zh}（共 {T} 步）。" if T > 1 else f"求这一步之后的 {names_zh}。") + decimals_note[0]
+    zh = (f"求每一步之后的{names_zh}（共 {T} 步）。" if T > 1 else f"求这一步之后的{names_zh}。") + decimals_note[0]
     en = f"Find {names_en} after {'each of the ' + str(T) + ' steps' if T > 1 else 'the step'}. {decimals_note[1]}"
     return zh, en
 

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_choice, need_int, register,
 )
 from solvers.train_numbers import dec, visible_mistakes
 
