@@ -215,31 +215,40 @@ def item_seed(base_seed: int, index: int) -> int:
 
 def build(kind: Kind, params: dict[str, Any], seed: int | None, difficulty: str | None) -> Problem:
     sol = kind.solve(params)
+    fields = tuple(kind.fields(params))
     return Problem(
         kind=kind.id,
         seed=seed,
         difficulty=difficulty,
         params=params,
         question=kind.statement(params),
-        fields=tuple(kind.fields(params)),
+        fields=fields,
         answer=sol.answer,
         steps=sol.steps,
-        mistakes=distinct_mistakes(sol.answer, sol.mistakes),
+        mistakes=distinct_mistakes(sol.answer, sol.mistakes, fields),
         exact=sol.exact,
     )
 
 
-def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake]) -> list[Mistake]:
+def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
+                      fields: tuple[AnswerField, ...] = ()) -> list[Mistake]:
     """Drop mistakes that, for these numbers, give the right answer anyway (e.g. P=0 makes
-    'used P instead of 2P' harmless): naming them would be wrong."""
+    'used P instead of 2P' harmless), judged at the precision the question asks for: a wrong
+    value that rounds to the right one would be accepted, so naming it would be wrong. Two
+    mistakes giving the same wrong answer are both kept (feedback names both)."""
+    tolerance = {f.name: f.tolerance for f in fields}
     out = []
     for m in mistakes:
-        if any(not values_close(v, answer.get(k)) for k, v in m.answer.items()):
+        if any(not values_close(v, answer.get(k), tol=tolerance.get(k), relative=k not in tolerance)
+               for k, v in m.answer.items()):
             out.append(m)
     return out
 
 
-def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
+def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True) -> bool:
+    """Equal within ``tol`` (relative to the size of ``b`` when ``relative``, else absolute)."""
+    if tol is None:
+        tol, relative = 1e-9, True
     try:
         x = np.asarray(a, dtype=float)
         y = np.asarray(b, dtype=float)
@@ -247,7 +256,8 @@ def values_close(a: Any, b: Any, tol: float = 1e-9) -> bool:
         return a == b
     if x.shape != y.shape:
         return False
-    return bool(np.all(np.abs(x - y) <= tol * np.maximum(1.0, np.abs(y))))
+    scale = np.maximum(1.0, np.abs(y)) if relative else 1.0
+    return bool(np.all(np.abs(x - y) <= tol * scale))
 
 
 def to_jsonable(value: Any) -> Any:
@@ -322,6 +332,20 @@ def need_float(params: Mapping[str, Any], name: str, *, minimum: float | None = 
     if maximum is not None and value > maximum:
         raise ParamError(name, f"must be at most {maximum}, got {value}")
     return value
+
+
+def need_bool(params: Mapping[str, Any], name: str, default: bool | None = None) -> bool:
+    """A yes/no parameter: true/false, 1/0, "yes"/"no"."""
+    if name not in params and default is not None:
+        return default
+    raw = need(params, name)
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+        return raw.strip().lower() in ("true", "yes", "1")
+    raise ParamError(name, f"must be true or false, got {raw!r}")
 
 
 def need_choice(params: Mapping[str, Any], name: str, choices: tuple[str, ...],

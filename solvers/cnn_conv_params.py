@@ -17,7 +17,7 @@ import numpy as np
 
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
-)
+ need_bool)
 from solvers.cnn_conv_output import conv_output_size
 
 RANGES = {
@@ -28,20 +28,6 @@ RANGES = {
     "hard": dict(C_in=(3, 48, 96, 192, 256, 384, 512), C_out=(48, 64, 96, 128, 256, 384, 512), F=(1, 3, 5, 7, 11),
                  bias=0.5, W=(13, 27, 55, 56, 112, 227), SP=((1, 1), (2, 1), (4, 0), (2, 3), (1, 2))),
 }
-
-
-def need_bool(params: Mapping[str, Any], name: str, default: bool | None = None) -> bool:
-    """A yes/no parameter: true/false, 1/0, "yes"/"no"."""
-    if name not in params and default is not None:
-        return default
-    raw = need(params, name)
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
-        return raw.strip().lower() in ("true", "yes", "1")
-    raise ParamError(name, f"must be true or false, got {raw!r}")
 
 
 def conv_param_count(in_channels: int, out_channels: int, kernel_size: int, bias: bool = True) -> int:

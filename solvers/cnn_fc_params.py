@@ -18,7 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
-from solvers.cnn_conv_params import need_bool
+from solvers._base import need_bool
 
 RANGES = {
     "easy": dict(HW=(1, 2, 4, 5, 7), C=(8, 10, 16, 32, 64), N=(10, 16, 32, 64, 100), bias=0.8),

@@ -21,7 +21,8 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
 )
 from solvers.cnn_conv_output import conv_output_size
-from solvers.cnn_conv_params import conv_param_count, need_bool
+from solvers._base import need_bool
+from solvers.cnn_conv_params import conv_param_count
 from solvers.cnn_receptive_field import receptive_field
 
 # Named difficulty ranges: input sides, input channels, layer menus and depths.

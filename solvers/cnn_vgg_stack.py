@@ -13,7 +13,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, need_int, register
-from solvers.cnn_conv_params import conv_param_count, need_bool
+from solvers._base import need_bool
+from solvers.cnn_conv_params import conv_param_count
 
 RANGES = {
     "easy": dict(n=(2, 3), C=(1, 8, 16, 32, 64), bias=0.0),

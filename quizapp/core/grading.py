@@ -347,10 +347,21 @@ def grade_true_false(question: Any, value: Any) -> Grade:
 # ----------------------------------------------------------------------------------------------
 
 
-def fold_text(text: str) -> str:
-    """Compare-form of a word or phrase: width and case folded, spaces and punctuation dropped."""
-    s = unicodedata.normalize("NFKC", str(text)).casefold()
-    return "".join(ch for ch in s if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+# A blank that looks like a formula keeps the punctuation that changes its meaning: "e^(-x)" is
+# not "e^x", and "(W-F+2P)/S+1" is not "(WF+2P)S+1". Words drop it: "fine-tuning" = "fine tuning".
+_FORMULA = re.compile(r"[\d=^/*(]")
+_MATH_PUNCT = set("-/*().%")
+_DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\uff0d": "-"})
+
+
+def fold_text(text: str, *, formula: bool | None = None) -> str:
+    """Compare-form of a word or phrase: width and case folded, spaces dropped, and punctuation
+    dropped unless the text is a formula (then minus signs, brackets and operators are kept)."""
+    s = unicodedata.normalize("NFKC", str(text)).casefold().translate(_DASHES)
+    if formula is None:
+        formula = bool(_FORMULA.search(s))
+    return "".join(ch for ch in s if not ch.isspace() and (
+        not unicodedata.category(ch).startswith("P") or (formula and ch in _MATH_PUNCT)))
 
 
 def _decimals_written(text: str) -> int:
@@ -367,7 +378,10 @@ def blank_matches(given: str, accepted: str) -> bool:
     try:
         g, a = parse_number(given), parse_number(accepted)
     except AnswerFormatError:  # words: compare folded text ("2.0" is a number, never text "20")
-        return bool(fold_text(given)) and fold_text(given) == fold_text(accepted)
+        formula = bool(_FORMULA.search(unicodedata.normalize("NFKC", str(accepted)))) or \
+            bool(_FORMULA.search(unicodedata.normalize("NFKC", str(given))))
+        folded = fold_text(given, formula=formula)
+        return bool(folded) and folded == fold_text(accepted, formula=formula)
     d = _decimals_written(accepted)
     tol = 0.5 * 10.0 ** (-d) + 1e-12 if d >= 2 else 1e-9 * max(1.0, abs(a))
     return abs(g - a) <= tol

@@ -277,3 +277,26 @@ def test_grade_is_the_documented_dataclass():
     assert isinstance(g, Grade)
     assert {"score", "correct", "malformed", "message", "fields", "mistakes"} <= set(vars(g))
     assert g.text.en == g.message and g.text.zh == g.message_zh
+
+
+def test_formula_blanks_keep_minus_signs_and_operators():
+    # Regression: folding dropped '-' and '/', so "e^x" was accepted for "e^(-x)".
+    from quizapp.core.grading import blank_matches
+
+    assert not blank_matches("e^x", "e^(-x)")
+    assert blank_matches("e^(−x)", "e^(-x)")  # Unicode minus
+    assert not blank_matches("(WF+2P)S+1", "(W-F+2P)/S+1")
+    assert blank_matches("(W - F + 2P) / S + 1", "(W-F+2P)/S+1")
+    # words still ignore hyphens and punctuation
+    assert blank_matches("fine tuning", "fine-tuning")
+    assert blank_matches("最大池化。", "最大池化")
+
+
+def test_mistakes_that_round_to_the_right_answer_are_not_listed():
+    # Regression: a mistake within the asked rounding would be accepted and so never named.
+    from solvers._base import AnswerField, Mistake, Text, distinct_mistakes
+
+    field = AnswerField("f1", Text("F1", "F1"), decimals=4)
+    close = Mistake("mean", Text("算术平均", "arithmetic mean"), {"f1": 0.66671})
+    far = Mistake("swap", Text("交换", "swapped"), {"f1": 0.7})
+    assert distinct_mistakes({"f1": 0.66668}, [close, far], (field,)) == [far]
