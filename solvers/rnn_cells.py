@@ -110,9 +110,9 @@ def check_gated(params: Mapping[str, Any], names: str, H: int, D: int) -> dict[s
         try:
             p[name] = to_plain(need_matrix(params, name, rows=H, cols=H + D))
         except ParamError as err:
-            shape = "x".join(str(s) for s in raw.shape) if raw.ndim == 2 else "not a matrix"
+            got = f"got {raw.shape[0]} x {raw.shape[1]}" if raw.ndim == 2 else "got something that is not a matrix"
             raise ParamError(name, f"must be {H} x {H + D} to act on [h_prev; x] (hidden size {H}, input "
-                                   f"size {D}), got {shape}") from err
+                                   f"size {D}), {got}") from err
     for k in names:
         p[f"b_{k}"] = check_vec(params, f"b_{k}", length=H)
     return p

@@ -123,7 +123,7 @@ class LstmStep(Kind):
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         sizes = STEP_SIZES[difficulty]
         H, D = sizes[int(rng.integers(len(sizes)))]
-        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": weights(rng, difficulty, H),
+        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": draw_vec(rng, difficulty, H, nonzero=True),
                 "c_prev": draw_vec(rng, difficulty, H, nonzero=True), **draw_gated(rng, difficulty, H, D, "figo")}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -195,7 +195,9 @@ class RnnSequence(Kind):
         h_prev = h0
         for t, (x, h) in enumerate(zip(xs, hs), start=1):
             a = W_xh @ x + W_hh @ h_prev + b
-            steps.append(Step(f"第 {t} 步：用上一步的 h_{t - 1}。", f"Step {t}: uses h_{t - 1} from the step before.",
+            zh, en = (("用初始状态 h_0", "starts from h_0") if t == 1 else
+                      (f"用上一步的 h_{t - 1}", f"uses h_{t - 1} from the step before"))
+            steps.append(Step(f"第 {t} 步：{zh}。", f"Step {t}: {en}.",
                               f"a_{t} = W_xh {vec_text(x)} + W_hh {vec_text(h_prev, 4)} + b = {vec_text(a, 4)};  "
                               f"h_{t} = tanh(a_{t}) = {vec_text(h, 4)}"))
             h_prev = h
