@@ -17,14 +17,23 @@ from quizapp.worksheet.model import (
 from solvers import Text
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+\.)", re.MULTILINE)
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" must print as written, not as "&"
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
 
 
 def md_escape(text: str) -> str:
-    text = _SPECIAL.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    """Text that Markdown shows exactly as written (no emphasis, links, lists or entities)."""
+    text = _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text))
+
+    def line_start(m: re.Match) -> str:
+        lead, mark = m.group(1), m.group(2)
+        if mark[0].isdigit():  # "1. x" / "1) x": escape the punctuation after the number
+            return lead + mark + "\\"
+        return lead + "\\" + mark
+
+    return _LINE_START.sub(line_start, text)
 
 
 def code_span(text: str) -> str:

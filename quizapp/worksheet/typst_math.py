@@ -74,6 +74,18 @@ def _is_prose(text: str) -> bool:
     return len(words) >= 2
 
 
+_OPERAND_END = re.compile(r'[\w")\]\']$')
+
+
+def _operand_before(out: list[str]) -> bool:
+    return bool(out) and out[-1] != " " and bool(_OPERAND_END.search(out[-1]))
+
+
+def _operand_after(text: str, pos: int, op: str) -> bool:
+    rest = text[pos:] if op == "^" else text[pos:].lstrip()  # 'a ^ b' is not a power
+    return bool(rest) and (rest[0].isalnum() or rest[0] in "([")
+
+
 def formula_to_math(text: str) -> str | None:
     """The body of a ``$...$`` Typst equation for ``text``, or None if it should stay verbatim."""
     if _is_prose(text):
@@ -94,6 +106,8 @@ def formula_to_math(text: str) -> str | None:
             out.append(token if "e" not in token else quote(token))
         elif kind == "ident":
             out.append(_ident(token, text[pos:pos + 1]))
+        elif kind == "op" and token in "^/" and not (_operand_before(out) and _operand_after(text, pos, token)):
+            out.append(quote(token))  # a dangling '^' or '/' is a character, not an operator
         elif kind == "op":
             if token in "([":
                 depth[token] += 1
