@@ -18,6 +18,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from quizapp.core.errors import BankError, InputError, QuizappError, StorageError
 from quizapp.tui.lang import LANGS, ui
@@ -118,19 +119,31 @@ class QuizApp(App[int]):
         else:
             self.exit(return_code=2)
 
-    @work(thread=True, exclusive=True, group="bank")
-    def load_bank(self) -> None:
+    @work(thread=True, exclusive=True, group="bank", exit_on_error=False)
+    def load_bank(self) -> Any:
+        """Load and validate the bank off the main thread. The result comes back through
+        :meth:`on_worker_state_changed` (never ``call_from_thread``, which would block this
+        thread, and so quitting, while the app shuts down)."""
         from quizapp.core.bank.loader import load_bank
 
-        try:
-            bank = load_bank(self.bank_dir)
-            from solvers import all_kinds
+        bank = load_bank(self.bank_dir)
+        from solvers import all_kinds
 
-            all_kinds()  # import every kind now, not on the first drill
-        except BankError as exc:
-            self.call_from_thread(self._bank_failed, exc)
+        all_kinds()  # import every kind now, not on the first drill
+        return bank
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "bank":
             return
-        self.call_from_thread(self._bank_loaded, bank)
+        if event.state == WorkerState.SUCCESS:
+            self._bank_loaded(worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            if not isinstance(error, BankError):  # a bug, not a bank problem: say so plainly
+                error = BankError(f"The question bank could not be loaded ({type(error).__name__}: "
+                                  f"{error}).")
+            self._bank_failed(error)
 
     def _bank_loaded(self, bank: Any) -> None:
         self.bank = bank

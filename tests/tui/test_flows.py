@@ -448,3 +448,41 @@ async def test_exam_with_written_answers_is_graded_only_at_the_end(make_app):
         assert by["short_answer"].earned == pytest.approx(2.0)  # 1 of 2 key points, by keywords
         assert by["comprehensive"].status == "unanswered"
         assert result.earned == pytest.approx(2 + 2 + 2)
+
+
+@sync
+async def test_broken_bank_is_listed_and_the_app_keeps_working(make_app, tmp_path):
+    import shutil
+
+    from quizapp.tui.dialogs.problem import BankProblemScreen
+    from tui_helpers import BANK_DIR
+
+    broken = tmp_path / "bank"
+    shutil.copytree(BANK_DIR, broken)
+    (broken / "cnn.yaml").write_text((broken / "cnn.yaml").read_text().replace(
+        "difficulty: easy", "dificulty: easy", 1))
+    app = make_app(bank=None, bank_dir=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.bank_ready()
+        await pilot.pause()
+        assert isinstance(app.screen, BankProblemScreen)
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "cnn.yaml" in shown and "dificulty" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("6")  # progress still opens
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+
+
+@sync
+async def test_bank_loads_in_a_worker_after_the_home_screen(make_app):
+    from tui_helpers import BANK_DIR
+
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"), bank=None,
+                   bank_dir=BANK_DIR)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.bank_ready()
+        await pilot.pause()
+        assert app.bank is not None and isinstance(app.screen, PracticeScreen)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from pathlib import Path
+
+BANK_DIR = Path(__file__).parent / "fixtures" / "bank"
 
 
 def sync(test):
