@@ -26,16 +26,18 @@ class StorageProblemScreen(ModalScreen[str]):
         self.error = error
 
     def compose(self) -> ComposeResult:
-        from quizapp.core.storage import LockedDatabase
+        from quizapp.core.storage import CorruptDatabase, NewerDatabase
 
-        locked = isinstance(self.error, LockedDatabase)
+        # Only a file that exists but cannot be used is worth moving aside; a locked file or an
+        # unwritable directory is not fixed by starting fresh.
+        resettable = isinstance(self.error, (CorruptDatabase, NewerDatabase))
         with Vertical(id="dialog", classes="problem"):
             yield Label(f"{self.error.title} · 进度文件无法使用", classes="problem-title", markup=False)
             yield Static(self.error.message, markup=False)
             if self.error.hint:
                 yield Static(self.error.hint, classes="hint", markup=False)
             with Horizontal(id="buttons"):
-                if not locked:
+                if resettable:
                     yield Button("Back up & start fresh 备份并重新开始 (B)", id="reset", variant="warning")
                 yield Button("Retry 重试 (R)", id="retry")
                 yield Button("Quit 退出 (Q)", id="quit")
@@ -43,6 +45,11 @@ class StorageProblemScreen(ModalScreen[str]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters and parameters[0] == "reset":
+            return bool(self.query("#reset"))
+        return True
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
