@@ -77,8 +77,9 @@ def _is_prose(text: str) -> bool:
 _OPERAND_END = re.compile(r'[\w")\]\']$')
 
 
-def _operand_before(out: list[str]) -> bool:
-    return bool(out) and out[-1] != " " and bool(_OPERAND_END.search(out[-1]))
+def _operand_before(out: list[str], op: str) -> bool:
+    tokens = out if op == "^" else [t for t in out if t != " "]  # 'a / b' is a fraction too
+    return bool(tokens) and tokens[-1] != " " and bool(_OPERAND_END.search(tokens[-1]))
 
 
 def _operand_after(text: str, pos: int, op: str) -> bool:
@@ -106,7 +107,7 @@ def formula_to_math(text: str) -> str | None:
             out.append(token if "e" not in token else quote(token))
         elif kind == "ident":
             out.append(_ident(token, text[pos:pos + 1]))
-        elif kind == "op" and token in "^/" and not (_operand_before(out) and _operand_after(text, pos, token)):
+        elif kind == "op" and token in "^/" and not (_operand_before(out, token) and _operand_after(text, pos, token)):
             out.append(quote(token))  # a dangling '^' or '/' is a character, not an operator
         elif kind == "op":
             if token in "([":
