@@ -10,7 +10,8 @@ Olah, "Understanding LSTM Networks"): every gate matrix acts on the concatenatio
     f = s(W_f [h; x] + b_f)   i = s(W_i [h; x] + b_i)   g = tanh(W_g [h; x] + b_g)   o = s(W_o [h; x] + b_o)
     c_t = f * c_(t-1) + i * g          h_t = o * tanh(c_t)          (* is elementwise)
 
-GRU (Cho et al. 2014, the textbook form; PyTorch swaps the roles of z and 1 - z)::
+GRU (the form of Chung et al. 2014 and most lecture notes; Cho et al. 2014, d2l and PyTorch swap
+the roles of z and 1 - z)::
 
     r = s(W_r [h; x] + b_r)   z = s(W_z [h; x] + b_z)   h~ = tanh(W_h [r*h; x] + b_h)
     h_t = (1 - z) * h_(t-1) + z * h~
@@ -57,7 +58,7 @@ def lstm_cell(x: Any, h_prev: Any, c_prev: Any, W: Mapping[str, Any], b: Mapping
 
 
 def gru_cell(x: Any, h_prev: Any, W: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    """One GRU step (Cho et al. 2014 form). ``W[k]`` is H x (H+D); returns r, z, h_tilde, h.
+    """One GRU step (h = (1-z)*h_prev + z*h~, Chung et al. 2014). ``W[k]`` is H x (H+D); returns r, z, h_tilde, h.
 
     >>> out = gru_cell([0.0], [1.0], {k: [[0.0, 0.0]] for k in "rzh"}, {k: [0.0] for k in "rzh"})
     >>> [float(out[k][0]) for k in ("r", "z", "h_tilde", "h")]

@@ -1,6 +1,7 @@
 """GRU, one step: the ``gru_step`` kind.
 
-Convention (Cho et al. 2014; the common textbook form; see solvers/rnn_cells.py)::
+Convention (Chung et al. 2014 and most lecture notes; Cho et al. 2014, d2l and PyTorch write
+z*h_prev + (1-z)*h~ instead, with z's meaning flipped; see solvers/rnn_cells.py)::
 
     r = s(W_r[h; x] + b_r)    z = s(W_z[h; x] + b_z)    h~ = tanh(W_h[r*h; x] + b_h)
     h_t = (1 - z)*h_prev + z*h~
@@ -33,7 +34,7 @@ class GruStep(Kind):
     topic = "rnn"
     chapter = "ch9_rnn"
     title = Text("GRU 单步计算", "One GRU step")
-    description = "One GRU step (Cho et al. 2014 form): reset and update gates, candidate, new state."
+    description = "One GRU step (h = (1-z)*h_prev + z*h~, stated): reset and update gates, candidate, new state."
     params_help = {
         "x": "the input x_t, a list of D numbers",
         "h_prev": "the previous hidden state, a list of H numbers",
@@ -62,10 +63,10 @@ class GruStep(Kind):
         x, h = vec_text(params["x"]), vec_text(params["h_prev"])
         g = gated_text(params, "rzh")
         return Text(
-            f"一个 GRU 单元（Cho 等 2014 的写法）：r = σ(W_r[h;x]+b_r)，z = σ(W_z[h;x]+b_z)，"
+            f"一个 GRU 单元（按下式计算）：r = σ(W_r[h;x]+b_r)，z = σ(W_z[h;x]+b_z)，"
             f"h~ = tanh(W_h[r⊙h; x]+b_h)，h_t = (1-z)⊙h_prev + z⊙h~，其中 [h; x] 是 h_prev 在前的拼接。"
             f"已知 x = {x}，h_prev = {h}；{g}。求 r、z、h~ 和 h_t，结果保留 4 位小数。",
-            f"A GRU cell (the form of Cho et al. 2014): r = s(W_r[h;x] + b_r), z = s(W_z[h;x] + b_z), "
+            f"A GRU cell, computed as follows: r = s(W_r[h;x] + b_r), z = s(W_z[h;x] + b_z), "
             f"h~ = tanh(W_h[r*h; x] + b_h), h_t = (1 - z)*h_prev + z*h~, where [h; x] stacks h_prev above x "
             f"and * is elementwise. Given x = {x}, h_prev = {h}; {g}. Find r, z, h~ and h_t. Give your "
             f"answers to 4 decimal places.",
@@ -96,8 +97,8 @@ class GruStep(Kind):
         no_reset = np.tanh(W["h"] @ hx + b["h"])
         swapped = gru_cell(x, h, {"r": W["z"], "z": W["r"], "h": W["h"]}, {"r": b["z"], "z": b["r"], "h": b["h"]})
         mistakes = [
-            Mistake("pytorch_update_convention", Text("用了 PyTorch 的约定 h = z·h_prev + (1-z)·h~",
-                                                      "used PyTorch's h = z*h_prev + (1-z)*h~"),
+            Mistake("pytorch_update_convention", Text("用了另一种写法 h = z·h_prev + (1-z)·h~（Cho 原文/PyTorch），与题目给的公式相反",
+                                                      "used the other form h = z*h_prev + (1-z)*h~ (Cho's paper, PyTorch), not the one given"),
                     {"h": (z * h + (1 - z) * ht).tolist()}),
             Mistake("forgot_reset", Text("候选状态里没有乘重置门 r", "left the reset gate out of the candidate"),
                     {"h_tilde": no_reset.tolist(), "h": ((1 - z) * h + z * no_reset).tolist()}),
