@@ -128,6 +128,16 @@ class PracticeSession:
         self._graded = False
         return self.current
 
+    def set_difficulty(self, difficulty: str) -> None:
+        """Drills: the next variants use this difficulty (the current question is unchanged)."""
+        from solvers import DIFFICULTIES
+
+        if self.mode != "drill":
+            raise InputError("Only calculation drills change difficulty; pick a chapter or topic instead.")
+        if difficulty not in DIFFICULTIES:
+            raise InputError(f"Difficulty must be one of {', '.join(DIFFICULTIES)}, got '{difficulty}'.")
+        self.difficulty = difficulty
+
     def _round_order(self) -> list["Question"]:
         """Unseen first, then last answered wrong, then last answered right; shuffled within."""
         last: dict[str, bool] = {}

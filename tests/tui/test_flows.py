@@ -486,3 +486,33 @@ async def test_bank_loads_in_a_worker_after_the_home_screen(make_app):
         await app.bank_ready()
         await pilot.pause()
         assert app.bank is not None and isinstance(app.screen, PracticeScreen)
+
+
+@sync
+async def test_drill_difficulty_changes_for_the_next_variant(make_app):
+    app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        first = screen.session.current
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert screen.session.current is first and screen.session.difficulty == "medium"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.session.current.difficulty == "medium" and "medium" in text_of(screen, "#top")
+
+
+@sync
+async def test_progress_lists_past_exams(make_app):
+    app = make_app(Start("exam", blueprint="one", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*right_response_keys(app.screen.exam.items[0])[:1], "ctrl+s", "y")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("6")
+        await pilot.pause()
+        shown = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "ONE-" in shown and "100%" in shown

@@ -28,6 +28,7 @@ KEYS = [
         ("Enter", "下一个输入框；最后一个时提交", "next field; submits after the last"),
         ("Ctrl+S", "提交 / 简答题先自评要点", "check (short answers: tick key points first)"),
         ("Enter  Ctrl+N", "看完反馈后下一题；Ctrl+N 也可跳过", "next question; Ctrl+N also skips"),
+        ("Ctrl+D", "计算题训练：切换难度（下一题起）", "drills: change difficulty (from the next question)"),
         ("Esc", "返回主页", "back home"),
     ]),
     (("模拟考试", "Mock exam"), [

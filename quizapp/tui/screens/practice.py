@@ -40,6 +40,7 @@ class PracticeScreen(Screen):
         Binding("ctrl+s", "check", "Check", priority=True),
         Binding("ctrl+n", "next", "Next/skip", priority=True),
         Binding("enter", "next_if_done", "Next", show=False),
+        Binding("ctrl+d", "harder", "Difficulty", priority=True),
         Binding("escape", "leave", "Home"),
     ]
 
@@ -178,6 +179,20 @@ class PracticeScreen(Screen):
     def action_next_if_done(self) -> None:
         if self.state == "graded":
             self.show_next()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "harder":
+            return self.session.mode == "drill"
+        return True
+
+    def action_harder(self) -> None:
+        """Drills: cycle easy -> medium -> hard for the next variants."""
+        order = ("easy", "medium", "hard")
+        nxt = order[(order.index(self.session.difficulty) + 1) % len(order)]
+        self.app.guard(self.session.set_difficulty, nxt)
+        if self.session.difficulty == nxt:
+            self.update_top()
+            self.notify(ui(self.lang, f"下一题起难度：{nxt}", f"Next questions: {nxt}"), timeout=3)
 
     def action_leave(self) -> None:
         self.app.pop_screen()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import ComposeResult
@@ -79,4 +80,13 @@ class ProgressScreen(Screen):
                 if len(stat.trend) > 1:
                     children.append(Sparkline(stat.trend, classes="stat-trend", summary_function=max))
                 widgets.append(Horizontal(*children, classes="stat-row"))
+        exams = [e for e in app.storage.exams() if e.submitted_at is not None and e.total]
+        if exams:
+            widgets.append(Static(ui(lang, "模拟考试记录（最近 5 次）", "Mock exams (last 5)"),
+                                  classes="heading", markup=False))
+            for e in exams[-5:]:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.submitted_at))
+                pct = 100 * (e.score or 0) / e.total
+                widgets.append(Static(f"{e.code:<12} {bar(pct / 100)} {pct:3.0f}%  "
+                                      f"{e.score:g}/{e.total:g}  {when}", markup=False))
         body.mount_all(widgets)
