@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from solvers._base import AnswerField, Mistake, fmt
+from solvers._base import AnswerField, Mistake, distinct_mistakes, fmt
 
 EASY_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
@@ -70,18 +70,6 @@ def mat_text(m: Any, decimals: int | None = None) -> str:
 
 def visible_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
                      fields: Sequence[AnswerField]) -> list[Mistake]:
-    """Keep the mistakes whose wrong value differs from the right one at the asked rounding.
-
-    A slip that changes a tiny derivative in the 6th decimal is invisible when 4 are asked for;
-    naming it would mark a right answer as that mistake.
-    """
-    tol = {f.name: f.tolerance for f in fields}
-    out = []
-    for m in mistakes:
-        for name, wrong in m.answer.items():
-            w = np.asarray(wrong, dtype=float)
-            r = np.asarray(answer[name], dtype=float)
-            if w.shape != r.shape or np.any(np.abs(w - r) > tol[name]):
-                out.append(m)
-                break
-    return out
+    """Keep the mistakes whose wrong value differs from the right one at the asked rounding
+    (``solvers._base.build`` applies the same rule to every kind)."""
+    return distinct_mistakes(answer, mistakes, tuple(fields))
