@@ -9,7 +9,10 @@ worked steps, key points, accepted blanks and the explanation. No rule is decide
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Iterable, Sequence
+
+import numpy as np
 
 from quizapp.core.grading import LETTERS, expected_text
 from quizapp.core.items import Item, ItemPart
@@ -65,8 +68,10 @@ def _part_lines(part: ItemPart, item: Item, lines: int) -> int:
     return max(2 if part.blanks is not None else 3, round(lines * share))
 
 
-def doc_item(item: Item, number: int, answer_lines: int | None = None) -> DocItem:
-    """The printed form of one item; ``answer_lines`` None means the worksheet default."""
+def doc_item(item: Item, number: int, answer_lines: int | None = None,
+             order: Sequence[int] | None = None) -> DocItem:
+    """The printed form of one item; ``answer_lines`` None means the worksheet default;
+    ``order`` is the printed order of the options (see :func:`option_order`)."""
     lines = WORKSHEET_LINES.get(item.type, 0) if answer_lines is None else answer_lines
     if item.type not in WORKSHEET_LINES:
         lines = 0
@@ -75,7 +80,8 @@ def doc_item(item: Item, number: int, answer_lines: int | None = None) -> DocIte
     out = DocItem(number=number, type=item.type, points=points, blocks=blocks_of(item.text))
     q = item.question
     if item.type in ("single_choice", "multiple_choice") and q is not None and q.choices:
-        out.options = [Text(c.zh, c.en) for c in q.choices]
+        order = order if order is not None else range(len(q.choices))
+        out.options = [Text(q.choices[i].zh, q.choices[i].en) for i in order]
     if item.problem is not None:
         out.fields = _field_labels(item.problem)
     if item.type == "comprehensive":
@@ -135,9 +141,15 @@ def _mistakes(problem: Problem) -> list[KeyStep]:
     return out
 
 
-def _choice_answer(item: Item) -> KeyAnswer:
-    right = [i for i, c in enumerate(item.question.choices or []) if c.correct]  # type: ignore[union-attr]
-    letters = ", ".join(LETTERS[i] for i in right)
+def printed_letters(item: Item, order: Sequence[int] | None = None) -> str:
+    """The letters of the right options as printed (options appear in ``order``)."""
+    choices = item.question.choices or []  # type: ignore[union-attr]
+    order = list(order) if order is not None else list(range(len(choices)))
+    return "".join(LETTERS[pos] for pos, i in enumerate(order) if choices[i].correct)
+
+
+def _choice_answer(item: Item, order: Sequence[int] | None) -> KeyAnswer:
+    letters = ", ".join(printed_letters(item, order))
     return KeyAnswer(Text("答案", "Answer"), Text(letters, letters))
 
 
@@ -165,7 +177,7 @@ def _part_entry(part: ItemPart, number: str) -> KeyEntry:
     return entry
 
 
-def key_entry(item: Item, number: int) -> KeyEntry:
+def key_entry(item: Item, number: int, order: Sequence[int] | None = None) -> KeyEntry:
     """The key of one item: answers, worked steps, key points, accepted blanks, explanation."""
     src = item.question.id if item.question is not None else (item.kind or item.uid)
     if item.seed is not None and (item.problem is not None or item.parts):
@@ -173,7 +185,7 @@ def key_entry(item: Item, number: int) -> KeyEntry:
     entry = KeyEntry(number=str(number), explanation=item.explanation, source=src)
     q = item.question
     if item.type in ("single_choice", "multiple_choice"):
-        entry.answers = [_choice_answer(item)]
+        entry.answers = [_choice_answer(item, order)]
     elif item.type == "true_false":
         entry.answers = [KeyAnswer(Text("答案", "Answer"),
                                    Text("√（对）", "true") if q.answer else Text("×（错）", "false"))]
@@ -210,19 +222,55 @@ def sheet_and_key(header: Header, sections: Iterable[tuple[Text, Text | None, Se
 
     ``sections`` holds (title, instructions, items, answer_lines or None for the default)."""
     number = 0
-    doc_sections, key_sections = [], []
+    doc_sections, key_sections, quick = [], [], []
     for title, instructions, items, lines in sections:
         doc_items, entries = [], []
         for item in items:
             number += 1
-            doc_items.append(doc_item(item, number, lines))
-            entries.append(key_entry(item, number))
+            order = option_order(item, header.code)
+            doc_items.append(doc_item(item, number, lines, order))
+            entries.append(key_entry(item, number, order))
+            glance = quick_answer(item, order)
+            if glance:
+                quick.append((str(number), glance))
         points = sum(i.points for i in items) if any(i.question for i in items) else None
         states_points = bool(re.search(r"\d\s*分|points?\b", f"{title.zh} {title.en}"))
         doc_sections.append(DocSection(title, instructions, points, doc_items,
                                        show_total=not states_points))
         key_sections.append(KeySection(title, entries))
-    return Sheet(header, doc_sections), KeySheet(key_header(header), key_sections)
+    return Sheet(header, doc_sections), KeySheet(key_header(header), key_sections, quick)
+
+
+def quick_answer(item: Item, order: Sequence[int] | None = None) -> str:
+    """The answer in a few characters for choice and true/false items ('' for the others)."""
+    q = item.question
+    if q is None:
+        return ""
+    if item.type in ("single_choice", "multiple_choice") and q.choices:
+        return printed_letters(item, order)
+    if item.type == "true_false":
+        return "√" if q.answer else "×"
+    return ""
+
+
+# Options that point at other options ("all of the above") must keep their places.
+_POSITIONAL = re.compile(r"以上|上述|of the above|选项\s*[A-H]|\boption [A-H]\b", re.IGNORECASE)
+
+
+def option_order(item: Item, salt: str) -> list[int] | None:
+    """The printed order of a choice item's options, shuffled by ``salt`` (the sheet's code).
+
+    The bank may list the right option first (it does, in every single-choice item today);
+    a paper must not. The order is a pure function of the code and the item, so the sheet and
+    its key always agree and a reprint is identical. Items whose options refer to each other
+    keep the bank's order."""
+    q = item.question
+    if q is None or not q.choices or item.type not in ("single_choice", "multiple_choice"):
+        return None
+    if any(_POSITIONAL.search(f"{c.zh} {c.en}") for c in q.choices):
+        return list(range(len(q.choices)))
+    seq = np.random.SeedSequence([zlib.crc32(salt.encode("utf-8")), zlib.crc32(item.uid.encode("utf-8"))])
+    return np.random.default_rng(seq).permutation(len(q.choices)).tolist()
 
 
 def paper_sheets(paper, student: Student | None = None) -> tuple[Sheet, KeySheet]:

@@ -189,6 +189,8 @@ class KeySection:
 class KeySheet:
     header: Header  # same code (and student) as the sheet it answers
     sections: list[KeySection]
+    # Choice and true/false answers at a glance for fast marking: ("3", "ACD"), ("7", "√").
+    quick: list[tuple[str, str]] = field(default_factory=list)
 
     def entries(self) -> list[KeyEntry]:
         return [e for s in self.sections for e in s.entries]

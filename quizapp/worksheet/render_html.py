@@ -56,6 +56,7 @@ pre { margin: 1mm 0; white-space: pre; }
 .key .steps { margin-left: 1.2em; font-size: 9.5pt; }
 .key .source { float: right; color: #888; font-size: 7.5pt; }
 .code { font-weight: bold; }
+.quick span { display: inline-block; min-width: 4.5em; }
 footer.code-footer { text-align: right; color: #777; font-size: 8pt; }
 @media print { .item { break-inside: avoid; } }
 """
@@ -208,6 +209,10 @@ class _Html:
     def key(self, key: KeySheet) -> None:
         self.e('<section class="page key">')
         self.header(key.header)
+        if key.quick:
+            label = self.bi(Text("选择、判断题答案一览", "Choice and true/false answers at a glance"), True)
+            self.e(f'<p class="quick">{label}: ' + " ".join(
+                f"<span>{escape(n)}. <b>{escape(a)}</b></span>" for n, a in key.quick) + "</p>")
         for sec in key.sections:
             self.e(f"<h2>{self.bi(sec.title, True)}</h2>")
             for e in sec.entries:

@@ -197,6 +197,10 @@ class _Md:
 
     def key(self, key: KeySheet) -> None:
         self.header(key.header)
+        if key.quick:
+            label = self.bi(Text("选择、判断题答案一览", "Choice and true/false answers at a glance"), True)
+            self.e(f"{label}: " + " · ".join(f"{n}. **{md_escape(a)}**" for n, a in key.quick))
+            self.e()
         for sec in key.sections:
             self.e(f"## {self.bi(sec.title, True)}")
             self.e()

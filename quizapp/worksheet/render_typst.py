@@ -30,6 +30,7 @@ CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", 
                 "Noto Serif SC", "Noto Sans SC", "Songti SC", "PingFang SC", "SimSun", "SimHei",
                 "Microsoft YaHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
 LATIN_FAMILY = "Libertinus Serif"  # embedded in the typst package
+QUICK = Text("选择、判断题答案一览", "Choice and true/false answers at a glance")
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,11 @@ class _Writer:
 
     def key(self, key: KeySheet) -> None:
         self.header(key.header)
+        if key.quick:
+            cells = ", ".join(f"[{self.s(n)}. *{self.s(a)}*]" for n, a in key.quick)
+            self.emit(f"#block(above: 0.8em)[{self.label(QUICK)}:] "
+                      f"#grid(columns: 10, column-gutter: 0.8em, row-gutter: 0.5em, {cells})")
+            self.emit()
         for sec in key.sections:
             self.emit(f"#block(above: 1.3em)[#text(size: 12pt, weight: \"bold\")[{self.label(sec.title)}]]")
             for e in sec.entries:

@@ -84,7 +84,7 @@ def test_markdown_escapes_and_options(bank):
     md = render_md(Document([sheet, key], paper.title), "zh")
     assert md_escape(SPECIAL_ZH) in md
     assert r"\#标签 \$x\$ \*星\* \_下划线\_ @引用 \<尖括号\> \[方括号\] 反斜杠\\" in md
-    assert "- **A.** 卷积核的个数" in md
+    assert re.search(r"^   - \*\*[A-D]\.\*\* 卷积核的个数$", md, re.MULTILINE)
     assert md.count(paper.code) >= 2
     assert '<div style="page-break-before: always"></div>' in md
     # fill-in blanks stay blanks, not emphasis

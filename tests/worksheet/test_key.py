@@ -87,9 +87,11 @@ def test_bank_keys_come_from_the_bank(bank):
         item = next(i for i in items if i.id == qid)
         q = item.question
         if q.type in ("single_choice", "multiple_choice"):
-            letters = ", ".join("ABCD"[i] for i, c in enumerate(q.choices) if c.correct)
-            assert entry.answers[0].value.en == letters
-            assert [o.en for o in doc_item.options] == [c.en for c in q.choices]
+            printed = [o.en for o in doc_item.options]
+            assert sorted(printed) == sorted(c.en for c in q.choices)
+            letters = entry.answers[0].value.en.split(", ")
+            # the key's letters point at exactly the right options as printed
+            assert {printed["ABCD".index(x)] for x in letters} == {c.en for c in q.choices if c.correct}
         elif q.type == "true_false":
             assert entry.answers[0].value.en == ("true" if q.answer else "false")
         elif q.type == "fill_blank":
@@ -143,3 +145,52 @@ def test_paper_sheet_numbers_points_and_lines(bank):
             else:
                 assert doc_item.answer_lines == 0
     assert ("Duration", "30 min") in [(lbl.en, v) for lbl, v in sheet.header.facts]
+
+
+def test_quick_answers_match_the_bank(bank):
+    from quizapp.core.paper import build_paper
+
+    paper = build_paper(bank, "mini", 2)
+    sheet, key = paper_sheets(paper)
+    expected = []
+    for n, (item, printed) in enumerate(zip(paper.items(), sheet.items()), start=1):
+        q = item.question
+        if q.type == "single_choice":
+            right = next(c.en for c in q.choices if c.correct)
+            expected.append((str(n), "ABCD"[[o.en for o in printed.options].index(right)]))
+        elif q.type == "true_false":
+            expected.append((str(n), "√" if q.answer else "×"))
+    assert key.quick == expected and len(expected) == 4
+
+
+def test_options_are_shuffled_per_paper_but_stable(bank):
+    """The bank lists the right option first; printed papers must not give that away."""
+    from quizapp.core.paper import build_paper
+
+    positions = []
+    for seed in range(40):
+        sheet, key = paper_sheets(build_paper(bank, "mini", seed))
+        again, _ = paper_sheets(build_paper(bank, "mini", seed))
+        assert sheet == again
+        positions += [a for _, a in key.quick if a in "ABCD"]
+    counts = {letter: positions.count(letter) for letter in "ABCD"}
+    assert len(positions) == 80 and min(counts.values()) >= 8, counts
+
+
+def test_options_that_point_at_others_keep_their_places():
+    from quizapp.core.bank.models import Question
+    from quizapp.core.items import realise
+    from quizapp.worksheet.build import option_order
+
+    q = Question.model_validate({
+        "id": "x-1", "type": "single_choice", "chapter": "ch1_cnn",
+        "text": {"zh": "哪些对？", "en": "Which hold?"},
+        "choices": [{"zh": "甲", "en": "a"}, {"zh": "乙", "en": "b"},
+                    {"zh": "以上都对", "en": "All of the above", "correct": True}],
+        "explanation": {"zh": "都对。", "en": "All hold."}})
+    item = realise(q, 0)
+    assert all(option_order(item, f"CODE-{i}") == [0, 1, 2] for i in range(10))
+    plain = Question.model_validate({**q.model_dump(exclude_none=True), "choices": [
+        {"zh": "甲", "en": "a"}, {"zh": "乙", "en": "b"}, {"zh": "丙", "en": "c", "correct": True}]})
+    orders = {tuple(option_order(realise(plain, 0), f"CODE-{i}")) for i in range(20)}
+    assert len(orders) > 1  # without such an option the order does change
