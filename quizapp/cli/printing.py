@@ -68,6 +68,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                     "cover with duration, points, name and student-id lines and the paper code; "
                     "sections with instructions; space to write.")
     p.add_argument("--blueprint", default="final", help="blueprint id (default final)")
+    p.add_argument("--minutes", type=int, default=None,
+                   help="duration printed on the cover (default: the blueprint's)")
     _output_options(p)
     p.set_defaults(handler=paper)
 
@@ -155,10 +157,12 @@ def paper(args) -> int:
     from quizapp.worksheet.build import paper_sheets
 
     opts = _common(args)
+    if args.minutes is not None and not 1 <= args.minutes <= 600:
+        raise InputError(f"--minutes must be between 1 and 600, got {args.minutes}.")
     bank = load_bank(args.bank)
     bank.blueprint(args.blueprint)  # an unknown id fails before any work
 
     def make(seed, student):
-        return paper_sheets(build_paper(bank, args.blueprint, seed), student)
+        return paper_sheets(build_paper(bank, args.blueprint, seed, minutes=args.minutes), student)
 
     return _emit(make, args, f"paper-{args.blueprint}", opts)

@@ -47,6 +47,7 @@ def test_paper_class_set_from_roster(capsys, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["01-张三-s1.md", "02-李四-s2.md", "key.md"]
     key = (out / "key.md").read_text(encoding="utf-8")
+    assert "Duration*: 30 min" in (out / "01-张三-s1.md").read_text(encoding="utf-8")
     for st in (Student(1, "张三", "s1"), Student(2, "李四", "s2")):
         assert paper_code("mini", variant_seed(9, st)) in key
 
@@ -59,6 +60,7 @@ def test_paper_class_set_from_roster(capsys, tmp_path):
     (["worksheet", "--kind", "conv_output", "--merge"], "--merge needs a class set"),
     (["paper", "--blueprint", "finall"], "no exam blueprint 'finall'"),
     (["paper", "--blueprint", "mini", "--copies", "0"], "--copies must be between"),
+    (["paper", "--blueprint", "mini", "--minutes", "0"], "--minutes must be between"),
 ])
 def test_user_mistakes_are_one_sentence(capsys, argv, words):
     code, out, err = run(capsys, *argv)
@@ -132,3 +134,11 @@ def test_output_name_and_format_must_agree(capsys, tmp_path):
     code, _, err = run(capsys, "worksheet", "--kind", "conv_output", "--format", "html",
                        "-o", str(tmp_path / "ws.pdf"))
     assert code == 2 and "ends in .pdf but the format is html" in err and "--format pdf" in err
+
+
+def test_paper_minutes_override(capsys, tmp_path):
+    out = tmp_path / "p.md"
+    code, _, err = run(capsys, "paper", "--blueprint", "mini", "--minutes", "45", "--format", "md",
+                       "--key", "none", "-o", str(out))
+    assert code == 0, err
+    assert "Duration*: 45 min" in out.read_text(encoding="utf-8")
