@@ -196,7 +196,16 @@ class KeySheet:
         return [e for s in self.sections for e in s.entries]
 
 
-Page = Union[Sheet, KeySheet]
+@dataclass
+class ClassList:
+    """The teacher key's first page for a class set: who got which variant."""
+
+    title: Text
+    rows: list[tuple[Student, str]]  # (student, code of their variant)
+    facts: list[tuple[Text, str]] = field(default_factory=list)
+
+
+Page = Union[Sheet, KeySheet, ClassList]
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from quizapp.core.errors import InputError, OutputError
 from quizapp.worksheet.classset import file_stem, variant_seed
-from quizapp.worksheet.model import Document, KeySheet, Page, Sheet, Student
+from quizapp.worksheet.model import ClassList, Document, KeySheet, Page, Sheet, Student
 from solvers import Text
 
 FORMATS = ("pdf", "html", "md")
@@ -111,7 +111,7 @@ def write_class_set(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequen
     """Every student's variant: a directory of files (``out`` is the directory) or, with
     ``opts.merge``, one file (``out`` is the file). The key covers every variant."""
     written = Written()
-    keys = [k for _, k in variants]
+    keys: list[Page] = [class_list(variants, students)] + [k for _, k in variants]
     if opts.merge:
         out = _with_suffix(out, opts.format)
         pages: list[Page] = [s for s, _ in variants] + (keys if opts.key == "appended" else [])
@@ -119,7 +119,7 @@ def write_class_set(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequen
         written.sheets.append(out)
         if opts.key == "separate":
             kp = key_path(out)
-            write_bytes(kp, render(Document(list(keys), keys[0].header.title), opts))
+            write_bytes(kp, render(Document(keys, variants[0][1].header.title), opts))
             written.keys.append(kp)
         return written
     if out.exists() and not out.is_dir():
@@ -132,9 +132,17 @@ def write_class_set(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequen
         written.sheets.append(path)
     if opts.key == "separate":
         kp = out / f"key.{opts.format}"
-        write_bytes(kp, render(Document(list(keys), keys[0].header.title), opts))
+        write_bytes(kp, render(Document(keys, variants[0][1].header.title), opts))
         written.keys.append(kp)
     return written
+
+
+def class_list(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequence[Student]) -> ClassList:
+    title = variants[0][0].header.title
+    return ClassList(
+        title=Text(f"班级试卷清单 · {title.zh}", f"Class set · {title.en}"),
+        rows=[(st, sheet.header.code) for (sheet, _), st in zip(variants, students)],
+        facts=[(Text("份数", "Variants"), str(len(students)))])
 
 
 def build_variants(make: Callable[[int, Student | None], tuple[Sheet, KeySheet]], base_seed: int,

@@ -11,7 +11,7 @@ from html import escape
 
 from quizapp.worksheet.build import points_text
 from quizapp.worksheet.model import (
-    Block, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
+    Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
 )
 from solvers import Text
@@ -206,6 +206,17 @@ class _Html:
             self.entry(part)
         self.e("</div>")
 
+    def class_list(self, cl: ClassList) -> None:
+        self.e('<section class="page class-list">')
+        self.e(f"<h1>{self.bi(cl.title)}</h1>")
+        self.e('<div class="facts">' + "".join(
+            f"<span>{self.bi(lbl, True)}: {escape(v)}</span>" for lbl, v in cl.facts) + "</div>")
+        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
+        rows = ['<tr class="head">' + "".join(f"<td>{self.bi(h, True)}</td>" for h in head) + "</tr>"]
+        rows += [f"<tr><td>{st.index}</td><td>{escape(st.name)}</td><td>{escape(st.id)}</td>"
+                 f"<td>{escape(code)}</td></tr>" for st, code in cl.rows]
+        self.e('<table class="grid">' + "".join(rows) + "</table></section>")
+
     def key(self, key: KeySheet) -> None:
         self.e('<section class="page key">')
         self.header(key.header)
@@ -225,6 +236,8 @@ def render_html(doc: Document, lang: str) -> str:
     for page in doc.pages:
         if isinstance(page, Sheet):
             h.sheet(page)
+        elif isinstance(page, ClassList):
+            h.class_list(page)
         else:
             h.key(page)
     html_lang = "en" if lang == "en" else "zh-CN"

@@ -11,8 +11,8 @@ import re
 
 from quizapp.worksheet.build import points_text
 from quizapp.worksheet.model import (
-    Block, DocItem, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix, Para, Pre,
-    Sheet, Table,
+    Block, ClassList, DocItem, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
+    Para, Pre, Sheet, Table,
 )
 from solvers import Text
 
@@ -195,6 +195,18 @@ class _Md:
         for part in e.parts:
             self.entry(part)
 
+    def class_list(self, cl: ClassList) -> None:
+        self.e(f"# {self.bi(cl.title, True)}")
+        self.e()
+        self.e(" · ".join(f"{self.bi(lbl, True)}: {md_escape(v)}" for lbl, v in cl.facts))
+        self.e()
+        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
+        self.e("| " + " | ".join(self.bi(h, True) for h in head) + " |")
+        self.e("|---|---|---|---|")
+        for st, code in cl.rows:
+            self.e(f"| {st.index} | {md_escape(st.name)} | {md_escape(st.id)} | {md_escape(code)} |")
+        self.e()
+
     def key(self, key: KeySheet) -> None:
         self.header(key.header)
         if key.quick:
@@ -220,6 +232,8 @@ def render_md(doc: Document, lang: str) -> str:
             m.header(page.header)
             for sec in page.sections:
                 m.section(sec)
+        elif isinstance(page, ClassList):
+            m.class_list(page)
         else:
             m.key(page)
     return "\n".join(m.out).rstrip() + "\n"

@@ -18,7 +18,7 @@ from functools import lru_cache
 from quizapp.core.errors import OutputError
 from quizapp.worksheet.build import points_text
 from quizapp.worksheet.model import (
-    Block, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
+    Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
 )
 from quizapp.worksheet.typst_math import formula_to_math, quote
@@ -281,6 +281,19 @@ class _Writer:
         for part in e.parts:
             self.key_entry(part, level + 1)
 
+    def class_list(self, cl: ClassList) -> None:
+        self.emit('#code.update("")')
+        self.emit(f"#align(center)[#text(size: 15pt, weight: \"bold\")[{self.bi(cl.title)}]]")
+        facts = " #h(1.5em) ".join(f"{self.label(lbl)}: {self.s(v)}" for lbl, v in cl.facts)
+        self.emit(f"#align(center)[{facts}]")
+        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
+        cells = [f"[*{self.label(h)}*]" for h in head]
+        for st, code in cl.rows:
+            cells += [f"[{self.s(str(st.index))}]", f"[{self.s(st.name)}]", f"[{self.s(st.id)}]",
+                      f"[{self.s(code)}]"]
+        self.emit("#align(center, table(columns: 4, inset: 4pt, stroke: 0.4pt + luma(150), "
+                  + ", ".join(cells) + "))")
+
     def key(self, key: KeySheet) -> None:
         self.header(key.header)
         if key.quick:
@@ -309,6 +322,8 @@ def typst_source(doc: Document, lang: str, cjk_family: str | None, *, math: bool
             w.emit('#pagebreak(to: "odd")')
         if isinstance(page, Sheet):
             w.sheet(page)
+        elif isinstance(page, ClassList):
+            w.class_list(page)
         else:
             w.key(page)
     return "\n".join(w.out) + "\n"

@@ -86,6 +86,8 @@ def test_class_set_of_worksheets_in_a_directory(tmp_path):
         code = worksheet_code(WorksheetSpec(kinds=("conv_output", "otsu"), count=3,
                                             seed=variant_seed(11, st)))
         assert sheet.header.code == code and code in text and code in key
+        # the key opens with the class list: who got which variant
+        assert f"| {st.index} | {st.name} | {st.id} | {code} |" in key
         assert (st.name or st.id) in text
         assert "答案" not in text  # the students' files carry no key
     assert len({s.header.code for s, _ in variants}) == 3
