@@ -16,6 +16,7 @@ import numpy as np
 
 from quizapp.core.grading import LETTERS, expected_text
 from quizapp.core.items import Item, ItemPart
+from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import (
     DocItem, DocPart, DocSection, Formula, Header, KeyAnswer, KeyEntry, KeySection, KeySheet,
     KeyStep, Matrix, Sheet, Student, blocks_of, formula_blocks,
@@ -38,17 +39,14 @@ TYPE_TITLES = {
 TYPE_INSTRUCTIONS = {
     "single_choice": Text("每题只有一个正确选项。", "Each question has exactly one right option."),
     "multiple_choice": Text("每题有两个或以上正确选项；漏选得一半分，错选不得分。",
-                            "Two or more options are right; a correct subset earns half, any wrong pick none."),
+                            "Two or more options are right; a correct subset earns half, "
+                            "any wrong pick none."),
     "true_false": Text("在括号内填 √ 或 ×。", "Write √ (true) or × (false) in the brackets."),
     "calculation": Text("写出主要步骤，结果按题目要求保留小数。",
                         "Show the main steps; round as each question asks."),
 }
 # Lines left for writing on a worksheet (a paper takes Section.answer_lines from its blueprint).
 WORKSHEET_LINES = {"short_answer": 6, "calculation": 8, "comprehensive": 16}
-
-
-def points_text(points: float) -> str:
-    return fmt(round(points, 2))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -187,8 +185,8 @@ def key_entry(item: Item, number: int, order: Sequence[int] | None = None) -> Ke
     if item.type in ("single_choice", "multiple_choice"):
         entry.answers = [_choice_answer(item, order)]
     elif item.type == "true_false":
-        entry.answers = [KeyAnswer(Text("答案", "Answer"),
-                                   Text("√（对）", "true") if q.answer else Text("×（错）", "false"))]
+        verdict = Text("√（对）", "true") if q.answer else Text("×（错）", "false")
+        entry.answers = [KeyAnswer(Text("答案", "Answer"), verdict)]
     elif item.type == "fill_blank":
         entry.answers = _blank_answers(q.blanks or [])
     elif item.type == "short_answer":

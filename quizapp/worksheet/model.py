@@ -260,7 +260,8 @@ def _segments(text: str) -> list[tuple[str, list[str]]]:
 
 
 def _matrix(lines: list[str]) -> Matrix | None:
-    rows = tuple(tuple(_MATRIX_ROW.match(l.strip()).group(1).split()) for l in lines)  # type: ignore[union-attr]
+    matches = [_MATRIX_ROW.match(line.strip()) for line in lines]
+    rows = tuple(tuple(m.group(1).split()) for m in matches if m is not None)
     if len({len(r) for r in rows}) != 1:
         return None
     return Matrix(rows)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from quizapp.worksheet.build import points_text
+from quizapp.worksheet import labels
+from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import (
     Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
@@ -106,17 +107,15 @@ class _Html:
     def pts(self, points: float | None) -> str:
         if points is None:
             return ""
-        p = points_text(points)
-        label = {"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）")
-        return f'<span class="pts">{escape(label)}</span>'
+        return f'<span class="pts">{escape(labels.item_points(points, self.lang))}</span>'
 
     def header(self, h: Header) -> None:
         self.e(f"<h1>{self.bi(h.title)}</h1>")
         facts = [f"<span>{self.bi(lbl, True)}: {escape(v)}</span>" for lbl, v in h.facts]
-        facts.append(f'<span>{self.bi(Text("试卷代码", "Code"), True)}: '
+        facts.append(f'<span>{self.bi(labels.CODE, True)}: '
                      f'<span class="code">{escape(h.code)}</span></span>')
         self.e(f'<div class="facts">{"".join(facts)}</div>')
-        name, sid = self.bi(Text("姓名", "Name"), True), self.bi(Text("学号", "Student ID"), True)
+        name, sid = self.bi(labels.NAME, True), self.bi(labels.STUDENT_ID, True)
         st = h.student
         if st is not None and (st.name or st.id):
             who = ([f"<span>{name}: <b>{escape(st.name)}</b></span>"] if st.name else []) + \
@@ -162,9 +161,7 @@ class _Html:
     def section(self, sec: DocSection) -> None:
         total = ""
         if sec.points and sec.show_total:
-            p = points_text(sec.points)
-            total = escape({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(
-                self.lang, f"（共 {p} 分 / {p} points）"))
+            total = escape(labels.section_total(sec.points, self.lang))
         self.e(f"<h2>{self.bi(sec.title, True)}{total}</h2>")
         if sec.instructions is not None:
             self.e(f'<p class="instructions">{self.bi(sec.instructions)}</p>')
@@ -194,7 +191,8 @@ class _Html:
         if e.steps:
             self.e('<div class="steps">')
             for step in e.steps:
-                formulas = " ".join(f"<code>{escape(b.text)}</code>" for b in step.math if isinstance(b, Formula))
+                formulas = " ".join(f"<code>{escape(b.text)}</code>"
+                                    for b in step.math if isinstance(b, Formula))
                 self.e(f"<p>{self.bi(step.text, True)} {formulas}</p>")
                 for b in step.math:
                     if not isinstance(b, Formula):
@@ -211,8 +209,8 @@ class _Html:
         self.e(f"<h1>{self.bi(cl.title)}</h1>")
         self.e('<div class="facts">' + "".join(
             f"<span>{self.bi(lbl, True)}: {escape(v)}</span>" for lbl, v in cl.facts) + "</div>")
-        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
-        rows = ['<tr class="head">' + "".join(f"<td>{self.bi(h, True)}</td>" for h in head) + "</tr>"]
+        rows = ['<tr class="head">' + "".join(f"<td>{self.bi(h, True)}</td>"
+                                               for h in labels.CLASS_LIST_HEAD) + "</tr>"]
         rows += [f"<tr><td>{st.index}</td><td>{escape(st.name)}</td><td>{escape(st.id)}</td>"
                  f"<td>{escape(code)}</td></tr>" for st, code in cl.rows]
         self.e('<table class="grid">' + "".join(rows) + "</table></section>")
@@ -221,7 +219,7 @@ class _Html:
         self.e('<section class="page key">')
         self.header(key.header)
         if key.quick:
-            label = self.bi(Text("选择、判断题答案一览", "Choice and true/false answers at a glance"), True)
+            label = self.bi(labels.QUICK, True)
             self.e(f'<p class="quick">{label}: ' + " ".join(
                 f"<span>{escape(n)}. <b>{escape(a)}</b></span>" for n, a in key.quick) + "</p>")
         for sec in key.sections:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from quizapp.worksheet.build import points_text
+from quizapp.worksheet import labels
+from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import (
     Block, ClassList, DocItem, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
@@ -91,18 +92,17 @@ class _Md:
     def pts(self, points: float | None) -> str:
         if points is None:
             return ""
-        p = points_text(points)
-        return {"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）") + " "
+        return labels.item_points(points, self.lang) + " "
 
     def header(self, h: Header) -> None:
         self.e(f"# {self.bi(h.title, inline=True)}")
         self.e()
         facts = [f"{self.bi(lbl, True)}: {md_escape(v)}" for lbl, v in h.facts]
-        facts.append(f"{self.bi(Text('试卷代码', 'Code'), True)}: **{md_escape(h.code)}**")
+        facts.append(f"{self.bi(labels.CODE, True)}: **{md_escape(h.code)}**")
         self.e(" · ".join(facts))
         self.e()
         st = h.student
-        name, sid = self.bi(Text("姓名", "Name"), True), self.bi(Text("学号", "Student ID"), True)
+        name, sid = self.bi(labels.NAME, True), self.bi(labels.STUDENT_ID, True)
         if st is not None and (st.name or st.id):
             who = ([f"{name}: **{md_escape(st.name)}**"] if st.name else []) + \
                   ([f"{sid}: **{md_escape(st.id)}**"] if st.id else [])
@@ -154,8 +154,7 @@ class _Md:
     def section(self, sec: DocSection) -> None:
         total = ""
         if sec.points and sec.show_total:
-            p = points_text(sec.points)
-            total = {"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）")
+            total = labels.section_total(sec.points, self.lang)
         self.e(f"## {self.bi(sec.title, True)}{total}")
         self.e()
         if sec.instructions is not None:
@@ -200,8 +199,7 @@ class _Md:
         self.e()
         self.e(" · ".join(f"{self.bi(lbl, True)}: {md_escape(v)}" for lbl, v in cl.facts))
         self.e()
-        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
-        self.e("| " + " | ".join(self.bi(h, True) for h in head) + " |")
+        self.e("| " + " | ".join(self.bi(h, True) for h in labels.CLASS_LIST_HEAD) + " |")
         self.e("|---|---|---|---|")
         for st, code in cl.rows:
             self.e(f"| {st.index} | {md_escape(st.name)} | {md_escape(st.id)} | {md_escape(code)} |")
@@ -210,7 +208,7 @@ class _Md:
     def key(self, key: KeySheet) -> None:
         self.header(key.header)
         if key.quick:
-            label = self.bi(Text("选择、判断题答案一览", "Choice and true/false answers at a glance"), True)
+            label = self.bi(labels.QUICK, True)
             self.e(f"{label}: " + " · ".join(f"{n}. **{md_escape(a)}**" for n, a in key.quick))
             self.e()
         for sec in key.sections:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from quizapp.core.errors import OutputError
-from quizapp.worksheet.build import points_text
+from quizapp.worksheet import labels
+from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import (
     Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
@@ -30,7 +31,6 @@ CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", 
                 "Noto Serif SC", "Noto Sans SC", "Songti SC", "PingFang SC", "SimSun", "SimHei",
                 "Microsoft YaHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
 LATIN_FAMILY = "Libertinus Serif"  # embedded in the typst package
-QUICK = Text("选择、判断题答案一览", "Choice and true/false answers at a glance")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ PREAMBLE = """\
 #let en(body) = text(size: 0.86em, fill: luma(95), body)
 #let writing(n) = { for i in range(n) { v(1.15em); line(length: 100%, stroke: 0.4pt + luma(170)) } }
 #let qitem(num, pts, body) = block(breakable: true, above: 1.1em,
-  grid(columns: (2.2em, 1fr), [*#num.*], [#if pts != "" [#text(size: 0.86em, fill: luma(80), pts)#h(0.3em)]#body]))
+  grid(columns: (2.2em, 1fr), [*#num.*],
+       [#if pts != "" [#text(size: 0.86em, fill: luma(80), pts)#h(0.3em)]#body]))
 #let fields(..labels) = grid(columns: (1fr, 1fr), row-gutter: 0.9em, column-gutter: 1em,
   ..labels.pos().map(l => [#l: #box(width: 1fr, stroke: (bottom: 0.5pt + luma(60)), height: 1em)]))
 
@@ -137,8 +138,9 @@ class _Writer:
             cells = ", ".join(f"[{self.bi(block.cell(r, c), inline=True)}]"
                               for r in range(len(block.rows)) for c in range(n))
             header = "fill: (x, y) => if y == 0 { luma(235) }," if block.has_header else ""
-            self.emit(f"#align(center, block(breakable: false, table(columns: {n}, align: center + horizon, inset: 4pt, "
-                      f"stroke: 0.4pt + luma(150), {header} {cells})))")
+            table = (f"table(columns: {n}, align: center + horizon, inset: 4pt, "
+                     f"stroke: 0.4pt + luma(150), {header} {cells})")
+            self.emit(f"#align(center, block(breakable: false, {table}))")
             self.emit()
         elif isinstance(block, Pre):
             self.emit(f"#raw({quote(block.text)}, block: true)")
@@ -174,9 +176,9 @@ class _Writer:
         self.emit("#counter(page).update(1)")
         self.emit(f"#align(center)[#text(size: 17pt, weight: \"bold\")[{self.bi(h.title)}]]")
         facts = [f"{self.label(lbl)}: {self.s(val)}" for lbl, val in h.facts]
-        facts.append(f"{self.label(Text('试卷代码', 'Code'))}: *{self.s(h.code)}*")
+        facts.append(f"{self.label(labels.CODE)}: *{self.s(h.code)}*")
         self.emit("#align(center)[" + " #h(1.5em) ".join(facts) + "]")
-        name, sid = Text("姓名", "Name"), Text("学号", "Student ID")
+        name, sid = labels.NAME, labels.STUDENT_ID
         st = h.student
         if st is not None and (st.name or st.id):
             who = [f"{self.label(name)}: *{self.s(st.name)}*" if st.name else "",
@@ -195,15 +197,14 @@ class _Writer:
     def pts(self, points: float | None) -> str:
         if points is None:
             return quote("")
-        p = points_text(points)
-        return quote({"zh": f"（{p} 分）", "en": f"({p} pt)"}.get(self.lang, f"（{p} 分 / pt）"))
+        return quote(labels.item_points(points, self.lang))
 
     def section(self, sec: DocSection) -> None:
         total = ""
         if sec.points and sec.show_total:
-            p = points_text(sec.points)
-            total = self.s({"zh": f"（共 {p} 分）", "en": f" ({p} points)"}.get(self.lang, f"（共 {p} 分 / {p} points）"))
-        self.emit(f"#block(above: 1.4em, below: 0.6em)[#text(size: 12.5pt, weight: \"bold\")[{self.label(sec.title)}{total}]]")
+            total = self.s(labels.section_total(sec.points, self.lang))
+        title = f"#text(size: 12.5pt, weight: \"bold\")[{self.label(sec.title)}{total}]"
+        self.emit(f"#block(above: 1.4em, below: 0.6em)[{title}]")
         if sec.instructions is not None:
             self.emit(f"#text(size: 9.5pt, style: \"italic\")[{self.bi(sec.instructions)}]")
             self.emit()
@@ -229,7 +230,8 @@ class _Writer:
             short = all(len(o.zh) <= 22 and len(o.en) <= 40 for o in item.options)
             cells = [f"[*{LETTERS[i]}.* {self.bi(o)}]" for i, o in enumerate(item.options)]
             cols = "(1fr, 1fr)" if short else "(1fr,)"
-            self.emit(f"#grid(columns: {cols}, column-gutter: 1em, row-gutter: 0.7em, " + ", ".join(cells) + ")")
+            self.emit(f"#grid(columns: {cols}, column-gutter: 1em, row-gutter: 0.7em, "
+                      + ", ".join(cells) + ")")
             self.emit()
         self.body_of([], item.fields, item.answer_lines)
         for part in item.parts:
@@ -238,7 +240,8 @@ class _Writer:
 
     def part(self, part: DocPart) -> None:
         head = self.bi(part.label, inline=True) if part.label is not None else ""
-        self.emit(f"#block(above: 0.9em)[*{head}* #text(size: 0.86em, fill: luma(80), {self.pts(part.points)})]")
+        pts = f"#text(size: 0.86em, fill: luma(80), {self.pts(part.points)})"
+        self.emit(f"#block(above: 0.9em)[*{head}* {pts}]")
         self.body_of(part.blocks, part.fields, part.answer_lines)
 
     def sheet(self, sheet: Sheet) -> None:
@@ -259,7 +262,8 @@ class _Writer:
                 self.emit(f"{self.label(a.label)}: *{self.bi(value, inline=True)}*")
             self.emit()
         for kp, points in e.key_points:
-            self.emit(f"- {self.bi(kp, inline=True)} #text(fill: luma(90), {quote('(' + points_text(points) + ')')})")
+            weight = quote(f"({points_text(points)})")
+            self.emit(f"- {self.bi(kp, inline=True)} #text(fill: luma(90), {weight})")
         if e.key_points:
             self.emit()
         if e.steps:
@@ -286,8 +290,7 @@ class _Writer:
         self.emit(f"#align(center)[#text(size: 15pt, weight: \"bold\")[{self.bi(cl.title)}]]")
         facts = " #h(1.5em) ".join(f"{self.label(lbl)}: {self.s(v)}" for lbl, v in cl.facts)
         self.emit(f"#align(center)[{facts}]")
-        head = [Text("序号", "No."), Text("姓名", "Name"), Text("学号", "Student ID"), Text("试卷代码", "Code")]
-        cells = [f"[*{self.label(h)}*]" for h in head]
+        cells = [f"[*{self.label(h)}*]" for h in labels.CLASS_LIST_HEAD]
         for st, code in cl.rows:
             cells += [f"[{self.s(str(st.index))}]", f"[{self.s(st.name)}]", f"[{self.s(st.id)}]",
                       f"[{self.s(code)}]"]
@@ -298,7 +301,7 @@ class _Writer:
         self.header(key.header)
         if key.quick:
             cells = ", ".join(f"[{self.s(n)}. *{self.s(a)}*]" for n, a in key.quick)
-            self.emit(f"#block(above: 0.8em)[{self.label(QUICK)}:] "
+            self.emit(f"#block(above: 0.8em)[{self.label(labels.QUICK)}:] "
                       f"#grid(columns: 10, column-gutter: 0.8em, row-gutter: 0.5em, {cells})")
             self.emit()
         for sec in key.sections:

@@ -107,7 +107,8 @@ def formula_to_math(text: str) -> str | None:
             out.append(token if "e" not in token else quote(token))
         elif kind == "ident":
             out.append(_ident(token, text[pos:pos + 1]))
-        elif kind == "op" and token in "^/" and not (_operand_before(out, token) and _operand_after(text, pos, token)):
+        elif kind == "op" and token in "^/" and not (
+                _operand_before(out, token) and _operand_after(text, pos, token)):
             out.append(quote(token))  # a dangling '^' or '/' is a character, not an operator
         elif kind == "op":
             if token in "([":

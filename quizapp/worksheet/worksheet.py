@@ -21,7 +21,8 @@ import numpy as np
 
 from quizapp.core.errors import BankError, InputError
 from quizapp.core.items import Item, drill_item, realise
-from quizapp.worksheet.build import TYPE_INSTRUCTIONS, TYPE_ORDER, TYPE_TITLES, points_text, sheet_and_key
+from quizapp.worksheet.build import TYPE_INSTRUCTIONS, TYPE_ORDER, TYPE_TITLES, sheet_and_key
+from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import Header, KeySheet, Sheet, Student
 
 MIXED = ("all", "mixed")
