@@ -117,10 +117,17 @@ def test_merged_class_set_starts_each_student_on_an_odd_page(tmp_path):
         return worksheet_sheets(WorksheetSpec(kinds=("conv_output",), count=1, seed=seed), None, student)
 
     written = write_class_set(build_variants(make, 1, students), students, tmp_path / "c.pdf",
-                              Options(format="pdf", lang="zh", merge=True, key="none"))
+                              Options(format="pdf", lang="zh", merge=True))
     from pypdf import PdfReader
 
     pages = [p.extract_text() for p in PdfReader(str(written.sheets[0])).pages]
     assert len(pages) == 5  # one page each, a blank back page after the first two
     assert "张三" in pages[0] and "李四" in pages[2] and "王五" in pages[4]
     assert "输入特征图" not in pages[1] and "输入特征图" not in pages[3]
+    # the teacher's key opens with the class list, then one key per variant
+    key = pdf_text(written.keys[0])
+    rows = re.findall(r"^\s*\d+\s+\S+\s+s\d\s+WS-\w{5}\s*$", key, re.MULTILINE)
+    assert len(rows) == 3
+    for st, line in zip(students, rows):
+        assert st.name in line and st.id in line
+    assert key.count("答案与解析") == 3
