@@ -38,9 +38,7 @@ TYPE_TITLES = {
 }
 TYPE_INSTRUCTIONS = {
     "single_choice": Text("每题只有一个正确选项。", "Each question has exactly one right option."),
-    "multiple_choice": Text("每题有两个或以上正确选项；漏选得一半分，错选不得分。",
-                            "Two or more options are right; a correct subset earns half, "
-                            "any wrong pick none."),
+    "multiple_choice": Text("每题有两个或以上正确选项。", "Two or more options are right."),
     "true_false": Text("在括号内填 √ 或 ×。", "Write √ (true) or × (false) in the brackets."),
     "calculation": Text("写出主要步骤，结果按题目要求保留小数。",
                         "Show the main steps; round as each question asks."),
@@ -203,42 +201,6 @@ def key_entry(item: Item, number: int, order: Sequence[int] | None = None) -> Ke
     return entry
 
 
-# ----------------------------------------------------------------------------------------------
-# Whole sheets
-# ----------------------------------------------------------------------------------------------
-
-
-def key_header(header: Header) -> Header:
-    return Header(title=Text(f"答案与解析 · {header.title.zh}", f"Answer key · {header.title.en}"),
-                  code=header.code, facts=list(header.facts), student=header.student,
-                  name_lines=False)
-
-
-def sheet_and_key(header: Header, sections: Iterable[tuple[Text, Text | None, Sequence[Item], int | None]],
-                  ) -> tuple[Sheet, KeySheet]:
-    """Number the items across sections and build the student's sheet and its key.
-
-    ``sections`` holds (title, instructions, items, answer_lines or None for the default)."""
-    number = 0
-    doc_sections, key_sections, quick = [], [], []
-    for title, instructions, items, lines in sections:
-        doc_items, entries = [], []
-        for item in items:
-            number += 1
-            order = option_order(item, header.code)
-            doc_items.append(doc_item(item, number, lines, order))
-            entries.append(key_entry(item, number, order))
-            glance = quick_answer(item, order)
-            if glance:
-                quick.append((str(number), glance))
-        points = sum(i.points for i in items) if any(i.question for i in items) else None
-        states_points = bool(re.search(r"\d\s*分|points?\b", f"{title.zh} {title.en}"))
-        doc_sections.append(DocSection(title, instructions, points, doc_items,
-                                       show_total=not states_points))
-        key_sections.append(KeySection(title, entries))
-    return Sheet(header, doc_sections), KeySheet(key_header(header), key_sections, quick)
-
-
 def quick_answer(item: Item, order: Sequence[int] | None = None) -> str:
     """The answer in a few characters for choice and true/false items ('' for the others)."""
     q = item.question
@@ -267,8 +229,47 @@ def option_order(item: Item, salt: str) -> list[int] | None:
         return None
     if any(_POSITIONAL.search(f"{c.zh} {c.en}") for c in q.choices):
         return list(range(len(q.choices)))
-    seq = np.random.SeedSequence([zlib.crc32(salt.encode("utf-8")), zlib.crc32(item.uid.encode("utf-8"))])
+    seq = np.random.SeedSequence([zlib.crc32(salt.encode("utf-8")),
+                                  zlib.crc32(item.uid.encode("utf-8"))])
     return np.random.default_rng(seq).permutation(len(q.choices)).tolist()
+
+
+# ----------------------------------------------------------------------------------------------
+# Whole sheets
+# ----------------------------------------------------------------------------------------------
+
+
+def key_header(header: Header) -> Header:
+    return Header(title=Text(f"答案与解析 · {header.title.zh}", f"Answer key · {header.title.en}"),
+                  code=header.code, facts=list(header.facts), student=header.student,
+                  name_lines=False)
+
+
+SectionSpec = tuple[Text, "Text | None", Sequence[Item], "int | None"]
+
+
+def sheet_and_key(header: Header, sections: Iterable[SectionSpec]) -> tuple[Sheet, KeySheet]:
+    """Number the items across sections and build the student's sheet and its key.
+
+    ``sections`` holds (title, instructions, items, answer_lines or None for the default)."""
+    number = 0
+    doc_sections, key_sections, quick = [], [], []
+    for title, instructions, items, lines in sections:
+        doc_items, entries = [], []
+        for item in items:
+            number += 1
+            order = option_order(item, header.code)
+            doc_items.append(doc_item(item, number, lines, order))
+            entries.append(key_entry(item, number, order))
+            glance = quick_answer(item, order)
+            if glance:
+                quick.append((str(number), glance))
+        points = sum(i.points for i in items) if any(i.question for i in items) else None
+        states_points = bool(re.search(r"\d\s*分|points?\b", f"{title.zh} {title.en}"))
+        doc_sections.append(DocSection(title, instructions, points, doc_items,
+                                       show_total=not states_points))
+        key_sections.append(KeySection(title, entries))
+    return Sheet(header, doc_sections), KeySheet(key_header(header), key_sections, quick)
 
 
 def paper_sheets(paper, student: Student | None = None) -> tuple[Sheet, KeySheet]:
