@@ -82,6 +82,10 @@ def _common(args):
         raise InputError(f"--seed must be a whole number >= 0, got {args.seed}.")
     if args.merge and args.copies is None and args.roster is None:
         raise InputError("--merge needs a class set: add --copies N or --roster FILE.csv.")
+    for d in args.font_dir:
+        if not Path(d).is_dir():
+            raise InputError(f"--font-dir {d} is not a directory.",
+                             hint="Give a folder that holds .ttf/.otf/.ttc font files.")
     return Options(format=args.format, lang=args.lang, key=args.key, merge=args.merge,
                    fonts=Fonts.from_env(tuple(args.font_dir)))
 

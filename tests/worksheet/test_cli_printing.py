@@ -61,6 +61,7 @@ def test_paper_class_set_from_roster(capsys, tmp_path):
     (["paper", "--blueprint", "finall"], "no exam blueprint 'finall'"),
     (["paper", "--blueprint", "mini", "--copies", "0"], "--copies must be between"),
     (["paper", "--blueprint", "mini", "--minutes", "0"], "--minutes must be between"),
+    (["worksheet", "--kind", "conv_output", "--font-dir", "/no/such/dir"], "is not a directory"),
 ])
 def test_user_mistakes_are_one_sentence(capsys, argv, words):
     code, out, err = run(capsys, *argv)
