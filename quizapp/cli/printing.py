@@ -115,7 +115,10 @@ def _emit(make, args, default_name: str, opts) -> int:
     students = _students(args)
     if students is None:
         sheet, key = make(args.seed, None)
-        out = Path(args.output) if args.output else Path(f"{default_name}-{sheet.header.code}.{opts.format}")
+        name = f"{default_name}-{sheet.header.code}.{opts.format}"
+        out = Path(args.output) if args.output else Path(name)
+        if out.is_dir():  # -o DIR: the default name inside it
+            out = out / name
         _report(write_single(sheet, key, out, opts), "sheet")
         return 0
     variants = build_variants(make, args.seed, students)

@@ -143,3 +143,11 @@ def test_paper_minutes_override(capsys, tmp_path):
                        "--key", "none", "-o", str(out))
     assert code == 0, err
     assert "Duration*: 45 min" in out.read_text(encoding="utf-8")
+
+
+def test_output_to_an_existing_directory(capsys, tmp_path):
+    code, out, err = run(capsys, "worksheet", "--kind", "conv_output", "--count", "1",
+                         "--format", "md", "-o", str(tmp_path))
+    assert code == 0, err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and names[0].startswith("worksheet-WS-") and names[1].endswith("-key.md")
