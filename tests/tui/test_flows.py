@@ -516,3 +516,23 @@ async def test_progress_lists_past_exams(make_app):
         await pilot.pause()
         shown = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "ONE-" in shown and "100%" in shown
+
+
+KEY_LABELS = {"ctrl+s": "Ctrl+S", "ctrl+n": "Ctrl+N", "ctrl+d": "Ctrl+D", "ctrl+f": "Ctrl+F",
+              "f2": "F2", "ctrl+o": "Ctrl+O", "pagedown": "PgDn", "pageup": "PgUp",
+              "escape": "Esc", "enter": "Enter", "r": "R", "n": "N", "p": "P", "q": "q",
+              "f1": "F1", "question_mark": "?", "ctrl+q": "Ctrl+Q"}
+
+
+def test_help_lists_every_key_the_screens_bind():
+    from quizapp.tui.app import QuizApp
+    from quizapp.tui.screens.help import help_text
+
+    shown = help_text("en")
+    for screen in (QuizApp, HomeScreen, PracticeScreen, ExamScreen, ResultScreen, ExamReviewScreen):
+        for binding in screen.BINDINGS:
+            for key in binding.key.split(","):
+                if key.isdigit():
+                    assert "1-9" in shown
+                    continue
+                assert KEY_LABELS[key] in shown, f"{screen.__name__}: {key} is not in the help"

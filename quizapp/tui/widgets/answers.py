@@ -153,9 +153,18 @@ class ChoiceForm(AnswerForm):
             labels = [say(c, lang) for c in item.question.choices]
         self.choices = ChoiceList(labels, multiple=item.type == "multiple_choice",
                                   true_false=item.type == "true_false")
+        n = len(labels)
+        if item.type == "true_false":
+            self.hint = ui(lang, "按 T（对）或 F（错）选择，Enter 确认", "Pick with T (true) or F (false); Enter to confirm")
+        else:
+            self.hint = ui(lang, f"按 1-{n} 或 A-{LETTERS[n - 1]} 选择，Enter 确认",
+                           f"Pick with 1-{n} or A-{LETTERS[n - 1]}; Enter to confirm")
+        if item.type == "multiple_choice":
+            self.hint = self.hint.replace("选择", "选择（可多选）").replace("Pick", "Pick all that apply")
 
     def compose(self) -> ComposeResult:
         yield self.choices
+        yield Label(self.hint, classes="choice-hint", markup=False)
 
     def response(self) -> dict[str, Any]:
         picked = sorted(self.choices.selected)
@@ -236,7 +245,9 @@ class ShortForm(AnswerForm):
         self.key_points = key_points
         self.lang = lang
         self.exam = exam
-        self.text = TextArea(classes="short", soft_wrap=True)
+        hint = ui(lang, "交卷后按要点（关键词）评分。", "Marked after you submit, against the key points (by keywords).") \
+            if exam else ui(lang, "写下答案，按 Ctrl+S 对照要点自评。", "Write your answer; Ctrl+S to check it against the key points.")
+        self.text = TextArea(classes="short", soft_wrap=True, placeholder=hint)
         self.ticks_shown = False
         self.boxes = [Checkbox(say(kp, lang), classes="tick") for kp in key_points]
         self.tick_help = Label(ui(lang, "勾选你答到的要点（已按关键词预选），然后按 Ctrl+S 评分。",
