@@ -536,3 +536,35 @@ def test_help_lists_every_key_the_screens_bind():
                     assert "1-9" in shown
                     continue
                 assert KEY_LABELS[key] in shown, f"{screen.__name__}: {key} is not in the help"
+
+
+@sync
+async def test_exam_from_a_changed_bank_can_be_abandoned(make_app, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam_id = app.screen.exam.exam_id
+        app.storage._conn.execute("UPDATE exam_answers SET item_uid = 'gone' WHERE position = 0")
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app2.screen, ConfirmDialog)
+        assert "changed" in app2.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert app2.storage.open_exam() is None
+        assert app2.storage.exam(exam_id).submit_reason == "abandoned"
+        assert app2.flows()[0][0] == "chapter"  # no more "resume"
+
+
+@sync
+async def test_unknown_cli_target_is_one_notification_not_a_crash(make_app):
+    app = make_app(Start("practice", mode="topic", target="no-such-topic"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("no questions for topic 'no-such-topic'" in m for m in messages)
