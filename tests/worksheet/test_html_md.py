@@ -140,3 +140,18 @@ def test_piped_layer_table_keeps_both_languages():
     doc = Document([sheet], sheet.header.title)
     assert "<td>conv</td>" in render_html(doc, "en") and "<td>卷积</td>" in render_html(doc, "zh")
     assert "| 层 / *layer* |" in render_md(doc, "both")
+
+
+def test_every_kind_renders_in_html_and_markdown_in_every_language():
+    from solvers import all_kinds
+
+    kinds = tuple(k.id for k in all_kinds())
+    for seed in range(3):
+        sheet, key = worksheet_sheets(WorksheetSpec(kinds=kinds, count=len(kinds), seed=seed))
+        doc = Document([sheet, key], sheet.header.title)
+        for lang in ("zh", "en", "both"):
+            html = render_html(doc, lang)
+            md = render_md(doc, lang)
+            text = html_text(html)[0]
+            for n in range(1, len(kinds) + 1):
+                assert f"{n}." in text and f"\n{n}. " in md
