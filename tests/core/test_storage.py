@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 import subprocess
 import sys
 
@@ -193,3 +194,22 @@ def test_unwritable_directory_is_a_storage_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(st.StorageError):
         Storage.open(blocker / "sub" / "p.db")
+
+
+def test_data_dir_precedence(tmp_path, monkeypatch):
+    from quizapp.core import paths
+
+    monkeypatch.setenv("QUIZAPP_DATA_DIR", str(tmp_path / "env"))
+    assert paths.data_dir(tmp_path / "flag") == tmp_path / "flag"  # --data-dir wins
+    assert paths.data_dir() == tmp_path / "env"  # then the environment
+    monkeypatch.delenv("QUIZAPP_DATA_DIR")
+    from platformdirs import user_data_dir
+
+    assert paths.data_dir() == Path(user_data_dir("quizapp", appauthor=False))
+    assert paths.database_path(tmp_path).name == "progress.sqlite3"
+    made = paths.ensure_data_dir(tmp_path / "a" / "b")
+    assert made.is_dir()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(st.StorageError, match="Cannot create the data directory"):
+        paths.ensure_data_dir(blocker / "sub")

@@ -195,4 +195,8 @@ class PracticeScreen(Screen):
             self.notify(ui(self.lang, f"下一题起难度：{nxt}", f"Next questions: {nxt}"), timeout=3)
 
     def action_leave(self) -> None:
+        s = self.session
+        if s.answered:
+            self.notify(ui(self.lang, f"本轮答了 {s.answered} 题，答对 {s.correct} 题。",
+                           f"This round: {s.correct} of {s.answered} right."), timeout=4)
         self.app.pop_screen()
