@@ -77,23 +77,19 @@ class FlowsMixin:
             self.push_screen(PickerScreen(title, options), chosen)
         self.with_bank(go)
 
-    def confirm_new_exam(self, blueprint: str, minutes: int | None = None, seed: int | None = None) -> None:
-        from quizapp.tui.dialogs.confirm import ConfirmDialog
+    def confirm_new_exam(self, blueprint: str) -> None:
+        """The rules, then an optional seed and time limit, then the exam."""
+        from quizapp.tui.dialogs.exam_start import ExamStartDialog
 
-        bp = self.bank.blueprint(blueprint)
-        mins = minutes or bp.duration_minutes
-        text = ui(self.lang,
-                  f"开始「{bp.title.zh}」？限时 {mins} 分钟。关闭程序后计时继续，如同真实考试；考试中不给反馈。",
-                  f"Start '{bp.title.en}'? {mins} minutes. The clock keeps running if you close "
-                  "the app, as in a real exam; no feedback until the end.")
-        if self.storage is not None and self.storage.open_exam() is not None:
-            text += "\n" + ui(self.lang, "进行中的考试将被交卷。", "The exam in progress will be submitted first.")
+        bp = self.guard(self.bank.blueprint, blueprint)
+        if bp is None:
+            return
+        open_exam = self.storage is not None and self.storage.open_exam() is not None
 
-        def answer(ok: bool | None) -> None:
-            if ok:
-                self.start_exam(blueprint, minutes, seed)
-        self.push_screen(ConfirmDialog(text, yes=ui(self.lang, "开始", "Start"),
-                                       no=ui(self.lang, "取消", "Cancel")), answer)
+        def answer(choice: dict | None) -> None:
+            if choice is not None:
+                self.start_exam(blueprint, choice["minutes"], choice["seed"])
+        self.push_screen(ExamStartDialog(bp, self.lang, replaces_open_exam=open_exam), answer)
 
     def start_exam(self, blueprint: str = "final", minutes: int | None = None,
                    seed: int | None = None) -> None:

@@ -568,3 +568,31 @@ async def test_unknown_cli_target_is_one_notification_not_a_crash(make_app):
         assert isinstance(app.screen, HomeScreen)
         messages = [n.message for n in app._notifications]
         assert any("no questions for topic 'no-such-topic'" in m for m in messages)
+
+
+@sync
+async def test_mock_exam_from_home_with_a_class_seed(make_app):
+    from quizapp.core.paper import paper_code
+    from quizapp.tui.dialogs.exam_start import ExamStartDialog
+    from quizapp.tui.dialogs.picker import PickerScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")  # the first blueprint: mini
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExamStartDialog) and "10" in str(dialog.query_one(Static).render())
+        await pilot.press("3", "enter", "0", "enter")  # seed 3, minutes 0: refused
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#error").display
+        dialog.query_one("#minutes", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.exam.paper.seed == 3 and screen.exam.paper.code == paper_code("mini", 3)
+        assert screen.exam.remaining() == 600
