@@ -93,3 +93,13 @@ def test_blueprints_exist_for_the_final_and_a_quiz(bank):
     assert sum(points.values()) == 100
     assert sorted(points.values()) == [20, 20, 30, 30]
     assert "quiz" in bank.blueprints
+
+
+def test_correct_options_are_not_always_in_the_same_place(bank):
+    # Regression: every single-choice item once listed its right answer first ("always A").
+    from collections import Counter
+
+    for qtype in ("single_choice", "multiple_choice"):
+        positions = Counter(i for q in bank.by_type(qtype) for i, c in enumerate(q.choices) if c.correct)
+        total = sum(positions.values())
+        assert max(positions.values()) <= 0.4 * total, (qtype, positions)
