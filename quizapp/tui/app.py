@@ -112,7 +112,7 @@ class QuizApp(FlowsMixin, App[int]):
                 self.exit(return_code=2, message=f"quizapp: {exc}")
                 return
             self.notify(ui(self.lang, f"旧文件已备份为 {backup.name}，已重新开始。",
-                           f"The old file was kept as {backup.name}; starting fresh."), timeout=8)
+                           f"The old file was kept as {backup.name}; starting fresh."), timeout=8, markup=False)
             self.open_storage()
         elif choice == "retry":
             self.open_storage()
@@ -221,7 +221,7 @@ class QuizApp(FlowsMixin, App[int]):
             return fn(*args, **kwargs)
         except QuizappError as exc:
             self.notify(exc.message + (f" {exc.hint}" if exc.hint else ""),
-                        title=exc.title, severity="error", timeout=8)
+                        title=exc.title, severity="error", timeout=8, markup=False)
             return None
 
     def on_unmount(self) -> None:

@@ -38,10 +38,11 @@ class ExamStartDialog(ModalScreen[dict[str, Any] | None]):
         with Vertical(id="dialog"):
             yield Static(rules, markup=False)
             yield Label(ui(lang, "试卷种子（同一种子 = 同一份试卷；留空则随机）",
-                           "Paper seed (same seed = same paper; blank for a random one)"), classes="field-label")
+                           "Paper seed (same seed = same paper; blank for a random one)"), classes="field-label",
+                        markup=False)
             yield Input(id="seed", placeholder="e.g. 2024", type="integer")
             yield Label(ui(lang, f"时长（分钟，留空 = {bp.duration_minutes}）",
-                           f"Minutes (blank = {bp.duration_minutes})"), classes="field-label")
+                           f"Minutes (blank = {bp.duration_minutes})"), classes="field-label", markup=False)
             yield Input(id="minutes", placeholder=str(bp.duration_minutes), type="integer")
             yield Static(id="error", classes="warn", markup=False)
             with Horizontal(id="buttons"):

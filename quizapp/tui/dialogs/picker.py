@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
+from textual.content import Content
 from textual.widgets.option_list import Option
 
 from quizapp.tui.lang import say, ui
@@ -51,7 +52,9 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="picker"):
             yield Label(self.title_text, id="picker-title", markup=False)
-            yield OptionList(*[Option(label, id=value) for value, label in self.options], id="picker")
+            # Content, not markup: a label may hold brackets.
+            yield OptionList(*[Option(Content(label), id=value) for value, label in self.options],
+                             id="picker")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
+from textual.content import Content
 from textual.widgets.option_list import Option
 
 from quizapp.tui.lang import ui
@@ -40,7 +41,7 @@ class HomeScreen(Screen):
         highlighted = menu.highlighted
         self._flows = app.flows()
         menu.clear_options()
-        options = [Option(f"{i + 1}  {title}  ·  {help_text}", id=fid)
+        options = [Option(Content(f"{i + 1}  {title}  ·  {help_text}"), id=fid)
                    for i, (fid, title, help_text, _cb) in enumerate(self._flows)]
         options.append(Option(f"q  {ui(lang, '退出', 'Quit')}", id="quit"))
         menu.add_options(options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text as PlainText
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,7 +55,7 @@ class ResultScreen(Screen):
             table = self.query_one(table_id, DataTable)
             table.add_columns(head, ui(lang, "得分", "Score"), "%", ui(lang, "答对", "Right"))
             for t in rows:
-                table.add_row(say(t.label, lang), f"{t.earned:g}/{t.total:g}",
+                table.add_row(PlainText(say(t.label, lang)), f"{t.earned:g}/{t.total:g}",
                               f"{100 * t.fraction:.0f}", f"{t.right}/{t.count}")
 
     def action_review(self) -> None:

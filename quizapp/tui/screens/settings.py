@@ -36,7 +36,7 @@ class SettingsScreen(Screen):
                   "theme": ui(lang, "主题", "Theme")}
         with VerticalScroll(id="settings-body"):
             for key, options in CHOICES.items():
-                yield Label(titles[key], classes="heading")
+                yield Label(titles[key], classes="heading", markup=False)
                 with RadioSet(id=key):
                     for value, label in options:
                         yield RadioButton(label, value=value == self.current(key), name=value)

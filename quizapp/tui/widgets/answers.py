@@ -20,6 +20,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
@@ -249,10 +250,10 @@ class ShortForm(AnswerForm):
             if exam else ui(lang, "写下答案，按 Ctrl+S 对照要点自评。", "Write your answer; Ctrl+S to check it against the key points.")
         self.text = TextArea(classes="short", soft_wrap=True, placeholder=hint)
         self.ticks_shown = False
-        self.boxes = [Checkbox(say(kp, lang), classes="tick") for kp in key_points]
+        self.boxes = [Checkbox(Content(say(kp, lang)), classes="tick") for kp in key_points]
         self.tick_help = Label(ui(lang, "勾选你答到的要点（已按关键词预选），然后按 Ctrl+S 评分。",
                                   "Tick the key points you covered (pre-ticked from keywords), "
-                                  "then press Ctrl+S to grade."), classes="tick-help")
+                                  "then press Ctrl+S to grade."), classes="tick-help", markup=False)
 
     def compose(self) -> ComposeResult:
         yield self.text
