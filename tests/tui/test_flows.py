@@ -596,3 +596,18 @@ async def test_mock_exam_from_home_with_a_class_seed(make_app):
         assert isinstance(screen, ExamScreen)
         assert screen.exam.paper.seed == 3 and screen.exam.paper.code == paper_code("mini", 3)
         assert screen.exam.remaining() == 600
+
+
+@sync
+async def test_brackets_in_labels_are_shown_not_parsed_as_markup(make_app):
+    from quizapp.tui.dialogs.picker import PickerScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3")  # calculation drill picker: labels end in "[kind_id]"
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one("#picker")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any(p.endswith("[conv_output]") for p in prompts)
