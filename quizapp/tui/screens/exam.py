@@ -174,6 +174,9 @@ class ExamScreen(Screen):
             return
         if self.exam.current < len(self.exam.items) - 1:
             self.action_move(1)
+        else:
+            self._note(ui(self.lang, "这是最后一题。Ctrl+O 找未答的题，Ctrl+S 交卷。",
+                          "This is the last question. Ctrl+O finds unanswered ones; Ctrl+S submits."))
 
     @on(OptionList.OptionSelected, "#qlist")
     def _picked(self, event: OptionList.OptionSelected) -> None:
