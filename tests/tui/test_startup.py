@@ -59,3 +59,10 @@ def test_cli_rejects_bad_minutes_with_one_sentence(tmp_path):
                           "--minutes", "0"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 2
     assert out.stderr.strip() == "quizapp: --minutes must be at least 1, got 0."
+
+
+def test_help_and_other_commands_do_not_pay_for_textual():
+    code = ("import sys; from quizapp.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('textual', 'sympy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]", out.stderr
