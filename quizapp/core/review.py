@@ -1,10 +1,11 @@
 """The mistake book (错题本): what the student got wrong, re-drilled until it is right.
 
 Any answer scoring less than full marks (in practice, a drill or an exam) puts its question in the
-book. A review session asks each entry again, oldest first; calculation questions come back with
-fresh numbers (a new seed), so the student re-does the method rather than remembering a value. An
-entry leaves the book when it is answered right in review; a wrong answer sends it to the back of
-the queue of the same session, and its count of wrong answers goes up.
+book. A review session asks each entry again, the most often missed first (then the longest ago);
+calculation questions come back with fresh numbers (a new seed), so the student re-does the
+method rather than remembering a value. An entry leaves the book when it is answered right in
+review; a wrong answer sends it to the back of the queue of the same session, and its count of
+wrong answers goes up.
 """
 
 from __future__ import annotations
@@ -106,6 +107,11 @@ def item_for_entry(bank: "Bank", entry: MistakeEntry, seed: int) -> "Item | None
         return None
 
 
+def review_order(entries: list[MistakeEntry]) -> list[MistakeEntry]:
+    """Most often wrong first; among equals, the one missed longest ago."""
+    return sorted(entries, key=lambda e: (-e.wrong_count, e.last_wrong_at, e.key))
+
+
 @dataclass
 class ReviewOutcome:
     item: "Item"
@@ -124,7 +130,7 @@ class ReviewSession:
         self.storage = storage
         self.clock = clock
         self.rng = np.random.default_rng(seed)
-        self.queue: deque[MistakeEntry] = deque(storage.open_mistakes())
+        self.queue: deque[MistakeEntry] = deque(review_order(storage.open_mistakes()))
         self.current: "Item | None" = None
         self._entry: MistakeEntry | None = None
         self.answered = 0

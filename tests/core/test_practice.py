@@ -175,3 +175,13 @@ def test_rounds_ask_unseen_then_wrong_then_right(bank, tmp_path):
         order = PracticeSession(bank, storage, mode="chapter", target="ch1_cnn", seed=seed, clock=clock)
         seen = [order.next_item().id for _ in range(len(bank.by_chapter("ch1_cnn")))]
         assert sorted(seen) == sorted(q.id for q in bank.by_chapter("ch1_cnn"))
+
+
+def test_review_asks_the_most_missed_first(bank, tmp_path):
+    storage = Storage.open(tmp_path / "p.db")
+    for key, times, at in (("t-relu", 1, 1.0), ("t-nms", 3, 5.0), ("t-pool", 1, 0.5), ("t-tf", 3, 2.0)):
+        for i in range(times):
+            storage.note_wrong(key=key, question_id=key, kind=None, difficulty="easy",
+                               chapter="ch1_cnn", mistakes=[], at=at + i * 0.01)
+    r = ReviewSession(bank, storage, seed=1)
+    assert [r.next_item().id for _ in range(4)] == ["t-tf", "t-nms", "t-pool", "t-relu"]

@@ -610,3 +610,20 @@ async def test_brackets_in_labels_are_shown_not_parsed_as_markup(make_app):
         assert isinstance(app.screen, PickerScreen)
         svg = app.export_screenshot()  # what is drawn, not what was passed in
         assert "[conv_output]" in svg.replace("&#160;", " ")
+
+
+@sync
+async def test_chapter_picker_shows_counts_and_accuracy(make_app):
+    from quizapp.tui.dialogs.picker import PickerScreen
+
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*wrong_response_keys(app.screen.session.current))
+        await pilot.pause()
+        await pilot.press("escape", "1")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        labels = dict(app.screen.options)
+        assert labels["ch8_detection"].endswith("(2 题 · 正确率 0%)")
+        assert labels["ch1_cnn"].endswith("(8 题)")

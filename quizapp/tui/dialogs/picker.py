@@ -20,8 +20,16 @@ def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
     """The title and (value, label) options of a picker, from the bank and the engine."""
     lang, bank = app.lang, app.bank
     if kind == "chapter":
-        opts = [(c.id, f"{c.number}. {say(c.title, lang)}  ({len(bank.by_chapter(c.id))})")
-                for c in bank.chapters if bank.by_chapter(c.id)]
+        accuracy = _chapter_accuracy(app)
+        opts = []
+        for c in bank.chapters:
+            n = len(bank.by_chapter(c.id))
+            if not n:
+                continue
+            label = f"{c.number}. {say(c.title, lang)}  ({ui(lang, f'{n} 题', f'{n} questions')}"
+            if c.id in accuracy:
+                label += ui(lang, f" · 正确率 {accuracy[c.id]:.0%}", f" · {accuracy[c.id]:.0%} right")
+            opts.append((c.id, label + ")"))
         return ui(lang, "选择章节", "Choose a chapter"), opts
     if kind == "topic":
         from quizapp.core.practice import topics
@@ -39,6 +47,15 @@ def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
                 for b in sorted(bank.blueprints.values(), key=lambda b: b.id)]
         return ui(lang, "选择试卷", "Choose a paper"), opts
     raise ValueError(kind)
+
+
+def _chapter_accuracy(app: Any) -> dict[str, float]:
+    from quizapp.core.progress import summarise
+
+    if app.storage is None:
+        return {}
+    progress = summarise(app.storage.attempts())
+    return {s.key: s.accuracy for s in progress.by_chapter if s.attempts}
 
 
 class PickerScreen(ModalScreen[str | None]):
