@@ -348,7 +348,9 @@ async def test_progress_shows_chapters_weakest_first(make_app, clock):
         rows = [str(s.render()) for s in screen.query(".stat-text")]
         assert "目标检测" in rows[0] and "0%" in rows[0]  # weakest first
         assert "卷积神经网络" in rows[1] and "50%" in rows[1]
-        assert screen.query("Sparkline")
+        trends = [str(s.render()) for s in screen.query(".stat-trend")]
+        assert trends and all(set(t) <= set("▁▂▃▄▅▆▇█") for t in trends)
+        assert set(trends[0]) == {"▁"}  # detection: always 0%, drawn flat at the bottom
 
 
 @sync
@@ -627,3 +629,13 @@ async def test_chapter_picker_shows_counts_and_accuracy(make_app):
         labels = dict(app.screen.options)
         assert labels["ch8_detection"].endswith("(2 题 · 正确率 0%)")
         assert labels["ch1_cnn"].endswith("(8 题)")
+
+
+def test_sparkline_is_anchored_at_zero_and_one():
+    from quizapp.tui.screens.progress import bar, spark
+
+    assert spark([0.0, 0.5, 1.0], 10) == "▁▅█" or spark([0.0, 0.5, 1.0], 10) == "▁▄█"
+    assert spark([0.5] * 8, 10) == spark([0.5], 10) * 8  # flat stays flat
+    assert len(spark([1.0] * 100, 24)) == 24 and set(spark([1.0] * 100, 24)) == {"█"}
+    assert spark([0.0] * 50 + [1.0] * 50, 2) == "▁█"  # averaged per bucket
+    assert bar(0.0) == " " * 10 and bar(1.0) == "█" * 10 and bar(0.55).startswith("█████▌")

@@ -67,3 +67,29 @@ def test_practice_in_light_theme_and_english(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=light_english)
+
+
+def test_progress(snap_compare, make_app, clock):
+    from quizapp.core.storage import Attempt
+
+    app = make_app()
+
+    async def history_then_progress(pilot):
+        await pilot.pause()
+        for i in range(30):  # ch1 improving, detection weak, one drill kind
+            clock.advance(60)
+            pilot.app.storage.record_attempt(Attempt(
+                at=clock(), mode="practice", item_uid="t-relu", chapter="ch1_cnn",
+                type="single_choice", score=float(i > 12 or i % 3 == 0), correct=i > 12,
+                response={}, topics=["activation"]))
+            pilot.app.storage.record_attempt(Attempt(
+                at=clock(), mode="drill", item_uid=f"d{i}", kind="conv_output", chapter="ch1_cnn",
+                type="calculation", score=float(i % 2), correct=bool(i % 2), response={},
+                topics=["conv"]))
+            if i % 3 == 0:
+                pilot.app.storage.record_attempt(Attempt(
+                    at=clock(), mode="practice", item_uid="t-nms", chapter="ch8_detection",
+                    type="true_false", score=0.0, correct=False, response={}, topics=["nms"]))
+        await pilot.press("6")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=history_then_progress)

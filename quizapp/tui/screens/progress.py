@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Static
 
 from quizapp.tui.lang import say, ui
 
@@ -23,6 +23,18 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     full, rest = divmod(eighths, 8)
     partial = " ▏▎▍▌▋▊▉"[rest] if rest else ""
     return ("█" * full + partial).ljust(width)
+
+
+def spark(values: list[float], width: int) -> str:
+    """A sparkline anchored at 0% (▁) and 100% (█), one cell per point (averaged down to
+    ``width`` points), so a flat 50% looks flat, not like noise as a min-max scale would."""
+    if not values:
+        return ""
+    if len(values) > width:  # average consecutive runs into `width` buckets
+        edges = [round(i * len(values) / width) for i in range(width + 1)]
+        values = [sum(values[a:b]) / (b - a) for a, b in zip(edges, edges[1:])]
+    levels = "▁▂▃▄▅▆▇█"
+    return "".join(levels[round(max(0.0, min(1.0, v)) * (len(levels) - 1))] for v in values)
 
 
 def _fit(text: str, width: int) -> str:
@@ -68,7 +80,7 @@ class ProgressScreen(Screen):
                                      f"{total.attempts} answers, {100 * total.accuracy:.0f}% right overall"),
                                   classes="heading", markup=False))
             if len(total.trend) > 1:
-                widgets.append(Sparkline(total.trend, id="trend-total", summary_function=max))
+                widgets.append(Static(spark(total.trend, 60), id="trend-total", markup=False))
         for title, stats in ((ui(lang, "按章节（最弱在前）", "By chapter (weakest first)"), progress.by_chapter),
                              (ui(lang, "按计算题类型（最弱在前）", "By calculation kind (weakest first)"), progress.by_kind),
                              (ui(lang, "按主题（最弱的 10 个）", "By topic (the 10 weakest)"), progress.by_topic[:10])):
@@ -78,7 +90,7 @@ class ProgressScreen(Screen):
             for stat in stats:
                 children: list[Any] = [Static(row_text(stat, lang), classes="stat-text", markup=False)]
                 if len(stat.trend) > 1:
-                    children.append(Sparkline(stat.trend, classes="stat-trend", summary_function=max))
+                    children.append(Static(spark(stat.trend, 24), classes="stat-trend", markup=False))
                 widgets.append(Horizontal(*children, classes="stat-row"))
         exams = [e for e in app.storage.exams() if e.submitted_at is not None and e.total]
         if exams:
