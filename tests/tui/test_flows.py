@@ -18,7 +18,7 @@ from quizapp.tui.screens.practice import PracticeScreen
 from quizapp.tui.screens.progress import ProgressScreen
 from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
 
-from tui_helpers import right_response_keys, sync, wrong_response_keys
+from tui_helpers import right_response_keys, sync, wait_for, wrong_response_keys
 
 SIZE = (80, 24)
 
@@ -154,11 +154,9 @@ async def test_timed_exam_auto_submits_when_time_runs_out(make_app, clock):
         await pilot.press(*right_response_keys(item)[:1])
         await pilot.pause()
         clock.advance(30)
-        await pilot.pause(0.3)
-        assert "00:00:30" in text_of(screen, "#countdown")
-        clock.advance(31)
-        await pilot.pause(0.4)
-        assert isinstance(app.screen, ResultScreen)
+        assert await wait_for(pilot, lambda: "00:00:30" in text_of(screen, "#countdown"))
+        clock.advance(31)  # the countdown's own timer notices and submits
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
         result = app.screen.result
         assert result.reason == "time" and result.earned == 1.0
         assert app.storage.open_exam() is None

@@ -20,6 +20,17 @@ def sync(test):
     return run
 
 
+async def wait_for(pilot, condition, timeout: float = 5.0) -> bool:
+    """Let the app run (its timers too) until ``condition()`` holds; False after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
 def right_response_keys(item) -> list[str]:
     """Keys that answer a choice item right (from the bank data, not from the grader)."""
     q = item.question
