@@ -140,6 +140,8 @@ async def test_short_answer_is_self_graded_with_proposed_ticks(make_app):
         [a] = app.storage.attempts()
         assert a.score == pytest.approx(0.5) and a.response["ticked"] == [True, False]
         assert "50%" in text_of(screen, "#verdict")
+        fields = text_of(screen, "#fields")
+        assert "✔ 答到：随机丢弃神经元" in fields and "✘ 没答到：相当于多个子网络的集成" in fields
 
 
 @sync

@@ -73,6 +73,10 @@ def field_lines(grade: Any, lang: str) -> list[str]:
     lines = []
     for f in getattr(grade, "fields", None) or []:
         label = say(f.label, lang)
+        if f.name.startswith("point"):  # a key point of a short answer (grading names them so)
+            lines.append(("✔ " + ui(lang, "答到：", "covered: ") if f.correct else
+                          "✘ " + ui(lang, "没答到：", "missed: ")) + label)
+            continue
         if f.correct:
             lines.append(f"✔ {label}: {f.expected}")
         else:
@@ -125,8 +129,10 @@ class FeedbackPanel(Vertical):
             and not mistakes else ""
         self._put("#message", message)
         self._put("#mistakes", "\n".join(mistakes))
-        fields = [] if item.type in ("single_choice", "multiple_choice", "true_false") and grade \
-            and grade.correct else field_lines(grade, lang)
+        # Single choice and true/false: the sentence and the solution already say it all.
+        quiet = item.type in ("single_choice", "true_false") or \
+            (item.type == "multiple_choice" and grade is not None and grade.correct)
+        fields = [] if quiet else field_lines(grade, lang)
         self._put("#fields", "\n".join(fields + why_lines(item, response, lang)))
         self._put("#solution-title", ui(lang, "解答", "Solution"))
         self._put("#solution", solution_text(item, lang))
