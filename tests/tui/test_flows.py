@@ -639,3 +639,20 @@ def test_sparkline_is_anchored_at_zero_and_one():
     assert len(spark([1.0] * 100, 24)) == 24 and set(spark([1.0] * 100, 24)) == {"█"}
     assert spark([0.0] * 50 + [1.0] * 50, 2) == "▁█"  # averaged per bucket
     assert bar(0.0) == " " * 10 and bar(1.0) == "█" * 10 and bar(0.55).startswith("█████▌")
+
+
+@sync
+async def test_leaving_an_unreadable_exam_answer_warns_but_keeps_it(make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=5))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        exam = app.screen.exam
+        calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
+        app.screen.show(calc)
+        await pilot.pause()
+        await pilot.click(Input)
+        await pilot.press(*"1/", "pageup")
+        await pilot.pause()
+        assert exam.current == calc - 1
+        assert exam.responses[calc] == {"fields": {"output_size": "1/"}}
+        assert any(n.message.startswith(f"{calc + 1}. ") for n in app._notifications)

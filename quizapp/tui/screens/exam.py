@@ -128,8 +128,13 @@ class ExamScreen(Screen):
 
     def _leave_question(self) -> None:
         """Report time spent on the question and name an unreadable answer before moving on."""
+        pos = self.exam.current
         if self._shown_at is not None and not self.exam.submitted:
-            self.app.guard(self.exam.spend, self.exam.current, self.app.clock() - self._shown_at)
+            self.app.guard(self.exam.spend, pos, self.app.clock() - self._shown_at)
+            bad = self.exam.unreadable(pos)
+            if bad is not None:  # kept as typed, but it would score nothing: say so now
+                self.notify(f"{pos + 1}. " + grade_message(bad, self.lang), severity="warning",
+                            timeout=6, markup=False)
         self._shown_at = None
 
     def _note(self, text: str, warn: bool = False) -> None:
