@@ -8,6 +8,7 @@ import functools
 from pathlib import Path
 
 BANK_DIR = Path(__file__).parent / "fixtures" / "bank"
+SIZE = (80, 24)
 
 
 def sync(test):
@@ -50,3 +51,10 @@ def wrong_response_keys(item) -> list[str]:
     if item.type == "true_false":
         return ["f" if q.answer else "t", "enter"]
     raise AssertionError(item.type)
+
+
+def text_of(screen, selector: str) -> str:
+    """The text a Static shows."""
+    from textual.widgets import Static
+
+    return str(screen.query_one(selector, Static).render())

@@ -1,0 +1,222 @@
+"""Mock exams played with key presses: countdown, flags, submit, auto-submit, resume, review."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+
+from quizapp.tui.app import Start
+from quizapp.tui.dialogs.confirm import ConfirmDialog
+from quizapp.tui.screens.exam import ExamScreen
+from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
+from tui_helpers import SIZE, right_response_keys, sync, text_of, wait_for
+
+
+@sync
+async def test_timed_exam_auto_submits_when_time_runs_out(make_app, clock):
+    app = make_app(Start("exam", blueprint="one", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert "00:01:00" in text_of(screen, "#countdown")
+        item = screen.exam.items[0]
+        await pilot.press(*right_response_keys(item)[:1])
+        await pilot.pause()
+        clock.advance(30)
+        assert await wait_for(pilot, lambda: "00:00:30" in text_of(screen, "#countdown"))
+        clock.advance(31)  # the countdown's own timer notices and submits
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ResultScreen))
+        result = app.screen.result
+        assert result.reason == "time" and result.earned == 1.0
+        assert app.storage.open_exam() is None
+
+
+@sync
+async def test_exam_submit_confirm_result_and_review(make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        exam = screen.exam
+        first = exam.items[0]
+        await pilot.press(*right_response_keys(first)[:1])
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert exam.current == 1
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert exam.flagged[1] and app.storage.exam_answers(exam.exam_id)[1].flagged
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep going
+        await pilot.pause()
+        assert app.screen is screen and not exam.submitted
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.result.earned == pytest.approx(first.points)
+        await pilot.press("r")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ExamReviewScreen)
+        assert "正确" in text_of(review, "#verdict")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert "未作答" in text_of(review, "#verdict") and "未作答" in text_of(review, "#given")
+
+
+@sync
+async def test_exam_resumes_in_a_new_app_with_answers_and_time(make_app, clock, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam = app.screen.exam
+        calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
+        await pilot.press(*right_response_keys(exam.items[0])[:1])
+        app.screen.show(calc)
+        await pilot.pause()
+        await pilot.click(Input)
+        await pilot.press(*"12")
+        await pilot.pause()
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        clock.advance(120)
+        uids = [i.uid for i in exam.items]
+        first_answer = dict(exam.responses[0])
+    # The app is gone (as if the terminal closed). Later, a new app on the same data dir:
+    clock.advance(60)
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [f[0] for f in app2.flows()][0] == "resume"
+        assert "进行中" in text_of(app2.screen, "#status")
+        await pilot.press("1")
+        await pilot.pause()
+        screen = app2.screen
+        assert isinstance(screen, ExamScreen)
+        e2 = screen.exam
+        assert [i.uid for i in e2.items] == uids
+        assert e2.responses[0] == first_answer
+        assert e2.responses[calc] == {"fields": {"output_size": "12"}}
+        assert e2.flagged[calc] and e2.current == calc
+        assert screen.query_one(Input).value == "12"  # shown again in its field
+        assert e2.remaining() == pytest.approx(600 - 180)
+        assert "00:07:00" in text_of(screen, "#countdown")
+
+
+@sync
+async def test_exam_expired_while_closed_is_submitted_on_resume(make_app, clock, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="one", seed=2), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*right_response_keys(app.screen.exam.items[0])[:1])
+        await pilot.pause()
+    clock.advance(3600)
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app2.screen, ResultScreen)
+        assert app2.screen.result.earned == 1.0 and app2.screen.result.reason == "time"
+
+
+@sync
+async def test_exam_with_written_answers_is_graded_only_at_the_end(make_app):
+    app = make_app(Start("exam", blueprint="mixed", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        exam = screen.exam
+        assert [i.type for i in exam.items] == ["multiple_choice", "fill_blank", "short_answer",
+                                                "comprehensive"]
+        await pilot.press("1", "2", "pagedown")  # both right options of t-overfit
+        await pilot.pause()
+        await pilot.press("1", "pagedown")  # the blank (focus is in its field)
+        await pilot.pause()
+        await pilot.press(*"random drop", "pagedown")  # short answer: no key points shown
+        await pilot.pause()
+        assert not any(c.display for c in screen.query(".ticks"))
+        assert exam.responses[2] == {"text": "random drop"}
+        assert exam.responses[1] == {"blanks": ["1"]}
+        assert exam.responses[0] == {"choices": [0, 1]}
+        assert not screen.query("FeedbackPanel")  # no feedback during the exam
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        result = app.screen.result
+        by = {r.item.type: r for r in result.items}
+        assert by["multiple_choice"].status == "right" and by["fill_blank"].status == "right"
+        assert by["short_answer"].earned == pytest.approx(2.0)  # 1 of 2 key points, by keywords
+        assert by["comprehensive"].status == "unanswered"
+        assert result.earned == pytest.approx(2 + 2 + 2)
+
+
+@sync
+async def test_exam_from_a_changed_bank_can_be_abandoned(make_app, tmp_path):
+    data = tmp_path / "shared"
+    app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam_id = app.screen.exam.exam_id
+        app.storage._conn.execute("UPDATE exam_answers SET item_uid = 'gone' WHERE position = 0")
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app2.screen, ConfirmDialog)
+        assert "changed" in app2.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert app2.storage.open_exam() is None
+        assert app2.storage.exam(exam_id).submit_reason == "abandoned"
+        assert app2.flows()[0][0] == "chapter"  # no more "resume"
+
+
+@sync
+async def test_mock_exam_from_home_with_a_class_seed(make_app):
+    from quizapp.core.paper import paper_code
+    from quizapp.tui.dialogs.exam_start import ExamStartDialog
+    from quizapp.tui.dialogs.picker import PickerScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("4")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")  # the first blueprint: mini
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ExamStartDialog) and "10" in str(dialog.query_one(Static).render())
+        await pilot.press("3", "enter", "0", "enter")  # seed 3, minutes 0: refused
+        await pilot.pause()
+        assert app.screen is dialog and dialog.query_one("#error").display
+        dialog.query_one("#minutes", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExamScreen)
+        assert screen.exam.paper.seed == 3 and screen.exam.paper.code == paper_code("mini", 3)
+        assert screen.exam.remaining() == 600
+
+
+@sync
+async def test_leaving_an_unreadable_exam_answer_warns_but_keeps_it(make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=5))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        exam = app.screen.exam
+        calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
+        app.screen.show(calc)
+        await pilot.pause()
+        await pilot.click(Input)
+        await pilot.press(*"1/", "pageup")
+        await pilot.pause()
+        assert exam.current == calc - 1
+        assert exam.responses[calc] == {"fields": {"output_size": "1/"}}
+        assert any(n.message.startswith(f"{calc + 1}. ") for n in app._notifications)
