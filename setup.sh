@@ -15,8 +15,10 @@ command -v pdftotext >/dev/null || need+=(poppler-utils)
 if (( ${#need[@]} )); then
     if command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
         echo "setup: installing ${need[*]} (apt-get)"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+        if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+               DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }; then
+            echo "setup: apt-get could not install ${need[*]}; PDF output needs them (HTML and Markdown do not)." >&2
+        fi
     else
         echo "setup: please install ${need[*]} with your package manager for PDF output (everything else works without)." >&2
     fi
