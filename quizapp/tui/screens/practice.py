@@ -167,9 +167,12 @@ class PracticeScreen(Screen):
         self.area.freeze()
         self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response)
         self.update_top()
-        self.set_focus(None)
-        self.query_one("#body", VerticalScroll).scroll_to_widget(self.query_one("#feedback"), top=True,
-                                                                 animate=False)
+        # The body takes the focus so ↑↓/PgUp/PgDn scroll a long solution (Enter still moves on),
+        # and the feedback is brought into view once it has been laid out.
+        body = self.query_one("#body", VerticalScroll)
+        body.focus()
+        self.call_after_refresh(body.scroll_to_widget, self.query_one("#feedback"), top=True,
+                                animate=False)
 
     def action_next(self) -> None:
         if self.state == "done":

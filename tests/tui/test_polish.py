@@ -1,0 +1,44 @@
+"""Rough edges a student cramming at 80x24 ran into, each pinned by the play that found it."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Input
+
+from quizapp.tui.app import Start
+from tui_helpers import SIZE, sync
+
+
+def _visible(screen, selector: str, scroller: str) -> bool:
+    """Is the top of ``selector`` inside the scroller's viewport (as drawn now)?"""
+    widget = screen.query_one(selector)
+    view = screen.query_one(scroller).region
+    return view.y <= widget.region.y < view.bottom
+
+
+@sync
+async def test_feedback_of_a_long_drill_is_scrolled_into_view_and_scrolls_by_keys(make_app):
+    # A Sobel drill has three matrix fields: the feedback starts below the 24th line.
+    app = make_app(Start("practice", mode="drill", target="sobel", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        body = screen.query_one("#body", VerticalScroll)
+        for inp in screen.query(Input):
+            inp.value = "1 2 3; 4 5 6; 7 8 9"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.state == "graded"
+        assert _visible(screen, "#verdict", "#body")
+        assert app.focused is body  # the keys scroll the feedback
+        before = body.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > before or body.max_scroll_y == before
+        await pilot.press("pageup", "pageup", "pageup")
+        await pilot.pause()
+        assert body.scroll_y < max(before, 1)
+        await pilot.press("enter")  # Enter still moves to the next variant
+        await pilot.pause()
+        assert screen.state == "asking" and isinstance(app.focused, Input)
