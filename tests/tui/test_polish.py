@@ -42,3 +42,27 @@ async def test_feedback_of_a_long_drill_is_scrolled_into_view_and_scrolls_by_key
         await pilot.press("enter")  # Enter still moves to the next variant
         await pilot.pause()
         assert screen.state == "asking" and isinstance(app.focused, Input)
+
+
+@sync
+async def test_exam_review_scrolls_the_solution_by_keys(make_app):
+    from quizapp.tui.screens.result import ExamReviewScreen
+
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=(80, 8)) as pilot:  # short, so the answer pane overflows
+        await pilot.pause()
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ExamReviewScreen)
+        body = review.query_one("#qbody", VerticalScroll)
+        assert app.focused is body and body.max_scroll_y > 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert body.scroll_y == 2 and review.position == 0  # scrolled, same question
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert review.position == 1 and body.scroll_y == 0

@@ -42,6 +42,7 @@ KEYS = [
     (("成绩与回顾", "Result and review"), [
         ("R  Enter", "逐题回顾", "review every question"),
         ("PgDn PgUp  N P", "下一题 / 上一题", "next / previous"),
+        ("↑↓", "滚动解答", "scroll the solution"),
         ("Esc", "返回", "back"),
     ]),
     (("输入格式", "Answer formats"), [

@@ -97,7 +97,9 @@ def response_text(item: Any, response: Any, lang: str) -> str:
 
 
 class ExamReviewScreen(Screen):
-    """Every question: the student's answer, the right one and the solution."""
+    """Every question: the student's answer, the right one and the solution.
+
+    ↑↓ scroll the answer pane; PgDn/PgUp or N/P move between questions (the list follows)."""
 
     BINDINGS = [
         Binding("pagedown,n", "move(1)", "Next", priority=True),
@@ -124,7 +126,8 @@ class ExamReviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.show(0)
-        self.query_one("#qlist").focus()
+        # The answer pane has the focus: ↑↓ scroll a long solution; PgDn/PgUp (N/P) change question.
+        self.query_one("#qbody").focus()
 
     def show(self, position: int) -> None:
         lang = self.app.lang
