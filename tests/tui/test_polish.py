@@ -66,3 +66,19 @@ async def test_exam_review_scrolls_the_solution_by_keys(make_app):
         await pilot.press("pagedown")
         await pilot.pause()
         assert review.position == 1 and body.scroll_y == 0
+
+
+@sync
+async def test_a_wrong_options_note_is_said_once(make_app):
+    from tui_helpers import text_of
+
+    app = make_app(Start("practice", mode="topic", target="activation"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.session.current.id == "t-relu"
+        await pilot.press("2", "enter")  # (-1, 1): "that is tanh's range"
+        await pilot.pause()
+        shown = "\n".join(text_of(screen, s) for s in ("#message", "#fields"))
+        assert shown.count("这是 tanh 的范围") == 1
+        assert "A" in text_of(screen, "#message")  # the right letter is still named

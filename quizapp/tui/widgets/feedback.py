@@ -133,7 +133,9 @@ class FeedbackPanel(Vertical):
         quiet = item.type in ("single_choice", "true_false") or \
             (item.type == "multiple_choice" and grade is not None and grade.correct)
         fields = [] if quiet else field_lines(grade, lang)
-        self._put("#fields", "\n".join(fields + why_lines(item, response, lang)))
+        # A grader sentence may already carry the option's note (single choice): say it once.
+        whys = [w for w in why_lines(item, response, lang) if w.split(": ", 1)[-1] not in message]
+        self._put("#fields", "\n".join(fields + whys))
         self._put("#solution-title", ui(lang, "解答", "Solution"))
         self._put("#solution", solution_text(item, lang))
         self._put("#explanation", say(item.explanation, lang) if item.explanation else "")
