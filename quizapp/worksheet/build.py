@@ -89,8 +89,21 @@ def doc_item(item: Item, number: int, answer_lines: int | None = None,
             out.parts.append(DocPart(label=part.label, points=part.points, blocks=blocks,
                                      fields=fields, answer_lines=_part_lines(part, item, lines)))
     else:
-        out.answer_lines = lines
+        out.answer_lines = lines + (_answer_room(item.problem) if lines and item.problem else 0)
     return out
+
+
+def _answer_room(problem: Problem) -> int:
+    """Extra writing lines for the answer's size: a matrix answer needs a line per row (and a
+    vector one line) more than a single number."""
+    extra = 0
+    for f in problem.fields:
+        value = problem.answer[f.name]
+        if f.shape == "matrix":
+            extra += len(value) + 1
+        elif isinstance(value, (list, tuple)):
+            extra += 1
+    return extra
 
 
 # ----------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from quizapp.worksheet.model import (
     Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
     Para, Pre, Sheet, Table,
 )
-from quizapp.worksheet.typst_math import formula_to_math, quote
+from quizapp.worksheet.typst_math import formula_to_math, quote, split_inline
 from solvers import Text
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -31,6 +31,11 @@ CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC", 
                 "Noto Serif SC", "Noto Sans SC", "Songti SC", "PingFang SC", "SimSun", "SimHei",
                 "Microsoft YaHei", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "AR PL UMing CN")
 LATIN_FAMILY = "Libertinus Serif"  # embedded in the typst package
+PAGE_OF = {"zh": "[第 #x 页，共 #n 页]", "en": "[Page #x of #n]",
+           "both": "[第 #x 页，共 #n 页 #h(0.6em) Page #x of #n]"}
+# Items up to this many estimated lines are kept on one page (a short item split over two pages
+# is hard to read); longer ones may break, or a page would be left mostly empty.
+KEEP_TOGETHER_LINES = 30
 
 
 @dataclass(frozen=True)
@@ -77,16 +82,40 @@ def find_cjk_family(fonts: Fonts) -> str | None:
 # Source
 # ----------------------------------------------------------------------------------------------
 
+
+def estimated_lines(blocks, options, fields, answer_lines: int) -> float:
+    """A rough height in lines of body text: enough to tell a short item from a long one."""
+    n = 2.0
+    for b in blocks:
+        if isinstance(b, Para):
+            n += 1 + (len(b.text.zh) / 45 + len(b.text.en) / 100)
+        elif isinstance(b, (Matrix, Table)):
+            n += 1.3 * len(b.rows) + 1
+        else:
+            n += 1 + b.text.count("\n")
+    n += 2 * len(options) + (len(fields) + 1) // 2 * 1.5 + 1.6 * answer_lines
+    return n
+
+
 PREAMBLE = """\
 #let code = state("code", "")
+#let sheetno = state("sheetno", 0)
+#let pageof(x, n) = PAGEOF
+// 'page x of y' counts the pages of the current sheet: y is the page of its end marker.
 #set page(paper: "a4", margin: (x: 1.8cm, top: 1.8cm, bottom: 2cm),
-  footer: context [#set text(size: 8pt, fill: luma(110)); #code.get() #h(1fr) #counter(page).display()])
+  footer: context {
+    set text(size: 8pt, fill: luma(110))
+    let here = counter(page).get().first()
+    let ends = query(label("sheet-end-" + str(sheetno.get())))
+    let total = if ends.len() > 0 { counter(page).at(ends.first().location()).first() } else { here }
+    if here <= total [#code.get() #h(1fr) #pageof(here, total)]
+  })
 #set text(font: FONTS, size: 10.5pt, lang: LANG)
 #set par(justify: false, leading: 0.65em)
 #show raw: set text(font: ("DejaVu Sans Mono", CJKFONT), size: 9pt)
 #let en(body) = text(size: 0.86em, fill: luma(95), body)
 #let writing(n) = { for i in range(n) { v(1.15em); line(length: 100%, stroke: 0.4pt + luma(170)) } }
-#let qitem(num, pts, body) = block(breakable: true, above: 1.1em,
+#let qitem(num, pts, body, breakable: true) = block(breakable: breakable, above: 1.1em, width: 100%,
   grid(columns: (2.2em, 1fr), [*#num.*],
        [#if pts != "" [#text(size: 0.86em, fill: luma(80), pts)#h(0.3em)]#body]))
 #let fields(..labels) = grid(columns: (1fr, 1fr), row-gutter: 0.9em, column-gutter: 1em,
@@ -105,22 +134,29 @@ class _Writer:
     def s(self, text: str) -> str:
         return "#" + quote(text) + ";"
 
-    def bi(self, text: Text | None, *, inline: bool = False) -> str:
+    def rich(self, text: str) -> str:
+        """Prose with the formulas in it typeset as math (see :func:`typst_math.split_inline`)."""
+        if not self.math:
+            return self.s(text)
+        return "".join(self.s(t) if m is None else f"${m}$" for t, m in split_inline(text))
+
+    def bi(self, text: Text | None, *, inline: bool = False, math: bool = True) -> str:
         """One bilingual string in the chosen language; 'both' puts English beneath, grey."""
         if text is None:
             return ""
+        put = self.rich if math else self.s
         if self.lang in ("zh", "en"):
-            return self.s(text.get(self.lang))
+            return put(text.get(self.lang))
         if text.zh == text.en or not text.en:
-            return self.s(text.zh)
+            return put(text.zh)
         sep = " " if inline else " \\\n"
-        return f"{self.s(text.zh)}{sep}#en({quote(text.en)})"
+        return f"{put(text.zh)}{sep}#en[{put(text.en)}]"
 
     def label(self, text: Text) -> str:
         """Short labels (fields, facts) stay on one line: Chinese / English."""
         if self.lang in ("zh", "en") or text.zh == text.en:
-            return self.s(text.get(self.lang))
-        return f"{self.s(text.zh)} #en({quote(text.en)})"
+            return self.rich(text.get(self.lang))
+        return f"{self.rich(text.zh)} #en[{self.rich(text.en)}]"
 
     def emit(self, line: str = "") -> None:
         self.out.append(line)
@@ -222,7 +258,15 @@ class _Writer:
             self.emit()
 
     def item(self, item: DocItem) -> None:
-        self.emit(f"#qitem({quote(str(item.number))}, {self.pts(item.points)})[")
+        keep = not item.parts and estimated_lines(item.blocks, item.options, item.fields,
+                                                  item.answer_lines) <= KEEP_TOGETHER_LINES
+        breakable = "" if not keep else ", breakable: false"
+        self.emit(f"#qitem({quote(str(item.number))}, {self.pts(item.points)}{breakable})[")
+        # A long item may run onto the next page, but only in its writing space: the statement
+        # (with its matrices and tables) stays in one piece.
+        wrap = not keep and estimated_lines(item.blocks, item.options, [], 0) <= 2 * KEEP_TOGETHER_LINES
+        if wrap:
+            self.emit("#block(breakable: false, width: 100%)[")
         self.body_of(item.blocks, [], 0)
         if item.type == "true_false":
             self.emit("#align(right)[( #h(2em) )]")
@@ -233,6 +277,8 @@ class _Writer:
             self.emit(f"#grid(columns: {cols}, column-gutter: 1em, row-gutter: 0.7em, "
                       + ", ".join(cells) + ")")
             self.emit()
+        if wrap:
+            self.emit("]")
         self.body_of([], item.fields, item.answer_lines)
         for part in item.parts:
             self.part(part)
@@ -241,8 +287,11 @@ class _Writer:
     def part(self, part: DocPart) -> None:
         head = self.bi(part.label, inline=True) if part.label is not None else ""
         pts = f"#text(size: 0.86em, fill: luma(80), {self.pts(part.points)})"
+        keep = estimated_lines(part.blocks, [], part.fields, part.answer_lines) <= KEEP_TOGETHER_LINES
+        self.emit(f"#block(breakable: {'false' if keep else 'true'}, width: 100%)[")
         self.emit(f"#block(above: 0.9em)[*{head}* {pts}]")
         self.body_of(part.blocks, part.fields, part.answer_lines)
+        self.emit("]")
 
     def sheet(self, sheet: Sheet) -> None:
         self.header(sheet.header)
@@ -251,6 +300,15 @@ class _Writer:
 
     # -- keys ------------------------------------------------------------------------------------
     def key_entry(self, e: KeyEntry, level: int = 0) -> None:
+        keep = not e.parts and (len(e.steps) + len(e.answers) + len(e.key_points)
+                                + sum(len(a.matrix.rows) for a in e.answers if a.matrix)) <= 16
+        if keep:
+            self.emit("#block(breakable: false, width: 100%)[")
+        self._key_entry(e, level)
+        if keep:
+            self.emit("]")
+
+    def _key_entry(self, e: KeyEntry, level: int = 0) -> None:
         src = f" #h(1fr) #text(size: 7.5pt, fill: luma(130), {quote(e.source)})" if e.source else ""
         self.emit(f"#block(above: {1.0 if level == 0 else 0.6}em)[*{self.s(e.number)}*{src}]")
         for a in e.answers:
@@ -259,7 +317,7 @@ class _Writer:
                           f"#text(size: 8pt, fill: luma(110), {quote(a.value.en)})")
             else:
                 value = Text(a.shown("zh"), a.shown("en"))
-                self.emit(f"{self.label(a.label)}: *{self.bi(value, inline=True)}*")
+                self.emit(f"{self.label(a.label)}: *{self.bi(value, inline=True, math=False)}*")
             self.emit()
         for kp, points in e.key_points:
             weight = quote(f"({points_text(points)})")
@@ -316,24 +374,30 @@ def typst_source(doc: Document, lang: str, cjk_family: str | None, *, math: bool
     w = _Writer(lang, math)
     pre = (PREAMBLE.replace("FONTS", "(" + ", ".join(quote(f) for f in fonts) + ",)")
            .replace("LANG", quote("en" if lang == "en" else "zh"))
-           .replace("CJKFONT", quote(cjk_family or LATIN_FAMILY)))
+           .replace("CJKFONT", quote(cjk_family or LATIN_FAMILY))
+           .replace("PAGEOF", PAGE_OF[lang if lang in PAGE_OF else "both"]))
     w.emit(f"#set document(title: {quote(doc.title.get(lang))}, author: \"quizapp\")")
     w.emit(pre)
     for i, page in enumerate(doc.pages):
         if i:
             # Each sheet starts on a fresh sheet of paper when printed double-sided.
             w.emit('#pagebreak(to: "odd")')
+        w.emit(f"#sheetno.update({i})")
         if isinstance(page, Sheet):
             w.sheet(page)
         elif isinstance(page, ClassList):
             w.class_list(page)
         else:
             w.key(page)
+        w.emit(f"#metadata({i}) <sheet-end-{i}>")
     return "\n".join(w.out) + "\n"
 
 
-def render_pdf(doc: Document, lang: str, fonts: Fonts | None = None) -> bytes:
-    """Compile ``doc`` to PDF bytes; raise OutputError if a Chinese font is needed but missing."""
+def render_pdf(doc: Document, lang: str, fonts: Fonts | None = None, *, fallback: bool = True) -> bytes:
+    """Compile ``doc`` to PDF bytes; raise OutputError if a Chinese font is needed but missing.
+
+    ``fallback`` False raises instead of retrying with every formula verbatim (for tests: the
+    typeset formulas must compile on their own)."""
     import typst
 
     fonts = fonts or Fonts.from_env()
@@ -344,8 +408,9 @@ def render_pdf(doc: Document, lang: str, fonts: Fonts | None = None) -> bytes:
     kwargs = dict(format="pdf", font_paths=font_book(fonts), timestamp=0)
     try:
         return typst.compile(typst_source(doc, lang, family).encode("utf-8"), **kwargs)
-    except typst.TypstError:
-        pass
+    except typst.TypstError as exc:
+        if not fallback:
+            raise OutputError(f"Typst could not typeset the formulas: {exc.message}.") from None
     # A formula the converter got wrong must not cost the whole paper: print formulas verbatim.
     try:
         return typst.compile(typst_source(doc, lang, family, math=False).encode("utf-8"), **kwargs)

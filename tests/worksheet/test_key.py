@@ -136,9 +136,15 @@ def test_paper_sheet_numbers_points_and_lines(bank):
     assert [i.number for i in sheet.items()] == list(range(1, len(paper.items()) + 1))
     assert [s.points for s in sheet.sections] == [s.points for s in paper.sections]
     for sec, psec in zip(sheet.sections, paper.sections):
-        for doc_item in sec.items:
+        for doc_item, item in zip(sec.items, psec.items):
             if doc_item.type in ("short_answer", "calculation"):
-                assert doc_item.answer_lines == psec.answer_lines
+                # A matrix answer gets a line per row more; a vector one more line.
+                extra = 0
+                if item.problem is not None and psec.answer_lines:
+                    extra = sum(len(item.problem.answer[f.name]) + 1 if f.shape == "matrix" else
+                                int(isinstance(item.problem.answer[f.name], (list, tuple)))
+                                for f in item.problem.fields)
+                assert doc_item.answer_lines == psec.answer_lines + extra
             elif doc_item.type == "comprehensive":
                 assert all(p.answer_lines > 0 for p in doc_item.parts)
                 assert sum(p.points for p in doc_item.parts) == pytest.approx(doc_item.points)

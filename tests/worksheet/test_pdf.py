@@ -18,7 +18,7 @@ from quizapp.worksheet.model import Document
 from quizapp.worksheet.worksheet import WorksheetSpec, worksheet_sheets
 from solvers import Text, item_seed, make_problem
 
-from worksheet_helpers import pdf_text, squash
+from worksheet_helpers import pdf_text, prose_fragment, squash
 
 # Scalar, vector and matrix answers; tables, matrices and Greek letters in statements.
 KINDS = ("conv_output", "softmax_cross_entropy", "sobel", "otsu", "macro_metrics",
@@ -42,7 +42,7 @@ def test_every_question_is_in_the_pdf_in_order(worksheet_pdf):
     for i, kind in enumerate(KINDS):
         p = make_problem(kind, item_seed(spec.seed, i), "medium")
         assert re.search(rf"^\s*{i + 1}\.\s", text, re.MULTILINE), f"question number {i + 1} missing"
-        for fragment in (squash(p.question.zh)[:14], squash(p.question.en)[:24]):
+        for fragment in (prose_fragment(p.question.zh, 14), prose_fragment(p.question.en, 24)):
             at = flat.find(fragment, pos)
             assert at >= 0, f"question {i + 1} ({kind}): {fragment!r} not found after position {pos}"
         pos = at
