@@ -113,8 +113,9 @@ class ConvOutput(Kind):
             steps.append(Step("空洞卷积的等效核大小 F' = D(F-1)+1。",
                               "A dilated kernel covers F' = D(F-1)+1 pixels.",
                               f"F' = {D}*({F}-1)+1 = {eff}"))
-        steps.append(Step("输出尺寸 O = ⌊(W - F' + 2P)/S⌋ + 1。",
-                          "Output size O = floor((W - F' + 2P)/S) + 1.",
+        k = "F'" if D != 1 else "F"  # F' is only introduced (and only differs) with dilation
+        steps.append(Step(f"输出尺寸 O = ⌊(W - {k} + 2P)/S⌋ + 1。",
+                          f"Output size O = floor((W - {k} + 2P)/S) + 1.",
                           f"O = floor(({W} - {eff} + 2*{P})/{S}) + 1 = "
                           f"floor({W - eff + 2 * P}/{S}) + 1 = {out}"))
         mistakes = [

@@ -233,8 +233,8 @@ class CnnPipeline(Kind):
                     mistakes.append(Mistake(f"forgot_padding_{i}", Text(tag_zh + "忘了填充", tag_en + "forgot the padding"),
                                             {f"out_{i}": (W - F) // S + 1 if W >= F else 0}))
             else:
-                mistakes.append(Mistake(f"pool_has_params_{i}", Text(tag_zh + "以为池化层有参数",
-                                                                     tag_en + "gave the pooling layer parameters"),
+                mistakes.append(Mistake(f"pool_has_params_{i}", Text(tag_zh + "以为池化层有参数（每个通道算了 F×F 个权重）",
+                                                                     tag_en + "gave the pooling layer F*F weights per channel"),
                                         {f"params_{i}": F * F * C}))
             W, C, jump, r_prev = row["out"], row["ch"], jump * S, row["rf"]
         return Solution(answer, steps, mistakes)

@@ -94,9 +94,11 @@ class VggStack(Kind):
         steps = [
             Step("每个 3×3（步长 1）层使感受野增加 2。", "Each stride-1 3x3 layer adds 2 to the receptive field.",
                  f"1 + 2*{n} = {big}"),
-            Step("堆叠的参数：n 层，每层 3·3·C·C。", "The stack: n layers of 3*3*C*C each.",
+            Step("堆叠的参数：n 层，每层 3·3·C·C" + ("，每层再加 C 个偏置。" if b else "。"),
+                 "The stack: n layers of 3*3*C*C each" + (", each layer plus C biases." if b else "."),
                  f"{n}*(3*3*{C}*{C}{bias_s}) = {stack}"),
-            Step("单个大卷积：(2n+1)²·C·C。", "One large conv: (2n+1)^2*C*C.",
+            Step("单个大卷积：(2n+1)²·C·C" + ("，再加 C 个偏置。" if b else "。"),
+                 "One large conv: (2n+1)^2*C*C" + (", plus C biases." if b else "."),
                  f"{big}*{big}*{C}*{C}{bias_s} = {single}"),
             Step("比值。" + ("无偏置时为 9n/(2n+1)²，与 C 无关。" if not b else ""),
                  "Ratio." + (" Without biases it is 9n/(2n+1)^2, whatever C is." if not b else ""),

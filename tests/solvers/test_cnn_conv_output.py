@@ -114,3 +114,12 @@ def test_check_params_names_the_bad_parameter(bad, name):
 def test_function_guard_says_what_was_given():
     with pytest.raises(ValueError, match=r"effective kernel \(9\).*padded input \(6\)"):
         conv_output_size(4, 5, 1, 1, 2)
+
+
+def test_formula_names_f_prime_only_after_defining_it():
+    # without dilation the step used F' without ever saying what F' is
+    plain = solve_params("conv_output", {"input_size": 16, "kernel_size": 3, "padding": 1, "stride": 1})
+    assert "F'" not in plain.steps[0].en and "W - F + 2P" in plain.steps[0].en
+    dilated = solve_params("conv_output", {"input_size": 16, "kernel_size": 3, "padding": 1,
+                                           "stride": 1, "dilation": 2})
+    assert "F' = D(F-1)+1" in dilated.steps[0].en and "W - F' + 2P" in dilated.steps[1].en

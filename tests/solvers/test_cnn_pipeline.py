@@ -158,3 +158,12 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("cnn_pipeline").check_params(bad)
     assert err.value.param == name
+
+
+def test_pool_params_mistake_says_which_count_it_is():
+    # the label once said only "gave the pooling layer parameters" for the value F*F*C
+    prob = solve_params("cnn_pipeline", {"input_size": 8, "in_channels": 3, "layers": [
+        {"type": "pool", "kernel": 2, "stride": 2}]})
+    m = next(m for m in prob.mistakes if m.id == "pool_has_params_1")
+    assert m.answer == {"params_1": 2 * 2 * 3}
+    assert "F*F weights per channel" in m.label.en and "F×F" in m.label.zh

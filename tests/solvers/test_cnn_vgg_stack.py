@@ -78,3 +78,12 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("vgg_stack").check_params(bad)
     assert err.value.param == name
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_steps_name_the_biases_only_when_counted(bias):
+    # the parameter steps once said "3*3*C*C" while their numbers added C biases
+    sol = solve_params("vgg_stack", {"n": 2, "channels": 8, "bias": bias})
+    words = sol.steps[1].en + sol.steps[2].en
+    assert ("biases" in words) == bias
+    assert (" + 8)" in sol.steps[1].math) == bias
