@@ -314,7 +314,7 @@ class _Writer:
         for a in e.answers:
             if a.matrix is not None:
                 self.emit(f"{self.label(a.label)}: ${self.matrix(a.matrix)}$ #h(0.5em) "
-                          f"#text(size: 8pt, fill: luma(110), {quote(a.value.en)})")
+                          f"#box(text(size: 8pt, fill: luma(110), {quote(a.value.en)}))")  # never split
             else:
                 value = Text(a.shown("zh"), a.shown("en"))
                 self.emit(f"{self.label(a.label)}: *{self.bi(value, inline=True, math=False)}*")
