@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from quizapp.core.errors import BankError, InputError, QuizappError, StorageError
 from quizapp.tui.flows import FlowsMixin
-from quizapp.tui.lang import LANGS, ui
+from quizapp.tui.lang import LANGS, localise_keys, ui
 
 DIFFICULTIES = ("easy", "medium", "hard")
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -49,6 +49,7 @@ class QuizApp(FlowsMixin, App[int]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit"),
     ]
+    KEY_LABELS = {"help": ("帮助", "Help"), "quit": ("退出", "Quit"), "command_palette": ("命令", "palette")}
 
     def __init__(self, *, data_dir: str | Path | None = None, bank_dir: str | Path | None = None,
                  bank: Any = None, clock: Callable[[], float] = time.time,
@@ -98,6 +99,7 @@ class QuizApp(FlowsMixin, App[int]):
             self.lang = "zh"
         self.difficulty = self.storage.get_setting("difficulty", "medium") or "medium"
         self.theme = THEMES.get(self.storage.get_setting("theme", "dark") or "dark", "textual-dark")
+        localise_keys(self, self.KEY_LABELS, self.lang)
         self.refresh_home()
         self._maybe_start()
 
@@ -208,6 +210,9 @@ class QuizApp(FlowsMixin, App[int]):
     def set_setting(self, key: str, value: str) -> None:
         if key == "lang":
             self.lang = value
+            for node in (self, *self.screen_stack):  # footers of screens already open too
+                if hasattr(node, "KEY_LABELS"):
+                    localise_keys(node, node.KEY_LABELS, value)
         elif key == "difficulty":
             self.difficulty = value
         elif key == "theme":

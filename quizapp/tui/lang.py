@@ -43,3 +43,22 @@ class _Pair:
 
 
 LETTERS = "ABCDEFGH"
+
+
+def key_label(pair: tuple[str, str], lang: str) -> str:
+    """A footer label: short, so one language only ("both" shows the Chinese)."""
+    return pair[1] if lang == "en" else pair[0]
+
+
+def localise_keys(node: Any, labels: dict[str, tuple[str, str]], lang: str) -> None:
+    """Give ``node``'s key bindings (its footer entries) their labels in ``lang``.
+
+    ``labels`` maps an action string as bound (``"move(1)"``) to its (Chinese, English) label.
+    Bindings are declared once on the class in English; the instance's copy is relabelled."""
+    from dataclasses import replace
+
+    table = node._bindings.key_to_bindings  # the instance's own copy of the class bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, description=key_label(labels[b.action], lang))
+                      if b.action in labels else b for b in bindings]
+    node.refresh_bindings()

@@ -82,3 +82,47 @@ async def test_a_wrong_options_note_is_said_once(make_app):
         shown = "\n".join(text_of(screen, s) for s in ("#message", "#fields"))
         assert shown.count("这是 tanh 的范围") == 1
         assert "A" in text_of(screen, "#message")  # the right letter is still named
+
+
+def _footer_labels(app) -> set[str]:
+    from textual.widgets._footer import FooterKey
+
+    return {key.description for key in app.screen.query(FooterKey)}
+
+
+@sync
+async def test_footer_speaks_the_chosen_language(make_app):
+    app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        assert {"检查", "下一题/跳过", "主页", "帮助"} <= _footer_labels(app)
+        assert not {"Check", "Home", "Help"} & _footer_labels(app)
+    app = make_app(Start("exam", blueprint="mini", seed=3), data_dir=None)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await pilot.pause()
+        app.set_setting("lang", "en")
+        await pilot.press("escape")  # home, then back into the exam, now in English
+        await pilot.pause()
+        app.resume_exam()
+        await pilot.pause()
+        labels = _footer_labels(app)
+        assert {"Flag", "Submit", "Unanswered", "Help"} <= labels and not {"标记", "交卷"} & labels
+
+
+@sync
+async def test_settings_screen_follows_a_language_switch_at_once(make_app):
+    from textual.widgets import Label
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("7")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        titles = [str(label.render()) for label in app.screen.query(Label)]
+        assert titles[0] == "Language" and not any("语言" in t for t in titles)
+        assert "Back" in _footer_labels(app)
+        assert app.focused is app.screen.query_one("#lang")

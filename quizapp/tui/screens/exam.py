@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.tui.lang import grade_message, say, ui
+from quizapp.tui.lang import grade_message, localise_keys, say, ui
 from quizapp.tui.screens.practice import type_name
 from quizapp.tui.widgets.answers import AnswerArea
 
@@ -38,12 +38,16 @@ class ExamScreen(Screen):
         Binding("ctrl+s", "submit", "Submit", priority=True),
         Binding("escape", "leave", "Leave"),
     ]
+    KEY_LABELS = {"move(1)": ("下一题", "Next"), "move(-1)": ("上一题", "Prev"), "flag": ("标记", "Flag"),
+                  "next_unanswered": ("未答", "Unanswered"), "submit": ("交卷", "Submit"),
+                  "leave": ("离开", "Leave")}
 
     def __init__(self, exam: Any):
         super().__init__()
         self.exam = exam
         self.area: AnswerArea | None = None
         self._shown_at: float | None = None
+        self._loaded: AnswerArea | None = None  # the area once it shows the saved answer
         self._finishing = False
 
     @property
@@ -64,6 +68,7 @@ class ExamScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        localise_keys(self, self.KEY_LABELS, self.lang)
         self.query_one("#qlist", OptionList).add_options(
             [Option(self._list_label(i), id=str(i)) for i in range(len(self.exam.items))])
         self.show(self.exam.current)
@@ -123,6 +128,7 @@ class ExamScreen(Screen):
         if area is not self.area:
             return
         area.load(response)
+        self._loaded = area
         area.focus_first()
         self.query_one("#qbody", VerticalScroll).scroll_home(animate=False)
 
@@ -130,12 +136,28 @@ class ExamScreen(Screen):
         """Report time spent on the question and name an unreadable answer before moving on."""
         pos = self.exam.current
         if self._shown_at is not None and not self.exam.submitted:
+            self._save_shown_answer(pos)
             self.app.guard(self.exam.spend, pos, self.app.clock() - self._shown_at)
             bad = self.exam.unreadable(pos)
             if bad is not None:  # kept as typed, but it would score nothing: say so now
                 self.notify(f"{pos + 1}. " + grade_message(bad, self.lang), severity="warning",
                             timeout=6, markup=False)
         self._shown_at = None
+
+    def _save_shown_answer(self, pos: int) -> None:
+        """Save what the area shows now. Its last Changed message may still be on its way (keys
+        typed quickly, then PgDn, or the clock running out), and the handler ignores a message
+        from an area that is no longer shown: without this the last key would be lost. An area
+        not loaded yet shows nothing of the saved answer, so it must not overwrite it."""
+        if self.area is None or self.area is not self._loaded:
+            return
+        from quizapp.core.review import is_blank
+
+        response = self.area.response()
+        saved = self.exam.responses[pos]
+        if (saved is None and not is_blank(response)) or (saved is not None and response != saved):
+            self.app.guard(self.exam.answer, pos, response, check=False)
+            self._refresh_list(pos)
 
     def _note(self, text: str, warn: bool = False) -> None:
         note = self.query_one("#note", Static)

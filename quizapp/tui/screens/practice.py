@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizapp.tui.lang import grade_message, say, ui
+from quizapp.tui.lang import grade_message, localise_keys, say, ui
 from quizapp.tui.widgets.answers import AnswerArea
 from quizapp.tui.widgets.feedback import FeedbackPanel
 
@@ -43,6 +43,8 @@ class PracticeScreen(Screen):
         Binding("ctrl+d", "harder", "Difficulty", priority=True),
         Binding("escape", "leave", "Home"),
     ]
+    KEY_LABELS = {"check": ("检查", "Check"), "next": ("下一题/跳过", "Next/skip"),
+                  "harder": ("难度", "Difficulty"), "leave": ("主页", "Home")}
 
     def __init__(self, session: Any):
         super().__init__()
@@ -64,6 +66,7 @@ class PracticeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        localise_keys(self, self.KEY_LABELS, self.lang)
         self.show_next()
 
     # -- flow ------------------------------------------------------------------------------------

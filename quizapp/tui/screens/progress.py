@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizapp.tui.lang import say, ui
+from quizapp.tui.lang import localise_keys, say, ui
 
 BAR_WIDTH = 10
 NAME_WIDTH = 24
@@ -56,6 +56,7 @@ def row_text(stat: Any, lang: str) -> str:
 
 class ProgressScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    KEY_LABELS = {"app.pop_screen": ("返回", "Back")}
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(id="progress-body")
@@ -66,6 +67,7 @@ class ProgressScreen(Screen):
 
         app = self.app
         lang = app.lang
+        localise_keys(self, self.KEY_LABELS, lang)
         progress = app.guard(load_progress, app.storage, app.bank)
         body = self.query_one("#progress-body")
         if progress is None:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quizapp.tui.lang import LETTERS, say, ui
+from quizapp.tui.lang import LETTERS, localise_keys, say, ui
 from quizapp.tui.screens.practice import type_name
 from quizapp.tui.widgets.feedback import FeedbackPanel
 
@@ -25,6 +25,7 @@ class ResultScreen(Screen):
         Binding("r,enter", "review", "Review answers"),
         Binding("escape", "home", "Home"),
     ]
+    KEY_LABELS = {"review": ("逐题回顾", "Review answers"), "home": ("主页", "Home")}
 
     def __init__(self, exam: Any, result: Any, notice: str = ""):
         super().__init__()
@@ -50,6 +51,7 @@ class ResultScreen(Screen):
 
     def on_mount(self) -> None:
         lang = self.app.lang
+        localise_keys(self, self.KEY_LABELS, lang)
         for table_id, rows, head in (("#by-section", self.result.by_section, ui(lang, "题型", "Section")),
                                      ("#by-chapter", self.result.by_chapter, ui(lang, "章节", "Chapter"))):
             table = self.query_one(table_id, DataTable)
@@ -106,6 +108,7 @@ class ExamReviewScreen(Screen):
         Binding("pageup,p", "move(-1)", "Prev", priority=True),
         Binding("escape", "back", "Back"),
     ]
+    KEY_LABELS = {"move(1)": ("下一题", "Next"), "move(-1)": ("上一题", "Prev"), "back": ("返回", "Back")}
 
     def __init__(self, exam: Any, result: Any):
         super().__init__()
@@ -125,6 +128,7 @@ class ExamReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        localise_keys(self, self.KEY_LABELS, self.app.lang)
         self.show(0)
         # The answer pane has the focus: ↑↓ scroll a long solution; PgDn/PgUp (N/P) change question.
         self.query_one("#qbody").focus()

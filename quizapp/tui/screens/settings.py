@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, RadioButton, RadioSet
 
-from quizapp.tui.lang import ui
+from quizapp.tui.lang import localise_keys, ui
 
 CHOICES = {
     "lang": [("zh", "中文"), ("en", "English"), ("both", "中文 + English")],
@@ -20,6 +20,7 @@ CHOICES = {
 
 class SettingsScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    KEY_LABELS = {"app.pop_screen": ("返回", "Back")}
 
     def current(self, key: str) -> str:
         app = self.app
@@ -43,12 +44,17 @@ class SettingsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        localise_keys(self, self.KEY_LABELS, self.app.lang)
         self.query_one("#lang", RadioSet).focus()
 
     @on(RadioSet.Changed)
-    def _changed(self, event: RadioSet.Changed) -> None:
+    async def _changed(self, event: RadioSet.Changed) -> None:
         key = event.radio_set.id
         value = event.pressed.name
         if key and value and value != self.current(key):
             self.app.set_setting(key, value)
+            if key == "lang":  # this screen's own titles and keys follow at once
+                localise_keys(self, self.KEY_LABELS, value)
+                await self.recompose()
+                self.query_one("#lang", RadioSet).focus()
             self.notify(ui(self.app.lang, "已保存。", "Saved."), timeout=2)
