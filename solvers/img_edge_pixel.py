@@ -119,7 +119,7 @@ class EdgePixel(Kind):
                       "the +x axis, pointing right, towards the +y axis, pointing down; range "
                       "(-180, 180]; to 1 decimal place)")
         return Text(
-            f"用 {zh_name} 算子（{a} = {k1.tolist()}，{b} = {k2.tolist()}，按相关计算、不翻转核；"
+            f"用 {zh_name}（{a} = {k1.tolist()}，{b} = {k2.tolist()}，按相关计算、不翻转核；"
             f"x 向右、y 向下）计算某像素的 {a}、{b}、梯度幅值 {mag_zh}{dir_zh}。{where_zh}：\n{win}",
             f"Using the {en_name} operator ({a} = {k1.tolist()}, {b} = {k2.tolist()}, applied by "
             f"correlation with no kernel flip; x right, y down), find {a}, {b} and the gradient "

@@ -33,8 +33,8 @@ KERNELS: dict[str, tuple[np.ndarray, np.ndarray]] = {
     # Roberts cross: G1 = I(r,c) - I(r+1,c+1), G2 = I(r,c+1) - I(r+1,c) (diagonal differences).
     "roberts": (np.array([[1, 0], [0, -1]]), np.array([[0, 1], [-1, 0]])),
 }
-OPERATOR_NAMES = {"sobel": ("Sobel", "Sobel"), "prewitt": ("Prewitt", "Prewitt"),
-                  "roberts": ("Roberts 交叉", "Roberts cross")}
+OPERATOR_NAMES = {"sobel": ("Sobel 算子", "Sobel"), "prewitt": ("Prewitt 算子", "Prewitt"),
+                  "roberts": ("Roberts 交叉算子", "Roberts cross")}
 NORMS = ("l1", "l2")
 
 # Named difficulty ranges: image sizes, grey-level maximum, norms to draw from, structured image.
@@ -208,7 +208,7 @@ class EdgeMapKind(Kind):
         kt = kernel_text(self.operator, self.map_names)
         conv = self._conventions(params)
         return Text(
-            f"用 {zh_name} 算子（{kt}）对下面的灰度图像求 {self.map_names[0]}、{self.map_names[1]} "
+            f"用 {zh_name}（{kt}）对下面的灰度图像求 {self.map_names[0]}、{self.map_names[1]} "
             f"和梯度幅值图。{conv.zh}\n{img}",
             f"Apply the {en_name} operator ({kt}) to the grey image below and give the "
             f"{self.map_names[0]} map, the {self.map_names[1]} map and the gradient magnitude map. "
@@ -224,15 +224,17 @@ class EdgeMapKind(Kind):
         other = gradient_magnitude(g1, g2, "l2" if norm == "l1" else "l1")
         ks = self.ksize
         w = img[0:ks, 0:ks]
-        first = "(1,1)" if ks == 3 else "(0,0)"
+        # a 2x2 Roberts window has no centre pixel: name its top-left only
+        where_zh = "，中心像素 (1,1)" if ks == 3 else ""
+        where_en = ", centre pixel (1,1)" if ks == 3 else ""
         steps = [
             Step("把两个核分别放在每个有效位置上，与对应像素逐项相乘后求和（相关，不翻转核）。",
                  "Slide each kernel over every valid position; multiply entry by entry with the "
                  "pixels under it and add (correlation: the kernel is not flipped).",
                  kernel_text(self.operator, (a, b))),
-            Step(f"例如第一个输出位置（窗口左上角为像素 (0,0)，行列从 0 开始，中心像素 {first}）：",
+            Step(f"例如第一个输出位置（窗口左上角为像素 (0,0)，行列从 0 开始{where_zh}）：",
                  f"For example the first output position (window top-left at pixel (0,0), rows and "
-                 f"columns counted from 0, centre pixel {first}):",
+                 f"columns counted from 0{where_en}):",
                  f"{a} = {term_sum(k1, w)} = {int(g1[0, 0])};  "
                  f"{b} = {term_sum(k2, w)} = {int(g2[0, 0])}"),
             Step(f"{a} 图：", f"The {a} map:", fmt_matrix(g1)),

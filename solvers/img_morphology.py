@@ -137,13 +137,16 @@ class Morphology(Kind):
         se_zh, se_en = SE_NAMES[params["element"]]
         se = ELEMENTS[params["element"]].astype(int).tolist()
         img = fmt_matrix(params["image"])
+        # the border consequence is only worth a sentence when an erosion is part of the operation
+        erodes = params["operation"] != "dilation"
+        then_zh = "，因此腐蚀时结构元素伸出边界的位置结果为 0" if erodes else ""
+        then_en = ", so erosion clears any pixel whose element reaches past the border" if erodes else ""
         return Text(
             f"对下面的二值图像（1 为目标，0 为背景）做{op_zh}，结构元素为 {se_zh} {se}，原点在中心。"
-            f"图像外的像素一律视为 0（背景），因此腐蚀时结构元素伸出边界的位置结果为 0。写出结果矩阵。\n{img}",
+            f"图像外的像素一律视为 0（背景）{then_zh}。写出结果矩阵。\n{img}",
             f"Apply {op_en} to the binary image below (1 = object, 0 = background) with the {se_en} "
             f"structuring element {se}, origin at its centre. Pixels outside the image count as 0 "
-            f"(background), so erosion clears any pixel whose element reaches past the border. "
-            f"Give the resulting matrix.\n{img}",
+            f"(background){then_en}. Give the resulting matrix.\n{img}",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:

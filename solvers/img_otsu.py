@@ -165,10 +165,11 @@ class Otsu(Kind):
         else:
             steps.append(Step(f"σ_B² 在 t = {t} 处最大。", f"sigma_B^2 is largest at t = {t}.", exact_line))
         mistakes = [
-            Mistake("off_by_one", Text("把阈值取成前景的第一个灰度（约定用了 < t 为背景）",
-                                       "gave the first foreground level (used pixels < t as background)"),
+            Mistake("off_by_one", Text("答成了 t+1（约定用了 < t 为背景，而题目是 ≤ t）",
+                                       "gave t+1 (used pixels < t as the background; the question says <= t)"),
                     {"threshold": t + 1}),
-            Mistake("global_mean", Text("直接用全图平均灰度作阈值", "used the global mean grey level as the threshold"),
+            Mistake("global_mean", Text("直接用全图平均灰度（向下取整）作阈值",
+                                                "used the global mean grey level (rounded down) as the threshold"),
                     {"threshold": int(mu)}),
         ]
         if len(maximisers) > 1:

@@ -214,3 +214,24 @@ def test_edge_pixel_bad_params(bad, name):
 def test_solver_kernels_are_the_stated_ones():
     for op, (k1, k2) in REF.items():
         assert KERNELS[op][0].tolist() == k1 and KERNELS[op][1].tolist() == k2
+
+
+def test_roberts_step_names_no_centre_pixel():
+    # a 2x2 window has no centre; the step once said "centre pixel (0,0)"
+    img = [[1, 2, 3], [4, 5, 6], [7, 8, 10]]
+    roberts = solve_params("roberts", {"image": img, "norm": "l1"})
+    assert "centre" not in roberts.steps[1].en and "中心" not in roberts.steps[1].zh
+    sobel = solve_params("sobel", {"image": img, "norm": "l1"})
+    assert "centre pixel (1,1)" in sobel.steps[1].en
+
+
+@pytest.mark.parametrize("kind,params", [
+    ("roberts", {"image": [[1, 2], [3, 4]], "norm": "l1"}),
+    ("sobel", {"image": [[1, 2, 3], [4, 5, 6], [7, 8, 10]], "norm": "l1"}),
+    ("edge_pixel", {"operator": "prewitt", "neighbourhood": [[1, 2, 3], [4, 5, 6], [7, 8, 10]], "norm": "l1"}),
+])
+def test_chinese_operator_name_reads_naturally(kind, params):
+    # "Roberts 交叉 算子" had a stray space inside the term
+    zh = get_kind(kind).statement(get_kind(kind).check_params(params)).zh
+    assert "交叉 算子" not in zh and "  " not in zh.split("\n")[0]
+    assert "算子（" in zh

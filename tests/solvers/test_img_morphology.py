@@ -102,3 +102,14 @@ def test_bad_params(bad, name):
     with pytest.raises(ParamError) as e:
         get_kind("morphology").check_params(bad)
     assert e.value.param == name
+
+
+@pytest.mark.parametrize("operation", ["erosion", "dilation", "opening", "closing"])
+def test_statement_mentions_erosion_only_when_it_is_used(operation):
+    # a dilation question once explained what erosion does at the border
+    k = get_kind("morphology")
+    p = k.check_params({"image": [[0, 1, 0], [1, 1, 1], [0, 1, 0]], "operation": operation})
+    text = k.statement(p)
+    assert "count as 0" in text.en and "视为 0" in text.zh
+    assert ("erosion clears" in text.en) == (operation != "dilation")
+    assert ("腐蚀时" in text.zh) == (operation != "dilation")

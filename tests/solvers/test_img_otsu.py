@@ -96,3 +96,13 @@ def test_bad_params(bad, name):
     with pytest.raises(ParamError) as e:
         get_kind("otsu").check_params(bad)
     assert e.value.param == name
+
+
+def test_mistake_labels_describe_their_values():
+    # levels 2..5 are empty, so the first foreground level is 6, not t+1 = 2: the label once
+    # said "first foreground level" for the value t+1. Global mean 28/8 = 3.5, floored to 3.
+    p = solve_params("otsu", {"image": [[0, 1, 6, 7], [0, 1, 6, 7]], "levels": 8})
+    m = {m.id: m for m in p.mistakes}
+    assert m["off_by_one"].answer == {"threshold": 2} and "t+1" in m["off_by_one"].label.en
+    assert "first foreground" not in m["off_by_one"].label.en
+    assert m["global_mean"].answer == {"threshold": 3} and "rounded down" in m["global_mean"].label.en
