@@ -126,3 +126,37 @@ async def test_settings_screen_follows_a_language_switch_at_once(make_app):
         assert titles[0] == "Language" and not any("语言" in t for t in titles)
         assert "Back" in _footer_labels(app)
         assert app.focused is app.screen.query_one("#lang")
+
+
+@sync
+async def test_progress_with_few_answers_promises_a_trend_instead_of_noise(make_app, clock):
+    from quizapp.core.storage import Attempt
+    from quizapp.tui.screens.progress import ProgressScreen, min_trend
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        for score in (1.0, 0.0, 1.0):
+            clock.advance(1)
+            app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
+                                               chapter="ch1_cnn", type="single_choice",
+                                               score=score, correct=bool(score), response={}))
+        app.open_progress()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProgressScreen)
+        note = str(screen.query_one("#trend-total").render())
+        assert f"再答 {min_trend() - 3} 题后显示趋势线" in note
+        assert not screen.query(".stat-trend")  # no 3-point sparkline per chapter
+        await pilot.press("escape")
+        for i in range(min_trend()):
+            clock.advance(1)
+            app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
+                                               chapter="ch1_cnn", type="single_choice",
+                                               score=float(i % 2), correct=bool(i % 2), response={}))
+        app.open_progress()
+        await pilot.pause()
+        trend = str(app.screen.query_one("#trend-total").render())
+        assert trend and set(trend) <= set("▁▂▃▄▅▆▇█")
+        assert app.screen.query(".stat-trend")

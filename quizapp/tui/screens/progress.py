@@ -17,6 +17,14 @@ BAR_WIDTH = 10
 NAME_WIDTH = 24
 
 
+def min_trend() -> int:
+    """Answers before a trend line is drawn: two windows of the core's rolling mean; fewer
+    would draw the noise of the first few answers."""
+    from quizapp.core.progress import TREND_WINDOW
+
+    return 2 * TREND_WINDOW
+
+
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     """A bar of eighth-blocks, e.g. ``█████▌    `` for 0.55."""
     eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
@@ -81,8 +89,13 @@ class ProgressScreen(Screen):
             widgets.append(Static(ui(lang, f"总计 {total.attempts} 题，正确率 {100 * total.accuracy:.0f}%",
                                      f"{total.attempts} answers, {100 * total.accuracy:.0f}% right overall"),
                                   classes="heading", markup=False))
-            if len(total.trend) > 1:
+            if total.attempts >= min_trend():
                 widgets.append(Static(spark(total.trend, 60), id="trend-total", markup=False))
+            else:
+                more = min_trend() - total.attempts
+                widgets.append(Static(ui(lang, f"再答 {more} 题后显示趋势线。",
+                                         f"Trend lines appear after {more} more answers."),
+                                      id="trend-total", classes="hint", markup=False))
         for title, stats in ((ui(lang, "按章节（最弱在前）", "By chapter (weakest first)"), progress.by_chapter),
                              (ui(lang, "按计算题类型（最弱在前）", "By calculation kind (weakest first)"), progress.by_kind),
                              (ui(lang, "按主题（最弱的 10 个）", "By topic (the 10 weakest)"), progress.by_topic[:10])):
@@ -91,7 +104,7 @@ class ProgressScreen(Screen):
             widgets.append(Static(title, classes="heading", markup=False))
             for stat in stats:
                 children: list[Any] = [Static(row_text(stat, lang), classes="stat-text", markup=False)]
-                if len(stat.trend) > 1:
+                if stat.attempts >= min_trend():
                     children.append(Static(spark(stat.trend, 24), classes="stat-trend", markup=False))
                 widgets.append(Horizontal(*children, classes="stat-row"))
         exams = [e for e in app.storage.exams() if e.submitted_at is not None and e.total]
