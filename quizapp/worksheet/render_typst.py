@@ -35,7 +35,8 @@ PAGE_OF = {"zh": "[第 #x 页，共 #n 页]", "en": "[Page #x of #n]",
            "both": "[第 #x 页，共 #n 页 #h(0.6em) Page #x of #n]"}
 # Items up to this many estimated lines are kept on one page (a short item split over two pages
 # is hard to read); longer ones may break, or a page would be left mostly empty.
-KEEP_TOGETHER_LINES = 30
+KEEP_TOGETHER_LINES = 40  # a full A4 page holds about 46
+LINES_WITH_STATEMENT = 3  # writing lines that never leave their question's page
 
 
 @dataclass(frozen=True)
@@ -263,8 +264,11 @@ class _Writer:
         breakable = "" if not keep else ", breakable: false"
         self.emit(f"#qitem({quote(str(item.number))}, {self.pts(item.points)}{breakable})[")
         # A long item may run onto the next page, but only in its writing space: the statement
-        # (with its matrices and tables) stays in one piece.
-        wrap = not keep and estimated_lines(item.blocks, item.options, [], 0) <= 2 * KEEP_TOGETHER_LINES
+        # (with its matrices, tables and options), its answer fields and the first lines of
+        # writing space stay in one piece.
+        head_lines = 0 if item.parts else min(item.answer_lines, LINES_WITH_STATEMENT)
+        wrap = not keep and estimated_lines(item.blocks, item.options, item.fields,
+                                            head_lines) <= 2 * KEEP_TOGETHER_LINES
         if wrap:
             self.emit("#block(breakable: false, width: 100%)[")
         self.body_of(item.blocks, [], 0)
@@ -278,8 +282,11 @@ class _Writer:
                       + ", ".join(cells) + ")")
             self.emit()
         if wrap:
+            self.body_of([], item.fields, head_lines)
             self.emit("]")
-        self.body_of([], item.fields, item.answer_lines)
+            self.body_of([], [], item.answer_lines - head_lines)
+        else:
+            self.body_of([], item.fields, item.answer_lines)
         for part in item.parts:
             self.part(part)
         self.emit("]")
@@ -288,10 +295,12 @@ class _Writer:
         head = self.bi(part.label, inline=True) if part.label is not None else ""
         pts = f"#text(size: 0.86em, fill: luma(80), {self.pts(part.points)})"
         keep = estimated_lines(part.blocks, [], part.fields, part.answer_lines) <= KEEP_TOGETHER_LINES
-        self.emit(f"#block(breakable: {'false' if keep else 'true'}, width: 100%)[")
+        head_lines = part.answer_lines if keep else min(part.answer_lines, LINES_WITH_STATEMENT)
+        self.emit("#block(breakable: false, width: 100%)[")
         self.emit(f"#block(above: 0.9em)[*{head}* {pts}]")
-        self.body_of(part.blocks, part.fields, part.answer_lines)
+        self.body_of(part.blocks, part.fields, head_lines)
         self.emit("]")
+        self.body_of([], [], part.answer_lines - head_lines)
 
     def sheet(self, sheet: Sheet) -> None:
         self.header(sheet.header)

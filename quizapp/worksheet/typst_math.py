@@ -103,8 +103,9 @@ def _is_prose(text: str) -> bool:
     """Words in a formula ("no overlap with a kept box") read better as they were written."""
     if _PROSE.search(text):
         return True
-    words = [w for w in _WORD.findall(text) if w not in FUNCTIONS and w not in GREEK
-             and w not in RENAMES and not w.isupper()]
+    words = [m.group() for m in _WORD.finditer(text)
+             if m.group() not in FUNCTIONS and m.group() not in GREEK and m.group() not in RENAMES
+             and not m.group().isupper() and not _is_math_word(m.group(), text[m.end():m.end() + 3])]
     return len(words) >= 2
 
 

@@ -118,3 +118,14 @@ def test_every_kind_typesets_and_key_keeps_its_answers(difficulty, fonts, tmp_pa
         for f in p.fields:
             expected = squash(expected_text(f, p.answer[f.name]))
             assert expected in flat, f"{p.kind}.{f.name} ({difficulty}): {expected!r} not in the key"
+
+
+def test_many_seeds_of_every_kind_typeset_without_fallback(fonts):
+    """More draws of every kind at every difficulty in one document (one compile): any formula
+    the converter mistypes would fail here instead of silently dropping the paper's math."""
+    pages = []
+    for difficulty in DIFFICULTIES:
+        for seed in (101, 202, 303):
+            pages += worksheet_sheets(WorksheetSpec(kinds=("all",), count=len(KINDS), seed=seed,
+                                                    difficulty=difficulty))
+    assert render_pdf(Document(pages, Text("卷", "Sheet")), "both", fonts, fallback=False)
