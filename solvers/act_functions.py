@@ -130,11 +130,15 @@ class Activation(Kind):
         slope_en = f" with slope alpha = {fmt(params['alpha'])} for x <= 0" if fn == "leaky_relu" else ""
         kink_zh = "（x = 0 处导数取左导数）" if fn in ("relu", "leaky_relu") and x == 0 else ""
         kink_en = " (at x = 0 take the left derivative)" if fn in ("relu", "leaky_relu") and x == 0 else ""
+        # f' of sigmoid/tanh is computed from f(x): rounding f(x) to 4 places first can move f' by a unit
+        carry = fn in ("sigmoid", "tanh")
+        carry_zh = "（求导数时请用 f(x) 的未舍入值）" if carry else ""
+        carry_en = " (use the unrounded f(x) when you compute f'(x))" if carry else ""
         return Text(
             f"激活函数 f 为 {name}{slope_zh}。求 x = {fmt(x)} 处的函数值 f(x) 与导数 f'(x){kink_zh}，"
-            f"结果保留 4 位小数。",
+            f"结果保留 4 位小数{carry_zh}。",
             f"The activation f is {name}{slope_en}. Find f(x) and f'(x) at x = {fmt(x)}{kink_en}. "
-            f"Give your answers to 4 decimal places.",
+            f"Give your answers to 4 decimal places{carry_en}.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -153,12 +157,12 @@ def _steps(fn: str, x: float, alpha: float, value: float, deriv: float) -> list[
         return [Step("sigmoid(x) = 1/(1+e^(-x))。", "sigmoid(x) = 1/(1+e^(-x)).",
                      f"sigmoid({X}) = 1/(1+e^({fmt(-x)})) = {dec(value, 4)}"),
                 Step("导数 σ'(x) = σ(x)(1-σ(x))。", "The derivative is s(x)(1 - s(x)).",
-                     f"{dec(value, 4)} * (1 - {dec(value, 4)}) = {dec(deriv, 4)}")]
+                     f"{dec(value, 6)} * (1 - {dec(value, 6)}) = {dec(deriv, 4)}")]
     if fn == "tanh":
         return [Step("tanh(x) = (e^x - e^-x)/(e^x + e^-x)。", "tanh(x) = (e^x - e^-x)/(e^x + e^-x).",
                      f"tanh({X}) = {dec(value, 4)}"),
                 Step("导数 tanh'(x) = 1 - tanh²(x)。", "The derivative is 1 - tanh(x)^2.",
-                     f"1 - {dec(value, 4)}^2 = {dec(deriv, 4)}")]
+                     f"1 - {dec(value, 6)}^2 = {dec(deriv, 4)}")]
     side_zh = "x > 0，取正半轴" if x > 0 else "x <= 0，取负半轴"
     side_en = "x > 0: the positive branch" if x > 0 else "x <= 0: the negative branch"
     if fn == "relu":

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from solvers import DIFFICULTIES, ParamError, make_problem, solve_params
+from solvers import DIFFICULTIES, ParamError, get_kind, make_problem, solve_params
 from solvers.act_functions import activation_derivative, activation_value, sigmoid
 
 SEEDS = range(200)
@@ -104,3 +104,17 @@ def test_derivative_bounds_and_consistency(x):
 def test_sigmoid_does_not_overflow():
     with np.errstate(over="raise"):
         assert float(sigmoid(-1000.0)) == 0.0 and float(sigmoid(1000.0)) == 1.0
+
+
+def test_derivative_step_is_reproducible_from_the_shown_value():
+    # tanh(2.6) = 0.98903...; the step once read "1 - 0.9890^2 = 0.0218", but 1 - 0.9890^2 = 0.0219.
+    # The step now shows f(x) to 6 places and the statement asks for the unrounded f(x).
+    p = solve_params("activation", {"function": "tanh", "x": 2.6})
+    math_line = p.steps[1].math
+    shown = float(math_line.split(" - ")[1].split("^")[0])
+    assert round(1 - shown ** 2, 4) == round(p.answer["derivative"], 4) == 0.0218
+    k = get_kind("activation")
+    for fn in ("sigmoid", "tanh"):
+        text = k.statement(k.check_params({"function": fn, "x": 1}))
+        assert "unrounded f(x)" in text.en and "未舍入" in text.zh
+    assert "unrounded" not in k.statement(k.check_params({"function": "relu", "x": 1})).en
