@@ -160,3 +160,27 @@ async def test_progress_with_few_answers_promises_a_trend_instead_of_noise(make_
         trend = str(app.screen.query_one("#trend-total").render())
         assert trend and set(trend) <= set("▁▂▃▄▅▆▇█")
         assert app.screen.query(".stat-trend")
+
+
+def test_question_numbers_are_listed_in_runs():
+    from quizapp.tui.screens.exam import number_ranges
+
+    assert number_ranges([0, 2, 3, 4, 5, 8]) == "1, 3-6, 9"
+    assert number_ranges([4]) == "5" and number_ranges([]) == ""
+    assert number_ranges([3, 1, 2]) == "2-4"  # order does not matter
+
+
+@sync
+async def test_submit_dialog_names_the_unanswered_and_flagged_questions(make_app):
+    from tui_helpers import right_response_keys, text_of
+
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        exam = app.screen.exam
+        assert len(exam.items) == 4
+        await pilot.press(*right_response_keys(exam.items[0])[:1], "pagedown", "pagedown", "ctrl+f")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        question = text_of(app.screen, "#question")
+        assert "未作答 3 题：2-4" in question and "标记待复查 1 题：3" in question

@@ -24,6 +24,17 @@ TICK_SECONDS = 0.25
 WARN_SECONDS = 5 * 60
 
 
+def number_ranges(positions: list[int]) -> str:
+    """0-based positions as the student's question numbers, runs shortened: ``1, 3-6, 9``."""
+    runs: list[list[int]] = []
+    for n in sorted(p + 1 for p in positions):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def clock_text(seconds: float) -> str:
     s = int(seconds + 0.999)  # show 00:00:01 until the last fraction is gone
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
@@ -234,12 +245,14 @@ class ExamScreen(Screen):
 
         e = self.exam
         lang = self.lang
-        missing, flagged = len(e.unanswered()), len(e.flagged_positions())
+        missing, flagged = e.unanswered(), e.flagged_positions()
         text = ui(lang, "确定交卷吗？交卷后不能再修改。", "Submit the exam? Answers cannot change afterwards.")
-        if missing:
-            text += "\n" + ui(lang, f"还有 {missing} 题未作答。", f"{missing} question(s) are unanswered.")
+        if missing:  # which ones, so the student can go back to them (Esc, then the list)
+            text += "\n" + ui(lang, f"未作答 {len(missing)} 题：{number_ranges(missing)}",
+                              f"Unanswered ({len(missing)}): {number_ranges(missing)}")
         if flagged:
-            text += "\n" + ui(lang, f"{flagged} 题被标记待复查。", f"{flagged} question(s) are flagged for review.")
+            text += "\n" + ui(lang, f"标记待复查 {len(flagged)} 题：{number_ranges(flagged)}",
+                              f"Flagged for review ({len(flagged)}): {number_ranges(flagged)}")
 
         def answer(ok: bool | None) -> None:
             if ok:
