@@ -15,14 +15,14 @@ from quizapp.tui.screens.home import HomeScreen
 from quizapp.tui.screens.practice import PracticeScreen
 from quizapp.tui.screens.progress import ProgressScreen
 from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
-from tui_helpers import SIZE, right_response_keys, sync, text_of, wrong_response_keys
+from tui_helpers import SIZE, right_response_keys, settle, sync, text_of, wrong_response_keys
 
 
 @sync
 async def test_home_lists_the_flows_and_help_lists_keys(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         ids = [f[0] for f in app.flows()]
         assert ids == ["chapter", "topic", "drill", "exam", "review", "progress", "settings", "help"]
@@ -43,7 +43,7 @@ async def test_home_lists_the_flows_and_help_lists_keys(make_app):
 async def test_palette_lists_every_flow(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("按章节练习", "计算题训练", "模拟考试", "错题本", "学习进度", "设置"):
             assert title in titles
@@ -76,11 +76,11 @@ async def test_corrupt_database_is_backed_up_and_replaced(make_app, tmp_path):
     (data / "progress.sqlite3").write_bytes(b"definitely not sqlite " * 100)
     app = make_app(data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, StorageProblemScreen)
         assert app.storage is None
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and app.storage is not None
         backups = list(data.glob("progress.sqlite3.broken-*"))
         assert len(backups) == 1 and backups[0].read_bytes().startswith(b"definitely")
@@ -96,12 +96,12 @@ async def test_newer_database_offers_quit_without_touching_it(make_app, tmp_path
     conn.close()
     app = make_app(data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, StorageProblemScreen)
         assert "newer" in str(app.screen.query(Static).first().render()) or \
             any("newer" in str(s.render()) for s in app.screen.query(Static))
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)
     assert app.return_code == 2
     conn = sqlite3.connect(data / "progress.sqlite3")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
@@ -121,15 +121,15 @@ async def test_broken_bank_is_listed_and_the_app_keeps_working(make_app, tmp_pat
     app = make_app(bank=None, bank_dir=broken)
     async with app.run_test(size=SIZE) as pilot:
         await app.bank_ready()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, BankProblemScreen)
         shown = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "cnn.yaml" in shown and "dificulty" in shown
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("6")  # progress still opens
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ProgressScreen)
 
 
@@ -141,7 +141,7 @@ async def test_bank_loads_in_a_worker_after_the_home_screen(make_app):
                    bank_dir=BANK_DIR)
     async with app.run_test(size=SIZE) as pilot:
         await app.bank_ready()
-        await pilot.pause()
+        await settle(pilot)
         assert app.bank is not None and isinstance(app.screen, PracticeScreen)
 
 
@@ -149,7 +149,7 @@ async def test_bank_loads_in_a_worker_after_the_home_screen(make_app):
 async def test_unknown_cli_target_is_one_notification_not_a_crash(make_app):
     app = make_app(Start("practice", mode="topic", target="no-such-topic"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         messages = [n.message for n in app._notifications]
         assert any("no questions for topic 'no-such-topic'" in m for m in messages)
@@ -159,7 +159,7 @@ async def test_unknown_cli_target_is_one_notification_not_a_crash(make_app):
 async def test_progress_shows_chapters_weakest_first(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         from quizapp.core.storage import Attempt
 
         for i in range(12):
@@ -171,7 +171,7 @@ async def test_progress_shows_chapters_weakest_first(make_app, clock):
                                                chapter="ch8_detection", type="calculation",
                                                score=0.0, correct=False, response={}))
         await pilot.press("6")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         rows = [str(s.render()) for s in screen.query(".stat-text")]
@@ -186,13 +186,13 @@ async def test_progress_shows_chapters_weakest_first(make_app, clock):
 async def test_progress_lists_past_exams(make_app):
     app = make_app(Start("exam", blueprint="one", seed=1))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*right_response_keys(app.screen.exam.items[0])[:1], "ctrl+s", "y")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("6")
-        await pilot.pause()
+        await settle(pilot)
         shown = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "ONE-" in shown and "100%" in shown
 
@@ -211,14 +211,14 @@ def test_sparkline_is_anchored_at_zero_and_one():
 async def test_settings_switch_language_to_english(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("7")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "enter")  # RadioSet: move to English and press it
-        await pilot.pause()
+        await settle(pilot)
         assert app.lang == "en" and app.storage.get_setting("lang") == "en"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert "Practice by chapter" in str(app.screen.query_one("#menu").get_option_at_index(0).prompt)
 
 
@@ -228,11 +228,11 @@ async def test_chapter_picker_shows_counts_and_accuracy(make_app):
 
     app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*wrong_response_keys(app.screen.session.current))
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape", "1")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
         labels = dict(app.screen.options)
         assert labels["ch8_detection"].endswith("(2 题 · 正确率 0%)")
@@ -245,9 +245,9 @@ async def test_brackets_in_labels_are_shown_not_parsed_as_markup(make_app):
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("3")  # calculation drill picker: labels end in "[kind_id]"
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
         svg = app.export_screenshot()  # what is drawn, not what was passed in
         assert "[conv_output]" in svg.replace("&#160;", " ")

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from quizapp.tui.screens.exam import ExamScreen
-from tui_helpers import BANK_DIR, sync
+from tui_helpers import BANK_DIR, settle, sync
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,18 +21,23 @@ from quizapp.tui.app import Start, create_app
 from textual.widgets import Input
 app = create_app(data_dir=sys.argv[1], bank=load_bank(sys.argv[2]), seed=1, clock=lambda: 1_800_000_000.0,
                  start=Start("exam", blueprint="mini", seed=5))
+async def settle(pilot):  # as tui_helpers.settle: run what the screen deferred to its refresh
+    await pilot.pause()
+    for _ in range(2):
+        await asyncio.wait_for(pilot.app.screen.wait_for_refresh(), 10)
+    await pilot.pause()
 async def main():
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         exam = app.screen.exam
         await pilot.press("2")                      # question 1: option B
         calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
         app.screen.show(calc)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click(Input)
         await pilot.press("4", "2")                 # typed, never submitted
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await settle(pilot)
         print(calc, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)        # no clean shutdown at all
 asyncio.run(main())
@@ -49,9 +54,9 @@ async def test_exam_survives_kill_9(make_app, tmp_path, clock):
     clock.advance(5)
     app = make_app(data_dir=data)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # "resume exam" is the first entry of the menu
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         exam = screen.exam

@@ -9,20 +9,21 @@ from quizapp.tui.app import Start
 from quizapp.tui.dialogs.confirm import ConfirmDialog
 from quizapp.tui.screens.exam import ExamScreen
 from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
-from tui_helpers import SIZE, right_response_keys, sync, text_of, wait_for
+from tui_helpers import SIZE, right_response_keys, settle, sync, text_of, wait_for
 
 
 @sync
 async def test_timed_exam_auto_submits_when_time_runs_out(make_app, clock):
     app = make_app(Start("exam", blueprint="one", seed=1))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         assert "00:01:00" in text_of(screen, "#countdown")
         item = screen.exam.items[0]
         await pilot.press(*right_response_keys(item)[:1])
-        await pilot.pause()
+        await settle(pilot)
+        assert screen.exam.responses[0] is not None  # saved before the clock moves
         clock.advance(30)
         assert await wait_for(pilot, lambda: "00:00:30" in text_of(screen, "#countdown"))
         clock.advance(31)  # the countdown's own timer notices and submits
@@ -36,34 +37,34 @@ async def test_timed_exam_auto_submits_when_time_runs_out(make_app, clock):
 async def test_exam_submit_confirm_result_and_review(make_app):
     app = make_app(Start("exam", blueprint="mini", seed=3))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         exam = screen.exam
         first = exam.items[0]
         await pilot.press(*right_response_keys(first)[:1])
         await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         assert exam.current == 1
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await settle(pilot)
         assert exam.flagged[1] and app.storage.exam_answers(exam.exam_id)[1].flagged
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # keep going
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen and not exam.submitted
         await pilot.press("ctrl+s", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert app.screen.result.earned == pytest.approx(first.points)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         review = app.screen
         assert isinstance(review, ExamReviewScreen)
         assert "正确" in text_of(review, "#verdict")
         await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         assert "未作答" in text_of(review, "#verdict") and "未作答" in text_of(review, "#given")
 
 
@@ -72,17 +73,17 @@ async def test_exam_resumes_in_a_new_app_with_answers_and_time(make_app, clock, 
     data = tmp_path / "shared"
     app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         exam = app.screen.exam
         calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
         await pilot.press(*right_response_keys(exam.items[0])[:1])
         app.screen.show(calc)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click(Input)
         await pilot.press(*"12")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+f")
-        await pilot.pause()
+        await settle(pilot)
         clock.advance(120)
         uids = [i.uid for i in exam.items]
         first_answer = dict(exam.responses[0])
@@ -90,11 +91,11 @@ async def test_exam_resumes_in_a_new_app_with_answers_and_time(make_app, clock, 
     clock.advance(60)
     app2 = make_app(data_dir=data)
     async with app2.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert [f[0] for f in app2.flows()][0] == "resume"
         assert "进行中" in text_of(app2.screen, "#status")
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         screen = app2.screen
         assert isinstance(screen, ExamScreen)
         e2 = screen.exam
@@ -112,15 +113,15 @@ async def test_exam_expired_while_closed_is_submitted_on_resume(make_app, clock,
     data = tmp_path / "shared"
     app = make_app(Start("exam", blueprint="one", seed=2), data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*right_response_keys(app.screen.exam.items[0])[:1])
-        await pilot.pause()
+        await settle(pilot)
     clock.advance(3600)
     app2 = make_app(data_dir=data)
     async with app2.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app2.screen, ResultScreen)
         assert app2.screen.result.earned == 1.0 and app2.screen.result.reason == "time"
 
@@ -129,24 +130,24 @@ async def test_exam_expired_while_closed_is_submitted_on_resume(make_app, clock,
 async def test_exam_with_written_answers_is_graded_only_at_the_end(make_app):
     app = make_app(Start("exam", blueprint="mixed", seed=1))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         exam = screen.exam
         assert [i.type for i in exam.items] == ["multiple_choice", "fill_blank", "short_answer",
                                                 "comprehensive"]
         await pilot.press("1", "2", "pagedown")  # both right options of t-overfit
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1", "pagedown")  # the blank (focus is in its field)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"random drop", "pagedown")  # short answer: no key points shown
-        await pilot.pause()
+        await settle(pilot)
         assert not any(c.display for c in screen.query(".ticks"))
         assert exam.responses[2] == {"text": "random drop"}
         assert exam.responses[1] == {"blanks": ["1"]}
         assert exam.responses[0] == {"choices": [0, 1]}
         assert not screen.query("FeedbackPanel")  # no feedback during the exam
         await pilot.press("ctrl+s", "y")
-        await pilot.pause()
+        await settle(pilot)
         result = app.screen.result
         by = {r.item.type: r for r in result.items}
         assert by["multiple_choice"].status == "right" and by["fill_blank"].status == "right"
@@ -160,18 +161,18 @@ async def test_exam_from_a_changed_bank_can_be_abandoned(make_app, tmp_path):
     data = tmp_path / "shared"
     app = make_app(Start("exam", blueprint="mini", seed=5), data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         exam_id = app.screen.exam.exam_id
         app.storage._conn.execute("UPDATE exam_answers SET item_uid = 'gone' WHERE position = 0")
     app2 = make_app(data_dir=data)
     async with app2.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app2.screen, ConfirmDialog)
         assert "changed" in app2.screen.question
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert app2.storage.open_exam() is None
         assert app2.storage.exam(exam_id).submit_reason == "abandoned"
         assert app2.flows()[0][0] == "chapter"  # no more "resume"
@@ -185,20 +186,20 @@ async def test_mock_exam_from_home_with_a_class_seed(make_app):
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("4")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("enter")  # the first blueprint: mini
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ExamStartDialog) and "10" in str(dialog.query_one(Static).render())
         await pilot.press("3", "enter", "0", "enter")  # seed 3, minutes 0: refused
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is dialog and dialog.query_one("#error").display
         dialog.query_one("#minutes", Input).value = ""
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)
         assert screen.exam.paper.seed == 3 and screen.exam.paper.code == paper_code("mini", 3)
@@ -209,14 +210,51 @@ async def test_mock_exam_from_home_with_a_class_seed(make_app):
 async def test_leaving_an_unreadable_exam_answer_warns_but_keeps_it(make_app):
     app = make_app(Start("exam", blueprint="mini", seed=5))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         exam = app.screen.exam
         calc = next(i for i, it in enumerate(exam.items) if it.type == "calculation")
         app.screen.show(calc)
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click(Input)
         await pilot.press(*"1/", "pageup")
-        await pilot.pause()
+        await settle(pilot)
         assert exam.current == calc - 1
         assert exam.responses[calc] == {"fields": {"output_size": "1/"}}
         assert any(n.message.startswith(f"{calc + 1}. ") for n in app._notifications)
+
+
+@sync
+async def test_leaving_a_question_saves_what_it_shows_even_before_its_change_message(make_app):
+    """Keys typed quickly and then PgDn (or the clock running out) can leave the answer area
+    before its Changed message reaches the screen, which then ignores it as stale. The screen
+    saves what the area shows when it leaves it."""
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        exam = screen.exam
+        right = int(right_response_keys(exam.items[0])[0]) - 1
+        screen.area.form.choices.set_selected({right})  # picked, no Changed message posted
+        assert exam.responses[0] is None
+        screen.action_move(1)
+        assert exam.responses[0] == {"choice": right}
+        assert app.storage.exam_answers(exam.exam_id)[0].response == {"choice": right}
+        await settle(pilot)
+
+
+@sync
+async def test_leaving_a_question_before_it_loaded_keeps_its_saved_answer(make_app):
+    app = make_app(Start("exam", blueprint="mini", seed=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        exam = screen.exam
+        await pilot.press(right_response_keys(exam.items[0])[0], "pagedown")
+        await settle(pilot)
+        saved = exam.responses[0]
+        assert saved is not None
+        screen.show(0)  # its area is mounted but not yet loaded with the saved answer ...
+        screen.show(1)  # ... when it is left again: the empty area must not overwrite it
+        assert exam.responses[0] == saved
+        await settle(pilot)
+        assert exam.responses[0] == saved

@@ -8,31 +8,32 @@ from __future__ import annotations
 
 from quizapp.tui.app import Start
 
-from tui_helpers import right_response_keys
+from tui_helpers import right_response_keys, settle
 
 SIZE = (80, 24)
 
 
 def test_home(snap_compare, make_app):
-    assert snap_compare(make_app(), terminal_size=SIZE)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
 
 
 def test_practice_question(snap_compare, make_app):
     app = make_app(Start("practice", mode="chapter", target="ch8_detection"), seed=11)
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)  # focus is set after a refresh
 
 
 def test_practice_feedback_with_named_mistake(snap_compare, make_app):
     app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"), seed=11)
 
     async def answer_with_mistake(pilot):
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         while not screen.session.current.problem.mistakes:
             await pilot.press("ctrl+n")
-            await pilot.pause()
+            await settle(pilot)
         wrong = screen.session.current.problem.mistakes[0].answer["output_size"]
         await pilot.press(*str(wrong), "enter")
+        await settle(pilot)  # the feedback scrolls into view after the refresh
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_with_mistake)
 
@@ -41,8 +42,9 @@ def test_exam_screen(snap_compare, make_app):
     app = make_app(Start("exam", blueprint="mini", seed=3))
 
     async def answer_first_and_flag_second(pilot):
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "pagedown", "ctrl+f")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_first_and_flag_second)
 
@@ -51,8 +53,9 @@ def test_result(snap_compare, make_app):
     app = make_app(Start("exam", blueprint="mini", seed=3))
 
     async def answer_and_submit(pilot):
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "ctrl+s", "y")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=answer_and_submit)
 
@@ -61,10 +64,11 @@ def test_practice_in_light_theme_and_english(snap_compare, make_app):
     app = make_app(Start("practice", mode="chapter", target="ch1_cnn"), seed=11)
 
     async def light_english(pilot):
+        await settle(pilot)  # the practice screen is up and has focused its answer
         pilot.app.set_setting("theme", "light")
         pilot.app.set_setting("lang", "en")
         pilot.app.screen.show_next()  # redraw the question in English
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=light_english)
 
@@ -75,7 +79,7 @@ def test_progress(snap_compare, make_app, clock):
     app = make_app()
 
     async def history_then_progress(pilot):
-        await pilot.pause()
+        await settle(pilot)
         for i in range(30):  # ch1 improving, detection weak, one drill kind
             clock.advance(60)
             pilot.app.storage.record_attempt(Attempt(
@@ -91,5 +95,6 @@ def test_progress(snap_compare, make_app, clock):
                     at=clock(), mode="practice", item_uid="t-nms", chapter="ch8_detection",
                     type="true_false", score=0.0, correct=False, response={}, topics=["nms"]))
         await pilot.press("6")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=history_then_progress)

@@ -21,7 +21,37 @@ def sync(test):
     return run
 
 
-async def wait_for(pilot, condition, timeout: float = 5.0) -> bool:
+async def settle(pilot, timeout: float = 10.0) -> None:
+    """Wait until the app has caught up with everything the test did so far.
+
+    ``pilot.pause()`` alone returns once the process *looks* idle (little CPU used over 20 ms),
+    which on a loaded machine can be before the screen's next refresh. Screens defer work to that
+    refresh with ``call_after_refresh`` (the exam and practice screens focus the answer area and
+    load a saved answer there; the result screen fills its tables on mount), so a key pressed
+    after a bare pause could reach the wrong widget, and a test that ends could close a screen
+    that is still mounting. ``wait_for_refresh`` queues a marker behind every such callback and
+    returns once the screen has been laid out and has run them; twice, for callbacks that
+    themselves schedule one (focus, then scroll).
+    """
+    app = pilot.app
+    await pilot.pause()
+    for _ in range(2):
+        if app.return_code is not None:  # quitting: no refresh will come
+            return
+        refreshed = asyncio.ensure_future(app.screen.wait_for_refresh())
+        end = asyncio.get_running_loop().time() + timeout
+        while not refreshed.done():
+            await asyncio.wait([refreshed], timeout=0.05)
+            if app.return_code is not None:
+                refreshed.cancel()
+                return
+            if asyncio.get_running_loop().time() > end:
+                refreshed.cancel()
+                raise AssertionError(f"the screen {app.screen!r} did not refresh in {timeout} s")
+    await pilot.pause()
+
+
+async def wait_for(pilot, condition, timeout: float = 10.0) -> bool:
     """Let the app run (its timers too) until ``condition()`` holds; False after ``timeout``."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
@@ -29,6 +59,7 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> bool:
         if loop.time() > end:
             return False
         await pilot.pause(0.05)
+    await settle(pilot)
     return True
 
 
