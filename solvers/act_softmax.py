@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, need_vector, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
 from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
 
@@ -87,10 +87,12 @@ class SoftmaxCrossEntropy(Kind):
         K = len(z)
         return Text(
             f"某分类网络对 {K} 个类别输出的得分（logits）为 z = {vec_text(z)}，真实类别为第 {t} 类。"
-            f"(1) 求 softmax 概率 p；(2) 求交叉熵损失 L = -ln p_{t}（自然对数）。结果保留 4 位小数。",
+            f"(1) 求 softmax 概率 p；(2) 求交叉熵损失 L = -ln p_{t}（自然对数）。结果保留 4 位小数"
+            f"（L 请用未舍入的 p 计算，例如 L = ln Σe^z - z_{t}）。",
             f"A classifier outputs the logits z = {vec_text(z)} over {K} classes; the true class is "
             f"class {t} (the logit in position {t}). (1) Find the softmax probabilities p. (2) Find the "
-            f"cross-entropy loss L = -ln p_{t} (natural log). Give your answers to 4 decimal places.",
+            f"cross-entropy loss L = -ln p_{t} (natural log). Give your answers to 4 decimal places "
+            f"(compute L from the unrounded p, e.g. L = ln(sum of e^z) - z_{t}).",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -102,8 +104,11 @@ class SoftmaxCrossEntropy(Kind):
             Step("对每个得分取指数。", "Exponentiate each score.", "e^z = " + vec_text(e, 4)),
             Step("除以总和得到概率（和为 1）。", "Divide by their sum so they add up to 1.",
                  f"sum = {dec(e.sum(), 4)};  p = " + vec_text(p, 4)),
-            Step("交叉熵只看真实类别的概率：L = -ln p_y。", "Cross-entropy uses only the true class: L = -ln p_y.",
-                 f"L = -ln({dec(p[y], 4)}) = {dec(loss, 4)}"),
+            # -ln of the 4-place p_y can miss the 4-place loss (-ln 0.0900 = 2.4079, not 2.4076);
+            # ln(sum) - z_y needs no rounded probability
+            Step("交叉熵只看真实类别的概率：L = -ln p_y = ln Σe^z - z_y。",
+                 "Cross-entropy uses only the true class: L = -ln p_y = ln(sum of e^z) - z_y.",
+                 f"L = ln({dec(e.sum(), 6)}) - ({fmt(z[y])}) = {dec(loss, 4)}"),
         ]
         mistakes = [
             Mistake("log10", Text("用了以 10 为底的对数", "used log10 instead of ln"),

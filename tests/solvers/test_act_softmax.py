@@ -72,3 +72,19 @@ def test_probabilities_and_loss_invariants(z, data):
     assert p2 == pytest.approx(p) and loss2 == pytest.approx(loss, abs=1e-9)
     # the largest logit gets the largest probability
     assert p[int(np.argmax(z))] == pytest.approx(p.max())
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_loss_step_reproduces_the_answer(difficulty):
+    # The step once read "L = -ln(0.0900) = 2.4076", but -ln(0.0900) = 2.4079: the 4-place p_y
+    # cannot give the 4-place loss. It now shows L = ln(sum) - z_y, which does.
+    import math
+    import re
+    for seed in range(200):
+        p = make_problem("softmax_cross_entropy", seed, difficulty)
+        m = re.fullmatch(r"L = ln\(([-\d.]+)\) - \(([-\d.]+)\) = ([-\d.]+)", p.steps[2].math)
+        assert m, p.steps[2].math
+        total, zy, shown = (float(g) for g in m.groups())
+        assert abs(math.log(total) - zy - p.answer["loss"]) <= 0.5e-4
+        assert abs(shown - p.answer["loss"]) <= 0.5e-4
+        assert "unrounded p" in p.question.en and "未舍入" in p.question.zh
