@@ -6,7 +6,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input
 
 from quizapp.tui.app import Start
-from tui_helpers import SIZE, sync
+from tui_helpers import SIZE, settle, sync
 
 
 def _visible(screen, selector: str, scroller: str) -> bool:
@@ -21,26 +21,25 @@ async def test_feedback_of_a_long_drill_is_scrolled_into_view_and_scrolls_by_key
     # A Sobel drill has three matrix fields: the feedback starts below the 24th line.
     app = make_app(Start("practice", mode="drill", target="sobel", difficulty="easy"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         body = screen.query_one("#body", VerticalScroll)
         for inp in screen.query(Input):
             inp.value = "1 2 3; 4 5 6; 7 8 9"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.state == "graded"
         assert _visible(screen, "#verdict", "#body")
         assert app.focused is body  # the keys scroll the feedback
         before = body.scroll_y
         await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         assert body.scroll_y > before or body.max_scroll_y == before
         await pilot.press("pageup", "pageup", "pageup")
-        await pilot.pause()
+        await settle(pilot)
         assert body.scroll_y < max(before, 1)
         await pilot.press("enter")  # Enter still moves to the next variant
-        await pilot.pause()
+        await settle(pilot)
         assert screen.state == "asking" and isinstance(app.focused, Input)
 
 
@@ -50,21 +49,20 @@ async def test_exam_review_scrolls_the_solution_by_keys(make_app):
 
     app = make_app(Start("exam", blueprint="mini", seed=3))
     async with app.run_test(size=(80, 8)) as pilot:  # short, so the answer pane overflows
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+s", "y")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         review = app.screen
         assert isinstance(review, ExamReviewScreen)
         body = review.query_one("#qbody", VerticalScroll)
         assert app.focused is body and body.max_scroll_y > 0
         await pilot.press("down", "down")
-        await pilot.pause()
+        await settle(pilot)
         assert body.scroll_y == 2 and review.position == 0  # scrolled, same question
         await pilot.press("pagedown")
-        await pilot.pause()
+        await settle(pilot)
         assert review.position == 1 and body.scroll_y == 0
 
 
@@ -74,11 +72,11 @@ async def test_a_wrong_options_note_is_said_once(make_app):
 
     app = make_app(Start("practice", mode="topic", target="activation"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert screen.session.current.id == "t-relu"
         await pilot.press("2", "enter")  # (-1, 1): "that is tanh's range"
-        await pilot.pause()
+        await settle(pilot)
         shown = "\n".join(text_of(screen, s) for s in ("#message", "#fields"))
         assert shown.count("这是 tanh 的范围") == 1
         assert "A" in text_of(screen, "#message")  # the right letter is still named
@@ -94,17 +92,17 @@ def _footer_labels(app) -> set[str]:
 async def test_footer_speaks_the_chosen_language(make_app):
     app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
     async with app.run_test(size=(120, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert {"检查", "下一题/跳过", "主页", "帮助"} <= _footer_labels(app)
         assert not {"Check", "Home", "Help"} & _footer_labels(app)
     app = make_app(Start("exam", blueprint="mini", seed=3), data_dir=None)
     async with app.run_test(size=(120, 24)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.set_setting("lang", "en")
         await pilot.press("escape")  # home, then back into the exam, now in English
-        await pilot.pause()
+        await settle(pilot)
         app.resume_exam()
-        await pilot.pause()
+        await settle(pilot)
         labels = _footer_labels(app)
         assert {"Flag", "Submit", "Unanswered", "Help"} <= labels and not {"标记", "交卷"} & labels
 
@@ -115,13 +113,11 @@ async def test_settings_screen_follows_a_language_switch_at_once(make_app):
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("7")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         titles = [str(label.render()) for label in app.screen.query(Label)]
         assert titles[0] == "Language" and not any("语言" in t for t in titles)
         assert "Back" in _footer_labels(app)
@@ -135,15 +131,14 @@ async def test_progress_with_few_answers_promises_a_trend_instead_of_noise(make_
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         for score in (1.0, 0.0, 1.0):
             clock.advance(1)
             app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
                                                chapter="ch1_cnn", type="single_choice",
                                                score=score, correct=bool(score), response={}))
         app.open_progress()
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProgressScreen)
         note = str(screen.query_one("#trend-total").render())
@@ -156,7 +151,7 @@ async def test_progress_with_few_answers_promises_a_trend_instead_of_noise(make_
                                                chapter="ch1_cnn", type="single_choice",
                                                score=float(i % 2), correct=bool(i % 2), response={}))
         app.open_progress()
-        await pilot.pause()
+        await settle(pilot)
         trend = str(app.screen.query_one("#trend-total").render())
         assert trend and set(trend) <= set("▁▂▃▄▅▆▇█")
         assert app.screen.query(".stat-trend")
@@ -176,11 +171,21 @@ async def test_submit_dialog_names_the_unanswered_and_flagged_questions(make_app
 
     app = make_app(Start("exam", blueprint="mini", seed=3))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         exam = app.screen.exam
         assert len(exam.items) == 4
         await pilot.press(*right_response_keys(exam.items[0])[:1], "pagedown", "pagedown", "ctrl+f")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         question = text_of(app.screen, "#question")
         assert "未作答 3 题：2-4" in question and "标记待复查 1 题：3" in question
+
+
+def test_review_shows_the_picked_options_text_not_just_its_letter(bank):
+    from quizapp.core.items import realise
+    from quizapp.tui.screens.result import response_text
+
+    [question] = [q for q in bank.questions if q.id == "t-relu"]
+    item = realise(question, seed=1)
+    assert response_text(item, {"choice": 1}, "en") == "B. (-1, 1)"
+    assert response_text(item, {"choice": None}, "zh") == "-"

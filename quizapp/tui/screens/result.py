@@ -72,10 +72,12 @@ def response_text(item: Any, response: Any, lang: str) -> str:
     if not response:
         return ui(lang, "（未作答）", "(no answer)")
     t = item.type
-    if t == "single_choice" and response.get("choice") is not None:
-        return LETTERS[int(response["choice"])]
-    if t == "multiple_choice":
-        return ", ".join(LETTERS[int(i)] for i in response.get("choices") or []) or "-"
+    if t in ("single_choice", "multiple_choice"):  # the letter with its option: the review
+        picked = response.get("choices") if t == "multiple_choice" else [response.get("choice")]
+        choices = item.question.choices  # shows no option list, so "A" alone says nothing
+        lines = [f"{LETTERS[int(i)]}. {say(choices[int(i)], lang)}" for i in picked or []
+                 if i is not None and 0 <= int(i) < len(choices)]
+        return "\n".join(lines) or "-"
     if t == "true_false":
         v = response.get("value")
         return "-" if v is None else (ui(lang, "对", "True") if v else ui(lang, "错", "False"))
