@@ -189,3 +189,36 @@ def test_review_shows_the_picked_options_text_not_just_its_letter(bank):
     item = realise(question, seed=1)
     assert response_text(item, {"choice": 1}, "en") == "B. (-1, 1)"
     assert response_text(item, {"choice": None}, "zh") == "-"
+
+
+@sync
+async def test_blank_feedback_in_english_gives_the_english_answer_once(bank):
+    from textual.app import App
+
+    from quizapp.core.items import grade_item, realise
+    from quizapp.tui.widgets.feedback import FeedbackPanel
+    from tui_helpers import text_of
+
+    [q] = [q for q in bank.questions if q.id == "t-fill"]
+    blank_type = type(q.blanks[0])
+    q = q.model_copy(update={"blanks": [blank_type(accept=["连乘", "multiplicative"]),
+                                        blank_type(accept=["指数", "exponentially"])]})
+    item = realise(q, seed=1)
+    response = {"blanks": ["multiplicative", "linearly"]}
+    grade = grade_item(item, response)
+
+    class One(App):
+        def compose(self):
+            yield FeedbackPanel()
+
+    app = One()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(FeedbackPanel).show(item, grade, "en", response)
+        await pilot.pause()
+        fields = text_of(app.screen, "#fields")
+        assert "✔ blank 1: multiplicative" in fields
+        assert "yours linearly  →  right exponentially" in fields and "指数" not in fields
+        assert not app.query_one("#message").display  # the per-blank lines say it; no repeat
+        app.query_one(FeedbackPanel).show(item, grade, "zh", response)
+        await pilot.pause()
+        assert "正确 指数" in text_of(app.screen, "#fields")

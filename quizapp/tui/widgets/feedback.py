@@ -69,7 +69,20 @@ def solution_text(item: Any, lang: str) -> str:
     return "\n".join(lines)
 
 
-def field_lines(grade: Any, lang: str) -> list[str]:
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def blank_answer(accept: list[str], lang: str) -> str:
+    """The accepted answer of a blank to show in ``lang``: in English the first one written
+    without Chinese (the bank lists Chinese first), else the first."""
+    if lang == "en":
+        return next((a for a in accept if not _has_cjk(a)), accept[0])
+    return accept[0]
+
+
+def field_lines(grade: Any, lang: str, item: Any = None) -> list[str]:
+    blanks = item.question.blanks if item is not None and item.type == "fill_blank" else None
     lines = []
     for f in getattr(grade, "fields", None) or []:
         label = say(f.label, lang)
@@ -77,12 +90,19 @@ def field_lines(grade: Any, lang: str) -> list[str]:
             lines.append(("✔ " + ui(lang, "答到：", "covered: ") if f.correct else
                           "✘ " + ui(lang, "没答到：", "missed: ")) + label)
             continue
+        expected = f.expected
+        if blanks is not None and f.name.startswith("blank"):  # grading names them blank1, ...
+            index = int(f.name[5:]) - 1
+            if 0 <= index < len(blanks):
+                expected = blank_answer(list(blanks[index].accept), lang)
+            if f.correct:  # what was typed: a synonym counts, and it reads as theirs
+                expected = f.given
         if f.correct:
-            lines.append(f"✔ {label}: {f.expected}")
+            lines.append(f"✔ {label}: {expected}")
         else:
             given = f.given if f.given else ui(lang, "（空）", "(empty)")
             lines.append(f"✘ {label}: {ui(lang, '你的答案', 'yours')} {given}  →  "
-                         f"{ui(lang, '正确', 'right')} {f.expected}")
+                         f"{ui(lang, '正确', 'right')} {expected}")
     return lines
 
 
@@ -127,12 +147,14 @@ class FeedbackPanel(Vertical):
         # The grader's sentence, unless the named mistakes below already say it.
         message = grade_message(grade, lang) if grade is not None and not grade.malformed \
             and not mistakes else ""
-        self._put("#message", message)
-        self._put("#mistakes", "\n".join(mistakes))
         # Single choice and true/false: the sentence and the solution already say it all.
         quiet = item.type in ("single_choice", "true_false") or \
             (item.type == "multiple_choice" and grade is not None and grade.correct)
-        fields = [] if quiet else field_lines(grade, lang)
+        fields = [] if quiet else field_lines(grade, lang, item)
+        if fields and item.type in ("fill_blank", "calculation"):
+            message = ""  # the field lines say per field what the sentence sums up
+        self._put("#message", message)
+        self._put("#mistakes", "\n".join(mistakes))
         # A grader sentence may already carry the option's note (single choice): say it once.
         whys = [w for w in why_lines(item, response, lang) if w.split(": ", 1)[-1] not in message]
         self._put("#fields", "\n".join(fields + whys))
