@@ -116,9 +116,9 @@ PREAMBLE = """\
 #show raw: set text(font: ("DejaVu Sans Mono", CJKFONT), size: 9pt)
 #let en(body) = text(size: 0.86em, fill: luma(95), body)
 #let writing(n) = { for i in range(n) { v(1.15em); line(length: 100%, stroke: 0.4pt + luma(170)) } }
-#let qitem(num, pts, body, breakable: true) = block(breakable: breakable, above: 1.1em, width: 100%,
-  grid(columns: (2.2em, 1fr), [*#num.*],
-       [#if pts != "" [#text(size: 0.86em, fill: luma(80), pts)#h(0.3em)]#body]))
+#let qitem(num, body, breakable: true) = block(breakable: breakable, above: 1.1em, width: 100%,
+  grid(columns: (2.2em, 1fr), [*#num.*], body))
+#let pts(p) = if p != "" [#text(size: 0.86em, fill: luma(80), p)#h(0.3em)]
 #let fields(..labels) = grid(columns: (1fr, 1fr), row-gutter: 0.9em, column-gutter: 1em,
   ..labels.pos().map(l => [#l: #box(width: 1fr, stroke: (bottom: 0.5pt + luma(60)), height: 1em)]))
 
@@ -241,10 +241,11 @@ class _Writer:
         if sec.points and sec.show_total:
             total = self.s(labels.section_total(sec.points, self.lang))
         title = f"#text(size: 12.5pt, weight: \"bold\")[{self.label(sec.title)}{total}]"
-        self.emit(f"#block(above: 1.4em, below: 0.6em)[{title}]")
+        # The heading and its instructions stick to the first question (never alone at a foot).
+        self.emit(f"#block(above: 1.4em, below: 0.6em, sticky: true)[{title}]")
         if sec.instructions is not None:
-            self.emit(f"#text(size: 9.5pt, style: \"italic\")[{self.bi(sec.instructions)}]")
-            self.emit()
+            self.emit(f"#block(sticky: true, below: 0.9em)[#text(size: 9.5pt, style: \"italic\")"
+                      f"[{self.bi(sec.instructions)}]]")
         for item in sec.items:
             self.item(item)
 
@@ -262,15 +263,17 @@ class _Writer:
         keep = not item.parts and estimated_lines(item.blocks, item.options, item.fields,
                                                   item.answer_lines) <= KEEP_TOGETHER_LINES
         breakable = "" if not keep else ", breakable: false"
-        self.emit(f"#qitem({quote(str(item.number))}, {self.pts(item.points)}{breakable})[")
+        self.emit(f"#qitem({quote(str(item.number))}{breakable})[")
         # A long item may run onto the next page, but only in its writing space: the statement
         # (with its matrices, tables and options), its answer fields and the first lines of
         # writing space stay in one piece.
         head_lines = 0 if item.parts else min(item.answer_lines, LINES_WITH_STATEMENT)
         wrap = not keep and estimated_lines(item.blocks, item.options, item.fields,
                                             head_lines) <= 2 * KEEP_TOGETHER_LINES
-        if wrap:
-            self.emit("#block(breakable: false, width: 100%)[")
+        if wrap:  # the statement of a comprehensive item sticks to its first part
+            sticky = ", sticky: true" if item.parts else ""
+            self.emit(f"#block(breakable: false, width: 100%{sticky})[")
+        self.emit(f"#pts({self.pts(item.points)})")
         self.body_of(item.blocks, [], 0)
         if item.type == "true_false":
             self.emit("#align(right)[( #h(2em) )]")

@@ -119,7 +119,7 @@ def _operand_before(out: list[str], op: str) -> bool:
 
 def _operand_after(text: str, pos: int, op: str) -> bool:
     rest = text[pos:] if op == "^" else text[pos:].lstrip()  # 'a ^ b' is not a power
-    return bool(rest) and (rest[0].isalnum() or rest[0] in "([")
+    return bool(rest) and (rest[0].isalnum() or rest[0] in "([∂√")
 
 
 def formula_to_math(text: str, *, prose_check: bool = True) -> str | None:
@@ -141,12 +141,34 @@ def formula_to_math(text: str, *, prose_check: bool = True) -> str | None:
     text = _NESTED.sub(stash, text)
     depth = {"(": 0, "[": 0}
     out: list[str] = []
+    # Atoms written side by side (the "∂a_T" of ∂a_T/∂a_0) form one operand of a fraction, but
+    # Typst's '/' takes only the nearest atom: bracket such a run (Typst hides the brackets).
+    run: list[int] = []  # where in ``out`` each atom of the current side-by-side run begins
+    denominator = False  # the current run follows a '/'
+
+    def end_run() -> None:
+        nonlocal denominator
+        if denominator and len(run) > 1:
+            out.insert(run[0], "(")
+            out.append(")")
+        denominator = False
+        run.clear()
+
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         assert m is not None  # the last alternative matches any character
         kind, token = m.lastgroup, m.group()
         pos = m.end()
+        if kind in ("mat", "sub", "dims", "num", "ident", "other"):
+            run.append(len(out))
+        elif not (kind == "op" and token == "^"):
+            if kind == "op" and token == "/" and len(run) > 1 and _operand_after(text, pos, token):
+                out.insert(run[0], "(")
+                out.append(")")
+                run.clear()
+            end_run()
+            denominator = kind == "op" and token == "/"
         if kind == "ws":
             out.append(" ")
         elif kind == "mat":
@@ -161,7 +183,9 @@ def formula_to_math(text: str, *, prose_check: bool = True) -> str | None:
         elif kind == "num":
             out.append(token if "e" not in token else quote(token))
         elif kind == "ident":
-            out.append(_ident(token, text[pos:pos + 1]))
+            # sqrt() with nothing inside is a Typst error (missing radicand): not a call then.
+            empty_call = re.match(r"\(\s*\)", text[pos:]) is not None
+            out.append(_ident(token, "" if empty_call else text[pos:pos + 1]))
         elif kind == "op" and token in "^/" and not (
                 _operand_before(out, token) and _operand_after(text, pos, token)):
             out.append(quote(token))  # a dangling '^' or '/' is a character, not an operator
@@ -174,11 +198,14 @@ def formula_to_math(text: str, *, prose_check: bool = True) -> str | None:
                 if depth[opener] < 0:
                     return None
             out.append({"*": " dot ", ":": quote(":")}.get(token, token))
+        elif token == "'" and out and out[-1].endswith('"'):
+            out.append("'")  # a prime on a quoted symbol: σ'
         else:
             out.append(quote(token))
         # Keep tokens apart so Typst never glues a quoted word to a following '(' or letter.
         if kind in ("ident", "num", "other", "sub", "mat") and pos < len(text) and text[pos] not in " ()[]^_',/":
             out.append(" ")
+    end_run()
     if any(depth.values()):
         return None
     return "".join(out).strip()
@@ -190,12 +217,13 @@ def formula_to_math(text: str, *, prose_check: bool = True) -> str | None:
 
 _INLINE = re.compile(r"""
     (?P<ws>[ \t]+)
+  | (?P<contraction>[A-Za-z]+'[A-Za-z]+)
   | (?P<sub>[A-Za-z][A-Za-z0-9]*_\([^()\n]*\)'*)
   | (?P<word>[A-Za-z][A-Za-z0-9_]*'*)
   | (?P<num>\d+(?:\.\d+)?)
   | (?P<open>[(\[])
   | (?P<close>[)\]])
-  | (?P<op>[-+*/=^<>])
+  | (?P<op>[-+*/=^<>|'·×∂∏∑√≤≥≈∞Α-Ωα-ω])
   | (?P<comma>,)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
@@ -276,7 +304,7 @@ def split_inline(text: str) -> list[tuple[str, str | None]]:
             depth -= mathy
         elif kind == "comma":
             mathy = depth > 0
-        elif kind == "other":
+        elif kind in ("other", "contraction"):  # it's, kernel's: English, not primes
             mathy = False
         if kind == "ws":
             pass

@@ -23,7 +23,8 @@ KINDS = tuple(k.id for k in all_kinds())
 ATOMS = ("h_t", "h_(t-1)", "W_xh", "x_t", " = ", "tanh(", "sqrt(", "floor(", ")", "(", "[", "]",
          "[[1, 2], [3, 4]]", "[[0.5]]", "[0.1, -0.2]", "/", "^2", "^", "_", "*", " + ", " - ",
          ", ", ".", "，", "。", "（", "）", "卷积", " the ", " output ", "IoU", "gx", "2P", "3x3",
-         "#", "$", "\\", '"', "@", "<", ">", "'", "e-5", "0.25", "12", "a", "S", " ", "_(", "x_")
+         "#", "$", "\\", '"', "@", "<", ">", "'", "e-5", "0.25", "12", "a", "S", " ", "_(", "x_",
+         "∂a_T", "σ'", "∏", "·", "|", "it's", "x^", "2x")
 
 
 def _joined(pieces):
@@ -37,6 +38,9 @@ def _joined(pieces):
      [("W_xh = [[-0.1]]", 'W_(x h) = mat(delim: "[", -0.1)'), ("b = [-0.1]", "b = [-0.1]")]),
     ("the magnitude is sqrt(gx^2+gy^2) (no rounding).", [("sqrt(gx^2+gy^2)", 'sqrt("gx"^2 +"gy"^2)')]),
     ("O = floor((W - F + 2P)/S) + 1", [("O = floor((W - F + 2P)/S) + 1", "O = floor((W - F + 2 P)/S) + 1")]),
+    ("求 ∂a_T/∂a_0 = ∏ w_t·σ'(z_t)；", [("∂a_T/∂a_0 = ∏ w_t·σ'(z_t)",
+                                        '("∂" a_(T))/("∂" a_(0)) = "∏" w_(t) "·" "σ"\'(z_(t))')]),
+    ("it's x_t", [("x_t", "x_(t)")]),
     ("gx = [[-1, 0, 1], [-2, 0, 2]]", [("gx = [[-1, 0, 1], [-2, 0, 2]]",
                                         '"gx" = mat(delim: "[", -1, 0, 1; -2, 0, 2)')]),
 ])
@@ -88,14 +92,14 @@ def fonts():
 
 
 def test_random_formula_soup_compiles(fonts):
-    """Three hundred random mixes of formulas, prose and Typst syntax in one document: the
+    """A thousand random mixes of formulas, prose and Typst syntax in one document: the
     typeset math must compile (a converter bug would make render_pdf fall back, so compile
     without the fallback)."""
     import typst
 
     rng = np.random.default_rng(20261123)
     w = _Writer("both", math=True)
-    for _ in range(300):
+    for _ in range(1000):
         text = "".join(rng.choice(ATOMS, size=int(rng.integers(1, 14))))
         w.emit(w.bi(Text(text, text[::-1])))
         w.emit()
