@@ -8,8 +8,8 @@ input such as ``－０．５`` or ``（１，２）`` works)::
 A trailing ``%`` multiplies by ``percent`` (0.01 by default, so ``30%`` is 0.3; the grader
 passes 1 for fields whose unit is ``%``, where the sign is decoration). ``sqrt``/``√``,
 ``pi``/``π``, ``e``, ``exp``, ``ln``/``log`` (natural), ``sin cos tan sinh cosh tanh`` and ``^``
-(or ``**``) are evaluated with exact fractions where possible and floats otherwise. No SymPy: a
-small recursive-descent parser over a fixed grammar, never ``eval``.
+(or ``**``) are evaluated with exact fractions where possible and floats otherwise, by the small
+recursive-descent reader in :mod:`quizapp.core.expression` (no SymPy, never ``eval``).
 
 Vectors: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3`` (commas or ``;`` when given,
 otherwise spaces separate the numbers).
@@ -31,11 +31,9 @@ import math
 import re
 import unicodedata
 from fractions import Fraction
-from typing import Union
 
 from quizapp.core.errors import InputError
-
-Number = Union[Fraction, float]
+from quizapp.core.expression import ExpressionError, Number, evaluate, number_literal
 
 MAX_NUMBER_CHARS = 120  # one number longer than this is a paste accident, not an answer
 MAX_MATRIX_SIDE = 64
@@ -76,217 +74,8 @@ def normalise(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# Numbers
+# Numbers (the arithmetic itself is read by quizapp.core.expression)
 # ----------------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[A-Za-z]+)"
-    r"|(?P<op>[-+*/^()%√]))"
-)
-_FUNCTIONS = {
-    "sqrt": None, "exp": math.exp, "ln": math.log, "log": math.log, "sin": math.sin,
-    "cos": math.cos, "tan": math.tan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
-}
-_CONSTANTS = {"pi": math.pi, "e": math.e}
-
-
-class _Bad(Exception):
-    """Why a number could not be read (becomes the end of an AnswerFormatError sentence)."""
-
-    def __init__(self, en: str, zh: str):
-        self.en, self.zh = en, zh
-        super().__init__(en)
-
-
-def _tokens(s: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    s = s.rstrip()
-    while pos < len(s):
-        m = _TOKEN.match(s, pos)
-        if not m or m.end() == pos:
-            ch = s[pos:].lstrip()[:1]
-            raise _Bad(f"unexpected '{ch}'", f"无法识别的字符 '{ch}'")
-        kind = m.lastgroup
-        val = m.group(kind)
-        if kind == "name":
-            val = val.lower()
-            if val not in _FUNCTIONS and val not in _CONSTANTS:
-                raise _Bad(f"unknown word '{m.group(kind)}'", f"无法识别的词 '{m.group(kind)}'")
-        out.append((kind, val))
-        pos = m.end()
-    return out
-
-
-def _as_float(x: Number) -> float:
-    try:
-        return float(x)
-    except OverflowError:
-        raise _Bad("it is too large", "数值太大") from None
-
-
-def _sqrt(x: Number) -> Number:
-    if x < 0:
-        raise _Bad("square root of a negative number", "负数不能开平方")
-    if isinstance(x, Fraction):
-        n, d = math.isqrt(x.numerator), math.isqrt(x.denominator)
-        if n * n == x.numerator and d * d == x.denominator:
-            return Fraction(n, d)
-    return math.sqrt(_as_float(x))
-
-
-class _Parser:
-    """expr := term (('+'|'-') term)* ; term := unary (('*'|'/') unary | implicit)* ;
-    unary := ('+'|'-') unary | power ; power := postfix ('^' unary)? ;
-    postfix := atom '%'? ; atom := number | '(' expr ')' | func atom | '√' atom | 'pi'.
-    Implicit multiplication only before '(' '√', a function or a constant: ``2√3``, ``3pi``."""
-
-    def __init__(self, tokens: list[tuple[str, str]], percent: Fraction):
-        self.t = tokens
-        self.i = 0
-        self.percent = percent
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.t[self.i] if self.i < len(self.t) else None
-
-    def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        if tok is None:
-            raise _Bad("it ends too early", "输入不完整")
-        self.i += 1
-        return tok
-
-    def parse(self) -> Number:
-        if not self.t:
-            raise _Bad("it is empty", "内容为空")
-        value = self.expr()
-        if self.peek() is not None:
-            raise _Bad(f"unexpected '{self.peek()[1]}'", f"多余的 '{self.peek()[1]}'")
-        return value
-
-    def expr(self) -> Number:
-        value = self.term()
-        while (tok := self.peek()) and tok[1] in "+-" and tok[0] == "op":
-            self.take()
-            rhs = self.term()
-            value = value + rhs if tok[1] == "+" else value - rhs
-        return value
-
-    def term(self) -> Number:
-        value = self.unary()
-        while (tok := self.peek()) is not None:
-            if tok[0] == "op" and tok[1] in "*/":
-                self.take()
-                rhs = self.unary()
-                if tok[1] == "*":
-                    value = value * rhs
-                elif rhs == 0:
-                    raise _Bad("division by zero", "除数为零")
-                else:
-                    value = value / rhs
-            elif tok[0] == "name" or (tok[0] == "op" and tok[1] in "(√"):
-                value = value * self.power()
-            else:
-                break
-        return value
-
-    def unary(self) -> Number:
-        tok = self.peek()
-        if tok is not None and tok[0] == "op" and tok[1] in "+-":
-            self.take()
-            value = self.unary()
-            return -value if tok[1] == "-" else value
-        return self.power()
-
-    def power(self) -> Number:
-        base = self.postfix()
-        tok = self.peek()
-        if tok is not None and tok == ("op", "^"):
-            self.take()
-            exponent = self.unary()
-            return _power(base, exponent)
-        return base
-
-    def postfix(self) -> Number:
-        value = self.atom()
-        if self.peek() == ("op", "%"):
-            self.take()
-            value = value * self.percent
-        return value
-
-    def atom(self) -> Number:
-        kind, val = self.take()
-        if kind == "num":
-            return _number_literal(val)
-        if kind == "name":
-            if val in _CONSTANTS:
-                return _CONSTANTS[val]
-            arg = self.atom_after_function(val)
-            if val == "sqrt":
-                return _sqrt(arg)
-            if val in ("ln", "log") and arg <= 0:
-                raise _Bad("logarithm of a number that is not positive", "对数的真数必须为正")
-            try:
-                return _FUNCTIONS[val](_as_float(arg))
-            except OverflowError:
-                raise _Bad("it is too large", "数值太大") from None
-        if val == "(":
-            value = self.expr()
-            if self.peek() != ("op", ")"):
-                raise _Bad("a bracket is not closed", "括号没有闭合")
-            self.take()
-            return value
-        if val == "√":
-            return _sqrt(self.power_operand())
-        raise _Bad(f"unexpected '{val}'", f"多余的 '{val}'")
-
-    def power_operand(self) -> Number:
-        # √2^2 reads as √(2^2) would surprise nobody less than (√2)^2; take the atom only.
-        return self.atom()
-
-    def atom_after_function(self, name: str) -> Number:
-        if self.peek() is None:
-            raise _Bad(f"'{name}' needs a value", f"'{name}' 后缺少数值")
-        return self.atom()
-
-
-def _number_literal(text: str) -> Number:
-    mantissa, _, exponent = text.lower().partition("e")
-    if exponent and abs(int(exponent)) > 300:
-        value = float(text)
-        if not math.isfinite(value):
-            raise _Bad("it is too large", "数值太大")
-        return value
-    return Fraction(text)
-
-
-def _power(base: Number, exponent: Number) -> Number:
-    if isinstance(exponent, Fraction) and exponent.denominator == 1 and isinstance(base, Fraction):
-        bits = max(base.numerator.bit_length(), base.denominator.bit_length())
-        if abs(exponent.numerator) > 64 or bits * abs(exponent.numerator) > 4096:
-            return _float_power(base, exponent)  # keeps "((9^64)^64)^64" from eating memory
-        if base == 0 and exponent < 0:
-            raise _Bad("division by zero", "除数为零")
-        return base ** exponent.numerator
-    if isinstance(exponent, Fraction) and exponent == Fraction(1, 2):
-        return _sqrt(base)
-    return _float_power(base, exponent)
-
-
-def _float_power(base: Number, exponent: Number) -> float:
-    b, e = _as_float(base), _as_float(exponent)
-    if b == 0 and e < 0:
-        raise _Bad("division by zero", "除数为零")
-    if b < 0 and not float(e).is_integer():
-        raise _Bad("a negative number to a fractional power", "负数不能取分数次幂")
-    try:
-        value = b ** e
-    except OverflowError:
-        raise _Bad("it is too large", "数值太大") from None
-    if isinstance(value, complex) or not math.isfinite(value):
-        raise _Bad("it is too large", "数值太大")
-    return value
-
 
 _PLAIN = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -311,10 +100,10 @@ def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> N
             f"'{raw}' 不是一个数：小数请用小数点，并且只填一个数。")
     try:
         if _PLAIN.fullmatch(s):  # the common case, "30" or "-0.25": no tokenizer needed
-            return _number_literal(s)
+            return number_literal(s)
         pct = percent if isinstance(percent, Fraction) else _percent_fraction(percent)
-        value = _Parser(_tokens(s), pct).parse()
-    except _Bad as bad:
+        value = evaluate(s, pct)
+    except ExpressionError as bad:
         raise AnswerFormatError(f"'{raw}' is not a number: {bad.en}.",
                                 f"'{raw}' 不是一个数：{bad.zh}。") from None
     except (ValueError, ZeroDivisionError, OverflowError, RecursionError):

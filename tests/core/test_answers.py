@@ -228,3 +228,13 @@ def test_arbitrary_unicode_never_escapes(text, shape):
         parse_answer(text, shape)
     except AnswerFormatError:
         pass
+
+
+def test_expression_reader_doctests():
+    import doctest
+
+    from quizapp.core import answers, expression
+
+    for module in (answers, expression):
+        failed, attempted = doctest.testmod(module)
+        assert attempted > 0 and failed == 0, module.__name__
