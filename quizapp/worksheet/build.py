@@ -95,7 +95,7 @@ def doc_item(item: Item, number: int, answer_lines: int | None = None,
 
 def _answer_room(problem: Problem) -> int:
     """Extra writing lines for the answer's size: a matrix answer needs a line per row (and a
-    vector one line) more than a single number."""
+    vector one line) more than a single number; at most MAX_ANSWER_ROOM in all."""
     extra = 0
     for f in problem.fields:
         value = problem.answer[f.name]
@@ -103,7 +103,10 @@ def _answer_room(problem: Problem) -> int:
             extra += len(value) + 1
         elif isinstance(value, (list, tuple)):
             extra += 1
-    return extra
+    return min(extra, MAX_ANSWER_ROOM)
+
+
+MAX_ANSWER_ROOM = 8  # three 4x4 maps do not need three times the room of one
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A self-contained HTML page for a :class:`~quizapp.worksheet.model.Document`.
 
 Prints well from a browser: A4 print CSS, each sheet and key on new pages, questions kept whole
-where they fit, writing lines, matrices in MathML (rendered natively by current browsers), no
+where they fit, writing lines, matrices as bracketed tables (no math font needed), no
 network assets. All text is HTML-escaped.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from quizapp.worksheet import labels
+from quizapp.worksheet.html_math import formula_html, matrix_html, prose_html
 from quizapp.worksheet.labels import points_text
 from quizapp.worksheet.model import (
     Block, ClassList, DocItem, DocPart, DocSection, Document, Formula, Header, KeyEntry, KeySheet, Matrix,
@@ -46,7 +47,14 @@ ol.options.long { grid-template-columns: 1fr; }
 .field .blank { display: inline-block; min-width: 35mm; border-bottom: 0.5pt solid #333; }
 .line { border-bottom: 0.4pt solid #aaa; height: 7mm; }
 .part { margin-top: 2mm; }
-math[display="block"] { margin: 2mm 0; }
+.matblock { text-align: center; margin: 2mm 0; }
+table.mat { display: inline-table; border-collapse: collapse; vertical-align: middle; margin: 0 0.2em;
+            font-size: 0.95em; line-height: 1.25; }
+table.mat td { padding: 0 0.35em; text-align: right; }
+table.mat td.lb, table.mat td.rb { width: 0.25em; padding: 0; border: 0.8pt solid #111; }
+table.mat td.lb { border-right: 0; }
+table.mat td.rb { border-left: 0; }
+.keep { break-inside: avoid; }
 table.grid { border-collapse: collapse; margin: 2mm auto; }
 table.grid td { border: 0.4pt solid #999; padding: 1mm 2.5mm; text-align: center; }
 table.grid tr:first-child.head td { background: #eee; }
@@ -59,7 +67,14 @@ pre { margin: 1mm 0; white-space: pre; }
 .code { font-weight: bold; }
 .quick span { display: inline-block; min-width: 4.5em; }
 footer.code-footer { text-align: right; color: #777; font-size: 8pt; }
-@media print { .item { break-inside: avoid; } }
+.formula, .math { font-family: "Libertinus Serif", "Cambria Math", "STIX Two Math", serif;
+                  white-space: nowrap; }
+p.formula { margin: 1mm 0 1mm 1.2em; white-space: normal; }
+.math sub, .formula sub, .math sup, .formula sup { font-size: 0.72em; line-height: 0; }
+.part { break-inside: avoid; }
+h2, .instructions { break-after: avoid; }
+footer.code-footer { break-before: avoid; }
+@media print { .item { break-inside: avoid; } .key .entry { break-inside: avoid; } }
 """
 
 
@@ -68,24 +83,25 @@ class _Html:
         self.lang = lang
         self.out: list[str] = []
 
-    def bi(self, text: Text | None, inline: bool = False) -> str:
+    def bi(self, text: Text | None, inline: bool = False, math: bool = True) -> str:
+        """Escaped text in the chosen language(s); formulas in it marked up unless ``math`` is
+        False (answer values print exactly as the grader expects them)."""
         if text is None:
             return ""
+        put = prose_html if math else escape
         if self.lang in ("zh", "en"):
-            return escape(text.get(self.lang))
+            return put(text.get(self.lang))
         if text.zh == text.en:
-            return escape(text.zh)
+            return put(text.zh)
         cls = "en inline" if inline else "en"
-        return f'{escape(text.zh)}<span class="{cls}">{escape(text.en)}</span>'
+        return f'{put(text.zh)}<span class="{cls}">{put(text.en)}</span>'
 
     def e(self, s: str) -> None:
         self.out.append(s)
 
     def matrix(self, m: Matrix, display: bool = True) -> str:
-        rows = "".join("<mtr>" + "".join(f"<mtd><mn>{escape(c)}</mn></mtd>" for c in r) + "</mtr>"
-                       for r in m.rows)
-        mode = ' display="block"' if display else ""
-        return (f"<math{mode}><mrow><mo>[</mo><mtable>{rows}</mtable><mo>]</mo></mrow></math>")
+        table = matrix_html(m.rows)
+        return f'<div class="matblock">{table}</div>' if display else table
 
     def block(self, b: Block) -> None:
         if isinstance(b, Para):
@@ -102,7 +118,7 @@ class _Html:
         elif isinstance(b, Pre):
             self.e(f"<pre>{escape(b.text)}</pre>")
         elif isinstance(b, Formula):
-            self.e(f"<p><code>{escape(b.text)}</code></p>")
+            self.e(f'<p class="formula">{formula_html(b.text)}</p>')
 
     def pts(self, points: float | None) -> str:
         if points is None:
@@ -162,11 +178,17 @@ class _Html:
         total = ""
         if sec.points and sec.show_total:
             total = escape(labels.section_total(sec.points, self.lang))
+        # The heading and its instructions keep to the first question: never alone at a foot.
+        self.e('<div class="keep">')
         self.e(f"<h2>{self.bi(sec.title, True)}{total}</h2>")
         if sec.instructions is not None:
             self.e(f'<p class="instructions">{self.bi(sec.instructions)}</p>')
-        for item in sec.items:
+        for i, item in enumerate(sec.items):
             self.item(item)
+            if i == 0:
+                self.e("</div>")
+        if not sec.items:
+            self.e("</div>")
 
     def sheet(self, sheet: Sheet) -> None:
         self.e('<section class="page sheet">')
@@ -183,7 +205,7 @@ class _Html:
             if a.matrix is not None:
                 shown = f"{self.matrix(a.matrix, display=False)} <code>{escape(a.value.en)}</code>"
             else:
-                shown = f"<b>{self.bi(Text(a.shown('zh'), a.shown('en')), True)}</b>"
+                shown = f"<b>{self.bi(Text(a.shown('zh'), a.shown('en')), True, math=False)}</b>"
             self.e(f'<div class="answer">{self.bi(a.label, True)}: {shown}</div>')
         if e.key_points:
             self.e("<ul>" + "".join(f"<li>{self.bi(k, True)} ({escape(points_text(p))})</li>"
@@ -191,7 +213,7 @@ class _Html:
         if e.steps:
             self.e('<div class="steps">')
             for step in e.steps:
-                formulas = " ".join(f"<code>{escape(b.text)}</code>"
+                formulas = " ".join(f'<span class="formula">{formula_html(b.text)}</span>'
                                     for b in step.math if isinstance(b, Formula))
                 self.e(f"<p>{self.bi(step.text, True)} {formulas}</p>")
                 for b in step.math:

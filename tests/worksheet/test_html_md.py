@@ -71,7 +71,10 @@ def test_html_key_has_engine_answers_and_matrices():
     spec = WorksheetSpec(kinds=("sobel", "conv_output"), count=2, seed=3)
     sheet, key = worksheet_sheets(spec)
     html = render_html(Document([key], key.header.title), "en")
-    assert "<math" in html and "<mtable>" in html
+    # Matrices are bracketed tables, one row per matrix row, with a value in every cell.
+    p0 = make_problem("sobel", item_seed(3, 0), "medium")
+    first = p0.answer[p0.fields[0].name]
+    assert '<table class="mat">' in html and f'rowspan="{len(first)}"' in html
     for i, kind in enumerate(spec.kinds):
         p = make_problem(kind, item_seed(3, i), "medium")
         for f in p.fields:
