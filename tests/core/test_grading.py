@@ -300,3 +300,19 @@ def test_mistakes_that_round_to_the_right_answer_are_not_listed():
     close = Mistake("mean", Text("算术平均", "arithmetic mean"), {"f1": 0.66671})
     far = Mistake("swap", Text("交换", "swapped"), {"f1": 0.7})
     assert distinct_mistakes({"f1": 0.66668}, [close, far], (field,)) == [far]
+
+
+def test_concept_graders_are_served_by_the_grading_module_in_either_import_order():
+    import subprocess
+    import sys
+
+    from quizapp.core import grading, grading_concepts
+
+    for name in grading._CONCEPT_NAMES:
+        assert getattr(grading, name) is getattr(grading_concepts, name)
+    with pytest.raises(AttributeError):
+        grading.no_such_grader  # noqa: B018
+    code = ("import quizapp.core.grading_concepts as c; from quizapp.core.grading import grade_blanks; "
+            "assert grade_blanks is c.grade_blanks")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
