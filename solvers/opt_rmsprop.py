@@ -16,7 +16,7 @@ from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step
 from solvers.opt_updates import (
     asked, check_common, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
 )
-from solvers.train_numbers import num, vec_text, visible_mistakes
+from solvers.train_numbers import num, vec_carried, vec_text, visible_mistakes
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.05), "hard": (0.01, 0.001, 0.1)}
 RHOS = {"easy": (0.9,), "medium": (0.9, 0.99, 0.8), "hard": (0.9, 0.99, 0.95)}
@@ -66,7 +66,9 @@ class RmsProp(Kind):
         sz = f"初始 s_0 = {vec_text(s0)}" if s0 else "初始 s_0 = 0"
         se = f"the starting mean square is s_0 = {vec_text(s0)}" if s0 else "s starts at s_0 = 0"
         az, ae = asked(params, "s 和权重 w", "s and the weights w",
-                       ("s 保留 6 位小数，w 保留 4 位小数。", "Give s to 6 decimal places and w to 4 decimal places."))
+                       ("s 保留 6 位小数，w 保留 4 位小数（中间的 √s 与下一步要用的 w 至少保留 6 位小数）。",
+                        "Give s to 6 decimal places and w to 4 decimal places (carry sqrt(s), and any w "
+                        "used in a later step, to at least 6 decimal places)."))
         return Text(
             f"用 RMSProp 更新权重（逐元素运算）：s ← ρs + (1-ρ)g²，w ← w - ηg/(√s + ε)。初始权重 "
             f"w_0 = {vec_text(params['w0'])}，{sz}，学习率 η = {fmt(params['lr'])}，ρ = {fmt(params['rho'])}，"
@@ -91,8 +93,8 @@ class RmsProp(Kind):
                               f"s_{t} = {fmt(rho)}*{vec_text(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g ** 2)} "
                               f"= {vec_text(s, 6)}"))
             steps.append(Step(f"第 {t} 步：按 √s 缩放步长。", f"Step {t}: scale the step by sqrt(s).",
-                              f"sqrt(s_{t}) = {vec_text(np.sqrt(s), 4)};  w_{t} = {vec_text(w_prev, 4)} - "
-                              f"{fmt(lr)}*{vec_text(g)}/sqrt(s_{t}) = {vec_text(w, 4)}"))
+                              f"sqrt(s_{t}) = {vec_carried(np.sqrt(s), 6)};  w_{t} = {vec_carried(w_prev, 6)} - "
+                              f"{fmt(lr)}*{vec_text(g)}/sqrt(s_{t}) = {vec_carried(w, 6)}"))
             s_prev, w_prev = s, w
         mistakes = [
             Mistake("forgot_sqrt", Text("除以 s 而不是 √s", "divided by s instead of sqrt(s)"),

@@ -18,8 +18,8 @@ import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, register
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import check_gated, check_vec, draw_gated, draw_vec, gated_text, gru_cell
-from solvers.train_numbers import vec_text, visible_mistakes
+from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_gated, check_vec, draw_gated, draw_vec, gated_text, gru_cell
+from solvers.train_numbers import vec_carried, vec_text, visible_mistakes
 
 SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
 OUT = ("r", "z", "h_tilde", "h")
@@ -65,11 +65,11 @@ class GruStep(Kind):
         return Text(
             f"一个 GRU 单元（按下式计算）：r = σ(W_r[h;x]+b_r)，z = σ(W_z[h;x]+b_z)，"
             f"h~ = tanh(W_h[r⊙h; x]+b_h)，h_t = (1-z)⊙h_prev + z⊙h~，其中 [h; x] 是 h_prev 在前的拼接。"
-            f"已知 x = {x}，h_prev = {h}；{g}。求 r、z、h~ 和 h_t，结果保留 4 位小数。",
+            f"已知 x = {x}，h_prev = {h}；{g}。求 r、z、h~ 和 h_t，结果保留 4 位小数{CARRY_ZH}。",
             f"A GRU cell, computed as follows: r = s(W_r[h;x] + b_r), z = s(W_z[h;x] + b_z), "
             f"h~ = tanh(W_h[r*h; x] + b_h), h_t = (1 - z)*h_prev + z*h~, where [h; x] stacks h_prev above x "
             f"and * is elementwise. Given x = {x}, h_prev = {h}; {g}. Find r, z, h~ and h_t. Give your "
-            f"answers to 4 decimal places.",
+            f"answers to 4 decimal places{CARRY_EN}.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -81,17 +81,17 @@ class GruStep(Kind):
         hx = np.concatenate([h, x])
         rhx = np.concatenate([s["r"] * h, x])
         steps = [
-            Step("拼接 [h_prev; x]。", "Stack [h_prev; x].", f"[h; x] = {vec_text(hx, 4)}"),
+            Step("拼接 [h_prev; x]。", "Stack [h_prev; x].", f"[h; x] = {vec_carried(hx, CARRY)}"),
             Step("重置门 r = σ(W_r[h;x] + b_r)。", "Reset gate r = s(W_r[h;x] + b_r).",
-                 f"W_r[h;x] + b_r = {vec_text(W['r'] @ hx + b['r'], 4)};  r = {vec_text(s['r'], 4)}"),
+                 f"W_r[h;x] + b_r = {vec_carried(W['r'] @ hx + b['r'], CARRY)};  r = {vec_carried(s['r'], CARRY)}"),
             Step("更新门 z = σ(W_z[h;x] + b_z)。", "Update gate z = s(W_z[h;x] + b_z).",
-                 f"W_z[h;x] + b_z = {vec_text(W['z'] @ hx + b['z'], 4)};  z = {vec_text(s['z'], 4)}"),
+                 f"W_z[h;x] + b_z = {vec_carried(W['z'] @ hx + b['z'], CARRY)};  z = {vec_carried(s['z'], CARRY)}"),
             Step("候选状态：先用 r 重置旧状态，再取 tanh。", "Candidate: reset the old state with r, then tanh.",
-                 f"[r*h; x] = {vec_text(rhx, 4)};  W_h[r*h; x] + b_h = {vec_text(W['h'] @ rhx + b['h'], 4)};  "
-                 f"h~ = {vec_text(s['h_tilde'], 4)}"),
+                 f"[r*h; x] = {vec_carried(rhx, CARRY)};  W_h[r*h; x] + b_h = {vec_carried(W['h'] @ rhx + b['h'], CARRY)};  "
+                 f"h~ = {vec_carried(s['h_tilde'], CARRY)}"),
             Step("新状态：按 z 在旧状态和候选之间插值。", "New state: blend the old state and the candidate by z.",
-                 f"h_t = (1 - {vec_text(s['z'], 4)})*{vec_text(h, 4)} + {vec_text(s['z'], 4)}*"
-                 f"{vec_text(s['h_tilde'], 4)} = {vec_text(s['h'], 4)}"),
+                 f"h_t = (1 - {vec_carried(s['z'], CARRY)})*{vec_carried(h, CARRY)} + {vec_carried(s['z'], CARRY)}*"
+                 f"{vec_carried(s['h_tilde'], CARRY)} = {vec_text(s['h'], 4)}"),
         ]
         z, ht = s["z"], s["h_tilde"]
         no_reset = np.tanh(W["h"] @ hx + b["h"])

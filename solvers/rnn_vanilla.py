@@ -13,8 +13,8 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register,
 )
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import check_vec, draw_vec, rnn_cell, sequence_text
-from solvers.train_numbers import mat_text, to_plain, vec_text, visible_mistakes, weights
+from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, draw_vec, rnn_cell, sequence_text
+from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_text, visible_mistakes, weights
 
 # (hidden size H, input size D, steps T) per difficulty
 STEP_SIZES = {"easy": [(2, 1)], "medium": [(2, 2)], "hard": [(3, 2), (2, 3)]}
@@ -179,10 +179,10 @@ class RnnSequence(Kind):
         hs = ", ".join(f"h_{t}" for t in range(1, T + 1))
         return Text(
             f"普通 RNN：h_t = tanh(W_xh x_t + W_hh h_(t-1) + b)，参数 {w}，初始状态 h_0 = {h0}。"
-            f"输入序列为 {seq}。依次求 {hs}，结果保留 4 位小数（中间结果请多保留几位）。",
+            f"输入序列为 {seq}。依次求 {hs}，结果保留 4 位小数{CARRY_ZH}。",
             f"A vanilla RNN computes h_t = tanh(W_xh x_t + W_hh h_(t-1) + b) with {w} and h_0 = {h0}. "
             f"The input sequence is {seq}. Find {hs} in turn. Give your answers to 4 decimal places "
-            f"(carry more digits in between).",
+            f"{CARRY_EN.strip()}.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -198,8 +198,8 @@ class RnnSequence(Kind):
             zh, en = (("用初始状态 h_0", "starts from h_0") if t == 1 else
                       (f"用上一步的 h_{t - 1}", f"uses h_{t - 1} from the step before"))
             steps.append(Step(f"第 {t} 步：{zh}。", f"Step {t}: {en}.",
-                              f"a_{t} = W_xh {vec_text(x)} + W_hh {vec_text(h_prev, 4)} + b = {vec_text(a, 4)};  "
-                              f"h_{t} = tanh(a_{t}) = {vec_text(h, 4)}"))
+                              f"a_{t} = W_xh {vec_text(x)} + W_hh {vec_carried(h_prev, CARRY)} + b = "
+                              f"{vec_carried(a, CARRY)};  h_{t} = tanh(a_{t}) = {vec_carried(h, CARRY)}"))
             h_prev = h
         mistakes = []
         for mid, label, cell in _variants(W_xh, W_hh, b):

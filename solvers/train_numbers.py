@@ -63,6 +63,21 @@ def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
     return "[" + ", ".join(dec(x, decimals) for x in np.asarray(v, dtype=float).ravel()) + "]"
 
 
+def carried(x: Any, places: int = 6) -> str:
+    """An intermediate value to ``places`` decimals, but an exact short value stays short:
+    ``0.2`` (not ``0.200000``), ``0.331812`` (rounded, all places shown)."""
+    xf = float(x)
+    if abs(xf - round(xf, places)) < 1e-12:  # exact at this many places: drop the trailing zeros
+        short = f"{round(xf, places):.{places}f}".rstrip("0").rstrip(".")
+        return "0" if short in ("", "-0") else short
+    return dec(xf, places)
+
+
+def vec_carried(v: Sequence[float], places: int = 6) -> str:
+    """``[0.2, 0.331812]``: a vector of intermediate values, see :func:`carried`."""
+    return "[" + ", ".join(carried(x, places) for x in np.asarray(v, dtype=float).ravel()) + "]"
+
+
 def mat_text(m: Any, decimals: int | None = None) -> str:
     """``[[0.5, -1], [0, 1]]``: a matrix row by row, the same form ``quizapp solve`` accepts."""
     return "[" + ", ".join(vec_text(row, decimals) for row in np.asarray(m, dtype=float)) + "]"

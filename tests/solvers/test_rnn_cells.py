@@ -345,3 +345,73 @@ def test_references_catch_a_swapped_gate():
     (ref,) = ref_lstm([p["x"]], p["h_prev"], p["c_prev"], swapped)
     with pytest.raises(AssertionError):
         assert_close(solve_params("lstm_step", p).answer, ref)
+
+
+# ------------------------------------------------------------ a student who follows the steps
+# With gates rounded to 4 places (as the steps once showed them), the 4-place c, h and h_t were
+# off by a unit in 10-25% of items. The steps and statements now carry 6 places; a hand
+# computation that rounds every intermediate to 6 places must reach the engine's answer.
+
+def _r6(a):
+    return np.round(np.asarray(a, dtype=float), 6)
+
+
+def _sig(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def _lstm_by_hand(W, b, x, h, c):
+    hx = np.concatenate([h, x])
+    f, i, o = (_r6(_sig(W[k] @ hx + b[k])) for k in "fio")
+    g = _r6(np.tanh(W["g"] @ hx + b["g"]))
+    c = _r6(f * c + i * g)
+    return c, _r6(o * np.tanh(c))
+
+
+def _close(a, b):
+    return np.all(np.abs(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) <= 0.5e-4)
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_six_place_hand_work_reaches_the_answer(difficulty):
+    for seed in range(150):
+        p = make_problem("lstm_step", seed, difficulty)
+        q = p.params
+        W = {k: np.asarray(q[f"W_{k}"], float) for k in "figo"}
+        b = {k: np.asarray(q[f"b_{k}"], float) for k in "figo"}
+        c, h = _lstm_by_hand(W, b, np.asarray(q["x"], float), np.asarray(q["h_prev"], float),
+                             np.asarray(q["c_prev"], float))
+        assert _close(c, p.answer["c"]) and _close(h, p.answer["h"]), seed
+        assert "at least 6 decimal places in between" in p.question.en
+
+        p = make_problem("lstm_sequence", seed, difficulty)
+        q = p.params
+        W = {k: np.asarray(q[f"W_{k}"], float) for k in "figo"}
+        b = {k: np.asarray(q[f"b_{k}"], float) for k in "figo"}
+        h, c = np.asarray(q["h0"], float), np.asarray(q["c0"], float)
+        for t, x in enumerate(q["xs"], start=1):
+            c, h = _lstm_by_hand(W, b, np.asarray(x, float), h, c)
+            assert _close(c, p.answer[f"c_{t}"]) and _close(h, p.answer[f"h_{t}"]), (seed, t)
+        assert "at least 6 decimal places in between" in p.question.en
+
+        p = make_problem("gru_step", seed, difficulty)
+        q = p.params
+        x, h = np.asarray(q["x"], float), np.asarray(q["h_prev"], float)
+        hx = np.concatenate([h, x])
+        r = _r6(_sig(np.asarray(q["W_r"]) @ hx + q["b_r"]))
+        z = _r6(_sig(np.asarray(q["W_z"]) @ hx + q["b_z"]))
+        ht = _r6(np.tanh(np.asarray(q["W_h"]) @ np.concatenate([_r6(r * h), x]) + q["b_h"]))
+        assert _close((1 - z) * h + z * ht, p.answer["h"]), seed
+        assert "at least 6 decimal places in between" in p.question.en
+
+        p = make_problem("rnn_sequence", seed, difficulty)
+        q = p.params
+        h = np.asarray(q["h0"], float)
+        for t, x in enumerate(q["xs"], start=1):
+            h = _r6(np.tanh(np.asarray(q["W_xh"]) @ np.asarray(x, float) + np.asarray(q["W_hh"]) @ h + q["b"]))
+            assert _close(h, p.answer[f"h_{t}"]), (seed, t)
+
+
+def test_steps_show_the_carried_places():
+    p = make_problem("gru_step", 7, "hard")
+    assert any(len(tok.strip("[],;")) >= 8 for tok in p.steps[1].math.split())  # e.g. 0.442752
