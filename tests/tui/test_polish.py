@@ -222,3 +222,56 @@ async def test_blank_feedback_in_english_gives_the_english_answer_once(bank):
         app.query_one(FeedbackPanel).show(item, grade, "zh", response)
         await pilot.pause()
         assert "正确 指数" in text_of(app.screen, "#fields")
+
+
+@sync
+async def test_long_key_points_wrap_and_are_ticked_by_number(bank):
+    from textual.app import App
+
+    from quizapp.core.items import realise
+    from quizapp.tui.widgets.answers import AnswerArea
+
+    [q] = [q for q in bank.questions if q.id == "t-dropout"]
+    long_point = q.key_points[1].model_copy(update={
+        "en": "Acts like an ensemble of exponentially many thinned sub-networks that share "
+              "their weights, averaged at test time by scaling the activations"})
+    item = realise(q.model_copy(update={"key_points": [q.key_points[0], long_point]}), seed=1)
+
+    class One(App):
+        def compose(self):
+            yield AnswerArea(item, "en")
+
+    app = One()
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.query_one(AnswerArea).form
+        form.show_ticks([[True, False]])
+        await pilot.pause()
+        options = list(form.tick_list.query(".option"))
+        assert options[1].size.height >= 2  # wrapped, not cut at the edge
+        assert options[1].region.right <= SIZE[0]
+        assert app.focused is form.tick_list
+        await pilot.press("2")  # tick the second point, untick the first
+        await pilot.press("1")
+        assert form.ticked == [False, True]
+        assert form.response()["ticked"] == [False, True]
+
+
+@sync
+async def test_feedback_is_brought_into_view_after_ticking_key_points_with_enter(make_app):
+    from textual.widgets import TextArea
+
+    app = make_app(Start("practice", mode="topic", target="overfitting"))
+    async with app.run_test(size=(80, 12)) as pilot:  # short, so the feedback starts off screen
+        await pilot.pause()
+        screen = app.screen
+        if screen.session.current.type != "short_answer":
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+        screen.query_one(TextArea).focus()
+        await pilot.press(*"random drop", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm the proposed ticks
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.state == "graded"
+        assert _visible(screen, "#verdict", "#body")

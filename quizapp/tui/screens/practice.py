@@ -168,14 +168,10 @@ class PracticeScreen(Screen):
         self.state = "graded"
         self._note("")
         self.area.freeze()
-        self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response)
+        self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response, reveal=True)
         self.update_top()
-        # The body takes the focus so ↑↓/PgUp/PgDn scroll a long solution (Enter still moves on),
-        # and the feedback is brought into view once it has been laid out.
-        body = self.query_one("#body", VerticalScroll)
-        body.focus()
-        self.call_after_refresh(body.scroll_to_widget, self.query_one("#feedback"), top=True,
-                                animate=False)
+        # The body takes the focus so ↑↓/PgUp/PgDn scroll a long solution (Enter still moves on).
+        self.query_one("#body", VerticalScroll).focus()
 
     def action_next(self) -> None:
         if self.state == "done":

@@ -20,9 +20,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from quizapp.tui.lang import LETTERS, say, ui
 
@@ -165,7 +164,7 @@ class ChoiceForm(AnswerForm):
 
     def compose(self) -> ComposeResult:
         yield self.choices
-        yield Label(self.hint, classes="choice-hint", markup=False)
+        yield Static(self.hint, classes="choice-hint", markup=False)
 
     def response(self) -> dict[str, Any]:
         picked = sorted(self.choices.selected)
@@ -209,7 +208,7 @@ class CalcForm(AnswerForm):
     def compose(self) -> ComposeResult:
         for f in self.problem.fields:
             unit = f" ({f.unit})" if f.unit else ""
-            yield Label(f"{say(f.label, self.lang)}{unit}", classes="field-label", markup=False)
+            yield Static(f"{say(f.label, self.lang)}{unit}", classes="field-label", markup=False)
             yield self.inputs[f.name]
 
     def response(self) -> dict[str, Any]:
@@ -250,21 +249,31 @@ class ShortForm(AnswerForm):
             if exam else ui(lang, "写下答案，按 Ctrl+S 对照要点自评。", "Write your answer; Ctrl+S to check it against the key points.")
         self.text = TextArea(classes="short", soft_wrap=True, placeholder=hint)
         self.ticks_shown = False
-        self.boxes = [Checkbox(Content(say(kp, lang)), classes="tick") for kp in key_points]
-        self.tick_help = Label(ui(lang, "勾选你答到的要点（已按关键词预选），然后按 Ctrl+S 评分。",
-                                  "Tick the key points you covered (pre-ticked from keywords), "
-                                  "then press Ctrl+S to grade."), classes="tick-help", markup=False)
+        # A list of wrapped lines, not Checkboxes: a checkbox label is one line and a long key
+        # point was cut off at 80 columns.
+        self.tick_list = ChoiceList([say(kp, lang) for kp in key_points], multiple=True,
+                                    classes="tick-list")
+        n = len(key_points)
+        self.tick_help = Static(ui(lang, f"勾选你答到的要点（已按关键词预选）：1-{n} 或空格切换，"
+                                         "Enter 或 Ctrl+S 评分。",
+                                   f"Tick the key points you covered (pre-ticked from keywords): "
+                                   f"1-{n} or Space to toggle, Enter or Ctrl+S to grade."),
+                                classes="tick-help", markup=False)
 
     def compose(self) -> ComposeResult:
         yield self.text
         with Vertical(classes="ticks") as ticks:
             ticks.display = False
             yield self.tick_help
-            yield from self.boxes
+            yield self.tick_list
+
+    @property
+    def ticked(self) -> list[bool]:
+        return [i in self.tick_list.selected for i in range(len(self.key_points))]
 
     def response(self) -> dict[str, Any]:
         if self.ticks_shown:
-            return {"text": self.text.text, "ticked": [b.value for b in self.boxes]}
+            return {"text": self.text.text, "ticked": self.ticked}
         return {"text": self.text.text}
 
     def load(self, response: dict[str, Any] | None) -> None:
@@ -280,12 +289,11 @@ class ShortForm(AnswerForm):
     def show_ticks(self, proposals: list[list[bool]]) -> None:
         if not self.needs_ticks:
             return
-        for box, value in zip(self.boxes, proposals.pop(0)):
-            box.value = bool(value)
+        proposal = proposals.pop(0)
+        self.tick_list.set_selected({i for i, value in enumerate(proposal) if value})
         self.ticks_shown = True
         self.query_one(".ticks").display = True
-        if self.boxes:
-            self.boxes[0].focus()
+        self.tick_list.focus()
 
 
 class PartsForm(AnswerForm):
@@ -308,7 +316,7 @@ class PartsForm(AnswerForm):
         for part, form in zip(self.item.parts, self.forms):
             points = f"{part.points:g}"
             label = say(part.label, self.lang) if part.label else ""
-            yield Label(f"{label} ({ui(self.lang, f'{points} 分', f'{points} pts')})",
+            yield Static(f"{label} ({ui(self.lang, f'{points} 分', f'{points} pts')})",
                         classes="part-label", markup=False)
             if part.text is not None:
                 yield Static(say(part.text, self.lang), classes="part-text", markup=False)
@@ -379,7 +387,7 @@ class AnswerArea(Vertical):
                 return
 
     def freeze(self) -> None:
-        for widget in self.query("ChoiceList, Input, TextArea, Checkbox"):
+        for widget in self.query("ChoiceList, Input, TextArea"):
             widget.disabled = True
 
     @on(Input.Submitted)
@@ -399,7 +407,6 @@ class AnswerArea(Vertical):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(ChoiceList.Changed)
-    @on(Checkbox.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
         self.post_message(self.Changed(self))

@@ -137,7 +137,12 @@ class FeedbackPanel(Vertical):
         yield Static(id="solution", markup=False)
         yield Static(id="explanation", markup=False)
 
-    def show(self, item: Any, grade: Any, lang: str, response: Any = None) -> None:
+    _reveal = False
+
+    def show(self, item: Any, grade: Any, lang: str, response: Any = None, *,
+             reveal: bool = False) -> None:
+        """Fill the panel; ``reveal`` scrolls it to the top of the view once it is laid out."""
+        self._reveal = reveal
         cls, line = verdict(grade, lang)
         v = self.query_one("#verdict", Static)
         v.update(line)
@@ -162,6 +167,12 @@ class FeedbackPanel(Vertical):
         self._put("#solution", solution_text(item, lang))
         self._put("#explanation", say(item.explanation, lang) if item.explanation else "")
         self.add_class("-shown")
+
+    def on_resize(self) -> None:
+        # Only now is the panel's place known (a refresh after show() can be too early).
+        if self._reveal and self.size.height:
+            self._reveal = False
+            self.scroll_visible(top=True, animate=False)
 
     def clear(self) -> None:
         self.remove_class("-shown")
