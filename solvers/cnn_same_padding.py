@@ -138,7 +138,9 @@ class SamePadding(Kind):
         mistakes = [
             Mistake("forgot_halving", Text("忘了除以 2（两侧都要填充）", "forgot to halve (padding goes on both sides)"),
                     {"padding": max(0, need)}),
-            Mistake("dropped_minus_one", Text("把 (O-1)S 写成了 OS", "used O*S instead of (O-1)*S"),
+            # at stride 1 the shown formula has no S: name the slip as the student would see it
+            Mistake("dropped_minus_one", Text("把 (O-1)S 写成了 OS", "used O*S instead of (O-1)*S") if S != 1
+                    else Text("漏了公式里的 -1（用了 O 而不是 O-1）", "dropped the -1 (used O instead of O-1)"),
                     {"padding": max(0, -(-(O * S + eff - W) // 2))}),
         ]
         if S != 1:

@@ -75,3 +75,13 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("same_padding").check_params(bad)
     assert err.value.param == name
+
+
+def test_minus_one_mistake_is_named_in_the_formula_the_steps_show():
+    # at stride 1 the steps use P = (O - W + F' - 1)/2, where "(O-1)S vs OS" names nothing visible
+    same = solve_params("same_padding", {"input_size": 28, "kernel_size": 5, "output_size": 28})
+    m = {m.id: m for m in same.mistakes}["dropped_minus_one"]
+    assert m.answer == {"padding": 3}  # ceil((28 - 28 + 5)/2) = ceil(2.5) = 3
+    assert "-1" in m.label.en and "O*S" not in m.label.en
+    strided = solve_params("same_padding", {"input_size": 27, "kernel_size": 5, "output_size": 9, "stride": 3})
+    assert "O*S instead of (O-1)*S" in {m.id: m for m in strided.mistakes}["dropped_minus_one"].label.en
