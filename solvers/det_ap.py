@@ -273,11 +273,11 @@ class MeanAP(Kind):
                           for c, n, ms in zip(params["classes"], params["n_gt"], params["matches"]))
         return Text(
             f"检测器在 {len(params['classes'])} 个类别上的结果如下（每类按置信度从高到低排列，标为 TP 或 FP；N_gt 为该类真实目标数）：\n"
-            f"{lines}\n用全点插值（VOC2010 起）求各类 AP 和 mAP（各类 AP 的算术平均），保留 4 位小数。",
+            f"{lines}\n用全点插值（VOC2010 起）求各类 AP（按上面类别的顺序）和 mAP（各类 AP 的算术平均），保留 4 位小数。",
             f"A detector's results on {len(params['classes'])} classes are below (each class sorted by "
             f"confidence from high to low, marked TP or FP; N_gt = that class's ground-truth count):\n"
-            f"{lines}\nUsing all-point interpolation (VOC2010 onwards), find each class's AP and the mAP "
-            f"(the mean of the class APs), to 4 decimal places.",
+            f"{lines}\nUsing all-point interpolation (VOC2010 onwards), find each class's AP (in the order "
+            f"listed) and the mAP (the mean of the class APs), to 4 decimal places.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:

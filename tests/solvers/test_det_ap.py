@@ -124,3 +124,9 @@ def test_bad_params(kind, bad, name):
     with pytest.raises(ParamError) as e:
         get_kind(kind).check_params(bad)
     assert e.value.param == name
+
+
+def test_map_statement_fixes_the_order_of_the_ap_vector():
+    # the answer is a vector of APs; the statement once did not say in which order to give them
+    p = make_problem("map", 3, "medium")
+    assert "in the order listed" in p.question.en and "按上面类别的顺序" in p.question.zh
