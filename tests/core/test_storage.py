@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from quizapp.core import database as db
 from quizapp.core import storage as st
 from quizapp.core.storage import (
     Attempt, CorruptDatabase, LockedDatabase, NewerDatabase, Storage, backup_and_reset,
@@ -35,10 +36,10 @@ def test_migration_runs_each_step_once_and_in_order(tmp_path, monkeypatch):
     s.record_attempt(_attempt())
     s.close()
     # A hypothetical version 2 adds a column; opening again migrates only that step.
-    monkeypatch.setattr(st, "MIGRATIONS", st.MIGRATIONS + ["ALTER TABLE attempts ADD COLUMN note TEXT;"])
-    monkeypatch.setattr(st, "SCHEMA_VERSION", len(st.MIGRATIONS))
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS + ["ALTER TABLE attempts ADD COLUMN note TEXT;"])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", len(db.MIGRATIONS))
     s2 = Storage.open(path)
-    assert s2.schema_version == st.SCHEMA_VERSION
+    assert s2.schema_version == db.SCHEMA_VERSION
     cols = [r[1] for r in s2._conn.execute("PRAGMA table_info(attempts)")]
     assert "note" in cols
     assert [a.item_uid for a in s2.attempts()] == ["q-1"]  # data kept across the migration
@@ -49,8 +50,8 @@ def test_migration_runs_each_step_once_and_in_order(tmp_path, monkeypatch):
 def test_failed_migration_leaves_previous_version(tmp_path, monkeypatch):
     path = tmp_path / "p.db"
     Storage.open(path).close()
-    monkeypatch.setattr(st, "MIGRATIONS", st.MIGRATIONS + ["CREATE TABLE x(a); THIS IS NOT SQL;"])
-    monkeypatch.setattr(st, "SCHEMA_VERSION", len(st.MIGRATIONS))
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS + ["CREATE TABLE x(a); THIS IS NOT SQL;"])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", len(db.MIGRATIONS))
     with pytest.raises(st.StorageError):
         Storage.open(path)
     conn = sqlite3.connect(path)
@@ -213,3 +214,9 @@ def test_data_dir_precedence(tmp_path, monkeypatch):
     blocker.write_text("x")
     with pytest.raises(st.StorageError, match="Cannot create the data directory"):
         paths.ensure_data_dir(blocker / "sub")
+
+
+def test_the_file_level_names_are_still_importable_from_storage():
+    for name in ("MIGRATIONS", "SCHEMA_VERSION", "CorruptDatabase", "LockedDatabase", "NewerDatabase",
+                 "backup_and_reset"):
+        assert getattr(st, name) is getattr(db, name)
