@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from rich.console import Console
 from textual.widgets import Static
 
 from quizapp.core.storage import SCHEMA_VERSION
@@ -29,7 +30,9 @@ async def test_home_lists_the_flows_and_help_lists_keys(make_app):
         assert "10" in text_of(app.screen, "#status")  # the bank's question count
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        shown = str(app.screen.query_one(Static).render())
+        console = Console(width=66, record=True)
+        console.print(app.screen.keys_table)  # the table the dialog shows
+        shown = console.export_text()
         for key in ("Ctrl+S", "PgDn", "Ctrl+F", "2x2: 1 2; 3 4", "Ctrl+P"):
             assert key in shown
         await pilot.press("escape")

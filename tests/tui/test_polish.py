@@ -275,3 +275,34 @@ async def test_feedback_is_brought_into_view_after_ticking_key_points_with_enter
         await pilot.pause()
         assert screen.state == "graded"
         assert _visible(screen, "#verdict", "#body")
+
+
+@sync
+async def test_help_wraps_a_long_description_beside_its_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.set_setting("lang", "en")
+        await pilot.press("f1")
+        await pilot.pause()
+        from quizapp.tui.screens.help import KEY_WIDTH, help_table
+        from rich.console import Console
+
+        console = Console(width=60, record=True)
+        console.print(help_table("en"))
+        text = console.export_text().splitlines()
+        [i] = [n for n, line in enumerate(text) if "pick an option" in line]
+        # the wrapped rest of "pick an option (again to unpick in multiple choice)" is indented
+        assert text[i + 1].startswith(" " * (KEY_WIDTH + 2)) and text[i + 1].strip()
+        assert app.focused is app.screen.query_one("#dialog")  # ↑↓ scroll the help
+
+
+def test_help_in_english_has_no_chinese():
+    from rich.console import Console
+
+    from quizapp.tui.screens.help import help_table, help_text
+
+    console = Console(width=66, record=True)
+    console.print(help_table("en"))
+    for shown in (console.export_text(), help_text("en")):
+        assert not any("\u3400" <= ch <= "\u9fff" for ch in shown), shown

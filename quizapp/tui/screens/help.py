@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -9,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from quizapp.tui.lang import ui
+
+KEY_WIDTH = 18
 
 KEYS = [
     (("任何地方", "Anywhere"), [
@@ -27,13 +31,14 @@ KEYS = [
         ("↑↓ Space", "移动并选择", "move and pick"),
         ("Enter", "下一个输入框；最后一个时提交", "next field; submits after the last"),
         ("Ctrl+S", "提交 / 简答题先自评要点", "check (short answers: tick key points first)"),
+        ("1-8  Space", "简答题要点：勾选 / 取消，Enter 评分", "key points: tick or untick; Enter grades"),
         ("Enter  Ctrl+N", "看完反馈后下一题；Ctrl+N 也可跳过", "next question; Ctrl+N also skips"),
         ("Ctrl+D", "计算题训练：切换难度（下一题起）", "drills: change difficulty (from the next question)"),
         ("Esc", "返回主页", "back home"),
     ]),
     (("模拟考试", "Mock exam"), [
         ("PgDn  PgUp", "下一题 / 上一题", "next / previous question"),
-        ("题号列表 Enter", "跳到该题", "question list: jump there"),
+        (("题号列表 Enter", "list + Enter"), "跳到该题", "question list: jump there"),
         ("Ctrl+F  F2", "标记 / 取消标记待复查", "flag / unflag for review"),
         ("Ctrl+O", "下一道未答题", "next unanswered question"),
         ("Ctrl+S", "交卷（会确认）", "submit (asks first)"),
@@ -53,12 +58,30 @@ KEYS = [
 ]
 
 
+def key_text(key: str | tuple[str, str], lang: str) -> str:
+    """A key, or (Chinese, English) when the key's name has words in it."""
+    return key if isinstance(key, str) else (key[1] if lang == "en" else key[0])
+
+
+def help_table(lang: str) -> Table:
+    """The keys in two columns; a long description wraps under itself, not under the keys."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(width=KEY_WIDTH, no_wrap=True)
+    table.add_column(ratio=1)
+    for (zh, en), keys in KEYS:
+        table.add_row(Text(ui(lang, zh, en), style="bold"), "")
+        for key, kzh, ken in keys:
+            table.add_row(Text(f"  {key_text(key, lang)}"), Text(ui(lang, kzh, ken)))
+        table.add_row("", "")
+    return table
+
+
 def help_text(lang: str) -> str:
     lines = []
     for (zh, en), keys in KEYS:
         lines.append(ui(lang, zh, en))
         for key, kzh, ken in keys:
-            lines.append(f"  {key:<18} {ui(lang, kzh, ken)}")
+            lines.append(f"  {key_text(key, lang):<18} {ui(lang, kzh, ken)}")
         lines.append("")
     lines.append(ui(lang, "考试计时：关闭程序后时间继续流逝，如同真实考试。",
                     "Exam clock: time keeps running while the app is closed, as in a real exam."))
@@ -69,8 +92,13 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "Close")]
 
     def compose(self) -> ComposeResult:
+        lang = self.app.lang
         with VerticalScroll(id="dialog", classes="help"):
-            yield Static(help_text(self.app.lang), markup=False)
+            self.keys_table = help_table(lang)
+            yield Static(self.keys_table, id="keys")
+            yield Static(ui(lang, "考试计时：关闭程序后时间继续流逝，如同真实考试。",
+                            "Exam clock: time keeps running while the app is closed, as in a real exam."),
+                         markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
