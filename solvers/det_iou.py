@@ -29,7 +29,7 @@ Box = Sequence[Any]
 RANGES = {
     "easy": dict(step=2, extent=12, apart=0.0, max_denominator=20),
     "medium": dict(step=1, extent=16, apart=0.0, max_denominator=None),
-    "hard": dict(step=1, extent=24, apart=0.35, max_denominator=None),
+    "hard": dict(step=1, extent=24, apart=0.2, max_denominator=None),
 }
 
 
