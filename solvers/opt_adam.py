@@ -20,7 +20,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
-from solvers.opt_updates import adam_steps, asked, check_common, draw_common, flat, grads_text, step_fields
+from solvers.opt_updates import adam_steps, asked, eps_text, check_common, draw_common, flat, grads_text, step_fields
 from solvers.train_numbers import num, vec_text, visible_mistakes
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
@@ -66,7 +66,8 @@ class Adam(Kind):
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         gz, ge = grads_text(params)
-        b1, b2, eps, lr = (fmt(params[k]) for k in ("beta1", "beta2", "eps", "lr"))
+        b1, b2, lr = (fmt(params[k]) for k in ("beta1", "beta2", "lr"))
+        eps = eps_text(params["eps"])
         az, ae = asked(params, "m、v（未做偏差修正的值）和权重 w", "m, v (before bias correction) and the weights w",
                        ("m、w 保留 4 位小数，v 保留 6 位小数。", "Give m and w to 4 decimal places and v to 6."))
         return Text(

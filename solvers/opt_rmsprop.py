@@ -14,7 +14,7 @@ import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register
 from solvers.opt_updates import (
-    asked, check_common, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
+    asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
 )
 from solvers.train_numbers import num, vec_carried, vec_text, visible_mistakes
 
@@ -72,10 +72,10 @@ class RmsProp(Kind):
         return Text(
             f"用 RMSProp 更新权重（逐元素运算）：s ← ρs + (1-ρ)g²，w ← w - ηg/(√s + ε)。初始权重 "
             f"w_0 = {vec_text(params['w0'])}，{sz}，学习率 η = {fmt(params['lr'])}，ρ = {fmt(params['rho'])}，"
-            f"ε = {fmt(params['eps'])}；{gz}。{az}",
+            f"ε = {eps_text(params['eps'])}；{gz}。{az}",
             f"Weights are updated by RMSProp (elementwise): s <- rho*s + (1-rho)*g^2, "
             f"w <- w - lr*g/(sqrt(s) + eps). The starting weights are w_0 = {vec_text(params['w0'])}, {se}, "
-            f"lr = {fmt(params['lr'])}, rho = {fmt(params['rho'])}, eps = {fmt(params['eps'])}; {ge}. {ae}",
+            f"lr = {fmt(params['lr'])}, rho = {fmt(params['rho'])}, eps = {eps_text(params['eps'])}; {ge}. {ae}",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:

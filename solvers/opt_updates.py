@@ -14,14 +14,21 @@ The gradients of each step are given (as in exam questions), so no loss function
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from solvers._base import AnswerField, ParamError, Text, need, need_float, need_vector
+from solvers._base import AnswerField, ParamError, Text, fmt, need, need_float, need_vector
 from solvers.train_numbers import EASY_WEIGHTS, num, to_plain, vec_text
 
 Vec = np.ndarray
+
+
+def eps_text(eps: float) -> str:
+    """``1e-8`` as a student writes it (Python's ``1e-08`` has a stray zero)."""
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", fmt(eps)).replace("e+", "e")
 
 
 def momentum_steps(w0: Any, grads: Sequence[Any], lr: float, mu: float, v0: Any = None) -> list[tuple[Vec, Vec]]:
@@ -138,7 +145,7 @@ def step_fields(params: Mapping[str, Any], spec: Sequence[tuple[str, str, str, i
     out = []
     for t in range(1, len(params["grads"]) + 1):
         for name, zh, en, decimals in spec:
-            out.append(AnswerField(f"{name}_{t}", Text(f"第 {t} 步后的 {zh}", f"{en} after step {t}"),
+            out.append(AnswerField(f"{name}_{t}", Text(f"第 {t} 步后的{zh}", f"{en} after step {t}"),
                                    shape="vector", decimals=decimals))
     return tuple(out)
 
@@ -152,7 +159,8 @@ def grads_text(params: Mapping[str, Any]) -> tuple[str, str]:
 
 def asked(params: Mapping[str, Any], names_zh: str, names_en: str, decimals_note: tuple[str, str]) -> tuple[str, str]:
     T = len(params["grads"])
-    zh = (f"求每一步之后的{names_zh}（共 {T} 步）。" if T > 1 else f"求这一步之后的{names_zh}。") + decimals_note[0]
+    gap = " " if names_zh[:1].isascii() else ""  # "之后的 m、v" but "之后的速度 v"
+    zh = (f"求每一步之后的{gap}{names_zh}（共 {T} 步）。" if T > 1 else f"求这一步之后的{gap}{names_zh}。") + decimals_note[0]
     en = f"Find {names_en} after {'each of the ' + str(T) + ' steps' if T > 1 else 'the step'}. {decimals_note[1]}"
     return zh, en
 

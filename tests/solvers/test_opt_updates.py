@@ -195,3 +195,12 @@ def test_carried_values_keep_their_places():
     # 2.999999000001 once printed as "3" (6 significant digits), hiding the answer 3.0000 - 1e-6
     assert vec_carried([0.2, 0.3318123, 0.0, 2.999999000001, 3.0, -0.7]) == \
         "[0.2, 0.331812, 0, 2.999999, 3, -0.7]"
+
+
+@pytest.mark.parametrize("kind", ["adam", "rmsprop"])
+def test_statement_writes_eps_and_labels_as_a_student_would(kind):
+    # statements read "eps = 1e-08" and labels "第 1 步后的 一阶矩 m" (stray zero, stray space)
+    p = make_problem(kind, 7, "hard")
+    assert "1e-08" not in p.question.en and "eps = 1e-8" in p.question.en and "ε = 1e-8" in p.question.zh
+    assert all("步后的 " not in f.label.zh for f in p.fields)
+    assert "之后的 " not in p.question.zh or "之后的 m" in p.question.zh or "之后的 s" in p.question.zh
