@@ -236,11 +236,15 @@ class MacroMetrics(Kind):
             steps.append(Step(f"类 {names[k]}：", f"Class {names[k]}:",
                               f"P = {m[k, k]}/{cols[k]} = {fmt(float(prec[k]), 4)},  "
                               f"R = {m[k, k]}/{rows[k]} = {fmt(float(rec[k]), 4)},  "
-                              f"F1 = 2PR/(P+R) = {fmt(float(f1[k]), 4)}"))
+                              f"F1 = 2PR/(P+R) = 2*{m[k, k]}/({rows[k]}+{cols[k]}) = {fmt(float(f1[k]), 6)}"))
+        # the means are taken of 6-place values: averaging the 4-place ones can miss the 4th place
+        six = lambda xs: " + ".join(fmt(float(x), 6) for x in xs)  # noqa: E731
         steps += [
-            Step("宏平均：各类取算术平均。", "Macro averages: plain means over the classes.",
-                 f"P_macro = {fmt(float(mp), 4)},  R_macro = {fmt(float(mr), 4)},  "
-                 f"F1_macro = ({' + '.join(fmt(float(x), 4) for x in f1)})/{n} = {fmt(float(mf), 4)}"),
+            Step("宏平均：各类取算术平均（用未舍入的各类值）。",
+                 "Macro averages: plain means over the classes (of the unrounded class values).",
+                 f"P_macro = ({six(prec)})/{n} = {fmt(float(mp), 4)};  "
+                 f"R_macro = ({six(rec)})/{n} = {fmt(float(mr), 4)};  "
+                 f"F1_macro = ({six(f1)})/{n} = {fmt(float(mf), 4)}"),
         ]
         acc = Fraction(int(np.trace(m)), int(m.sum()))
         mistakes = [
