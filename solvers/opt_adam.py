@@ -21,7 +21,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
 from solvers.opt_updates import adam_steps, asked, eps_text, check_common, draw_common, flat, grads_text, step_fields
-from solvers.train_numbers import num, vec_text, visible_mistakes
+from solvers.train_numbers import num, vec_carried, vec_text, visible_mistakes
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
 BETAS = {"easy": ((0.9, 0.999),), "medium": ((0.9, 0.999),), "hard": ((0.9, 0.999), (0.8, 0.99), (0.5, 0.9))}
@@ -69,7 +69,9 @@ class Adam(Kind):
         b1, b2, lr = (fmt(params[k]) for k in ("beta1", "beta2", "lr"))
         eps = eps_text(params["eps"])
         az, ae = asked(params, "m、v（未做偏差修正的值）和权重 w", "m, v (before bias correction) and the weights w",
-                       ("m、w 保留 4 位小数，v 保留 6 位小数。", "Give m and w to 4 decimal places and v to 6."))
+                       ("m、w 保留 4 位小数，v 保留 6 位小数（中间的 m̂ 与下一步要用的 w 至少保留 6 位小数）。",
+                        "Give m and w to 4 decimal places and v to 6 (carry m_hat, and any w used in a later "
+                        "step, to at least 6 decimal places)."))
         return Text(
             f"用 Adam（Kingma & Ba 2015，带偏差修正）更新权重，逐元素运算：m ← β₁m + (1-β₁)g，"
             f"v ← β₂v + (1-β₂)g²，m̂ = m/(1-β₁^t)，v̂ = v/(1-β₂^t)，w ← w - η·m̂/(√v̂ + ε)，t 从 1 开始，"
@@ -96,15 +98,15 @@ class Adam(Kind):
             m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
             steps += [
                 Step(f"第 {t} 步：一阶矩（梯度的滑动平均）。", f"Step {t}: first moment (running mean of g).",
-                     f"m_{t} = {fmt(b1)}*{vec_text(m_prev, 4)} + {fmt(1 - b1)}*{vec_text(g)} = {vec_text(m, 4)}"),
+                     f"m_{t} = {fmt(b1)}*{vec_carried(m_prev, 6)} + {fmt(1 - b1)}*{vec_text(g)} = {vec_carried(m, 6)}"),
                 Step(f"第 {t} 步：二阶矩（g² 的滑动平均）。", f"Step {t}: second moment (running mean of g^2).",
                      f"v_{t} = {fmt(b2)}*{vec_text(v_prev, 6)} + {fmt(1 - b2)}*{vec_text(g ** 2)} = {vec_text(v, 6)}"),
                 Step(f"第 {t} 步：偏差修正（除以 1-β^t）。", f"Step {t}: bias correction (divide by 1 - beta^t).",
-                     f"m_hat = m_{t}/{fmt(1 - b1 ** t)} = {vec_text(m_hat, 4)};  "
+                     f"m_hat = m_{t}/{fmt(1 - b1 ** t)} = {vec_carried(m_hat, 6)};  "
                      f"v_hat = v_{t}/{fmt(1 - b2 ** t)} = {vec_text(v_hat, 6)}"),
                 Step(f"第 {t} 步：更新权重。", f"Step {t}: update the weights.",
-                     f"w_{t} = {vec_text(w_prev, 4)} - {fmt(lr)}*{vec_text(m_hat, 4)}/sqrt({vec_text(v_hat, 6)}) "
-                     f"= {vec_text(w, 4)}"),
+                     f"w_{t} = {vec_carried(w_prev, 6)} - {fmt(lr)}*{vec_carried(m_hat, 6)}/sqrt({vec_text(v_hat, 6)}) "
+                     f"= {vec_carried(w, 6)}"),
             ]
             m_prev, v_prev, w_prev = m, v, w
         mistakes = [

@@ -204,3 +204,22 @@ def test_statement_writes_eps_and_labels_as_a_student_would(kind):
     assert "1e-08" not in p.question.en and "eps = 1e-8" in p.question.en and "ε = 1e-8" in p.question.zh
     assert all("步后的 " not in f.label.zh for f in p.fields)
     assert "之后的 " not in p.question.zh or "之后的 m" in p.question.zh or "之后的 s" in p.question.zh
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_adam_six_place_hand_work_reaches_the_answer(difficulty):
+    # m_hat and the carried w were shown to 4 places; now 6, as the statement asks
+    for seed in range(200):
+        p = make_problem("adam", seed, difficulty)
+        q = p.params
+        w = np.asarray(q["w0"], float)
+        m = v = 0.0
+        for t, g in enumerate(q["grads"], start=1):
+            g = np.asarray(g, float)
+            m = q["beta1"] * m + (1 - q["beta1"]) * g
+            v = q["beta2"] * v + (1 - q["beta2"]) * g * g
+            m_hat = np.round(m / (1 - q["beta1"] ** t), 6)
+            v_hat = np.round(v / (1 - q["beta2"] ** t), 6)
+            w = np.round(w - q["lr"] * m_hat / (np.sqrt(v_hat) + q["eps"]), 6)
+            assert np.all(np.abs(w - np.asarray(p.answer[f"w_{t}"])) <= 0.5e-4), (seed, t)
+        assert "at least 6 decimal places" in p.question.en
