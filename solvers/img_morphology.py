@@ -182,7 +182,9 @@ class Morphology(Kind):
                         {"result": mid.tolist()}),
             ]
         if op != "dilation":
-            mistakes.append(Mistake("border_as_object", Text("把图像外的像素当成了 1", "treated pixels outside the image as 1"),
+            mistakes.append(Mistake("border_as_object", Text("腐蚀时把图像外的像素当成了 1（MATLAB imerode 的填充方式，本题约定为 0）",
+                                                                      "treated pixels outside the image as 1 in the erosion "
+                                                                      "(MATLAB imerode's padding; this question says 0)"),
                                     {"result": morph(img, op, se, outside=1).tolist()}))
         other = "cross" if se == "square" else "square"
         mistakes.append(Mistake("wrong_element", Text("用错了结构元素（方形/十字形）", "used the wrong element (square vs cross)"),

@@ -113,3 +113,11 @@ def test_statement_mentions_erosion_only_when_it_is_used(operation):
     assert "count as 0" in text.en and "视为 0" in text.zh
     assert ("erosion clears" in text.en) == (operation != "dilation")
     assert ("腐蚀时" in text.zh) == (operation != "dilation")
+
+
+def test_border_mistake_names_the_convention_it_matches():
+    # outside = 1 during erosion is MATLAB imerode's padding, a real convention, not just a slip
+    p = solve_params("morphology", {"image": [[1, 1, 0], [1, 1, 0], [0, 0, 0]], "operation": "erosion"})
+    m = {m.id: m for m in p.mistakes}["border_as_object"]
+    assert m.answer == {"result": [[1, 0, 0], [0, 0, 0], [0, 0, 0]]}  # only (0,0) sees no 0 with a 1-border
+    assert "MATLAB" in m.label.en and "MATLAB" in m.label.zh and "this question says 0" in m.label.en
