@@ -32,6 +32,15 @@ def ui(lang: str, zh: str, en: str) -> str:
     return zh
 
 
+DIFFICULTY_NAMES = {"easy": ("简单", "easy"), "medium": ("中等", "medium"), "hard": ("困难", "hard")}
+
+
+def difficulty_name(difficulty: str | None, lang: str) -> str:
+    """"easy" / "medium" / "hard" as the student reads them ("both": 简单 easy)."""
+    zh, en = DIFFICULTY_NAMES.get(difficulty or "", (difficulty or "", difficulty or ""))
+    return ui(lang, zh, en)
+
+
 def grade_message(grade: Any, lang: str) -> str:
     zh = getattr(grade, "message_zh", "") or grade.message
     return say(_Pair(zh, grade.message), lang)

@@ -306,3 +306,19 @@ def test_help_in_english_has_no_chinese():
     console.print(help_table("en"))
     for shown in (console.export_text(), help_text("en")):
         assert not any("\u3400" <= ch <= "\u9fff" for ch in shown), shown
+
+
+@sync
+async def test_difficulty_is_named_in_the_chosen_language(make_app):
+    from tui_helpers import text_of
+
+    app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert "简单" in text_of(screen, "#top") and "简单" in text_of(screen, "#qhead")
+        assert "easy" not in text_of(screen, "#top") + text_of(screen, "#qhead")
+        app.set_setting("lang", "en")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "easy" in text_of(screen, "#top") and "简单" not in text_of(screen, "#qhead")

@@ -13,7 +13,7 @@ from textual.widgets import Label, OptionList
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from quizapp.tui.lang import say, ui
+from quizapp.tui.lang import difficulty_name, say, ui
 
 
 def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
@@ -39,8 +39,8 @@ def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
         from solvers import all_kinds
 
         opts = [(k.id, f"{say(k.title, lang)}  [{k.id}]") for k in all_kinds()]
-        title = ui(lang, f"选择计算题类型（难度：{app.difficulty}）",
-                   f"Choose a calculation kind (difficulty: {app.difficulty})")
+        level = difficulty_name(app.difficulty, lang)
+        title = ui(lang, f"选择计算题类型（难度：{level}）", f"Choose a calculation kind (difficulty: {level})")
         return title, opts
     if kind == "exam":
         opts = [(b.id, f"{say(b.title, lang)}  ({b.duration_minutes} min)")

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from quizapp.tui.lang import grade_message, localise_keys, say, ui
+from quizapp.tui.lang import difficulty_name, grade_message, localise_keys, say, ui
 from quizapp.tui.widgets.answers import AnswerArea
 from quizapp.tui.widgets.feedback import FeedbackPanel
 
@@ -79,7 +79,7 @@ class PracticeScreen(Screen):
         if s.mode == "drill":
             from solvers import get_kind
 
-            return ui(lang, "计算题训练", "Drill") + f" · {say(get_kind(s.target).title, lang)} · {s.difficulty}"
+            return ui(lang, "计算题训练", "Drill") + f" · {say(get_kind(s.target).title, lang)} · {difficulty_name(s.difficulty, lang)}"
         if s.mode == "chapter":
             return ui(lang, "章节练习", "Chapter") + f" · {say(self.app.bank.chapter(s.target).title, lang)}"
         return ui(lang, "主题练习", "Topic") + f" · {s.target}"
@@ -100,7 +100,7 @@ class PracticeScreen(Screen):
             return
         self.state = "asking"
         lang = self.lang
-        head = f"{type_name(item, lang)} · {item.difficulty}"
+        head = f"{type_name(item, lang)} · {difficulty_name(item.difficulty, lang)}"
         if item.type == "multiple_choice":
             head += " · " + ui(lang, "可多选", "pick all that apply")
         self.query_one("#qhead", Static).update(head)
@@ -194,7 +194,8 @@ class PracticeScreen(Screen):
         self.app.guard(self.session.set_difficulty, nxt)
         if self.session.difficulty == nxt:
             self.update_top()
-            self.notify(ui(self.lang, f"下一题起难度：{nxt}", f"Next questions: {nxt}"), timeout=3)
+            name = difficulty_name(nxt, self.lang)
+            self.notify(ui(self.lang, f"下一题起难度：{name}", f"Next questions: {name}"), timeout=3)
 
     def action_leave(self) -> None:
         s = self.session
