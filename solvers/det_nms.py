@@ -129,6 +129,10 @@ def nms_trace(boxes: Sequence, scores: Sequence[float], threshold: float) -> lis
         over = [k for k, v in ious.items() if v > thr]
         detail = ", ".join(f"IoU(#{i + 1},#{k + 1}) = {fraction_text(v)} = {fmt(float(v), 4)}"
                            for k, v in ious.items() if v > 0) or "no overlap with a kept box / 与已保留框无重叠"
+        if not kept:
+            kept.append(i)
+            steps.append(Step(f"框 #{i + 1}：得分最高，直接保留。", f"Box #{i + 1}: the highest score; kept."))
+            continue
         if over:
             steps.append(Step(f"框 #{i + 1}：与已保留的 #{over[0] + 1} 的 IoU > {fmt(threshold)}，抑制。",
                               f"Box #{i + 1}: IoU with kept #{over[0] + 1} is above {fmt(threshold)}; suppressed.",

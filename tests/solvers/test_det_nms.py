@@ -109,3 +109,12 @@ def test_bad_params(bad, name):
     with pytest.raises(ParamError) as e:
         get_kind("nms").check_params(bad)
     assert e.value.param == name
+
+
+@pytest.mark.parametrize("kind", ["nms", "detection_pipeline"])
+def test_first_box_step_does_not_compare_with_an_empty_kept_list(kind):
+    # the top box's step once read "no IoU with a kept box exceeds t" when nothing was kept yet
+    p = make_problem(kind, 7, "medium")
+    first = next(s for s in p.steps if "Box #" in s.en)
+    assert "highest score; kept" in first.en and "得分最高" in first.zh
+    assert sum("the highest score; kept" in s.en for s in p.steps) == 1
