@@ -322,3 +322,30 @@ async def test_difficulty_is_named_in_the_chosen_language(make_app):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert "easy" in text_of(screen, "#top") and "简单" not in text_of(screen, "#qhead")
+
+
+@sync
+async def test_picker_filters_as_you_type_then_enter_picks(make_app):
+    from quizapp.tui.dialogs.picker import PickerScreen
+    from quizapp.tui.screens.practice import PracticeScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("3")  # calculation drill: 45 kinds, more than a screen
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        await pilot.press(*"sob")
+        await pilot.pause()
+        assert [v for v, _ in picker.matching("sob")] == ["sobel"]
+        assert picker.query_one("#picker").option_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PracticeScreen) and app.screen.session.target == "sobel"
+        await pilot.press("escape", "1")  # chapters: ↓ moves the highlight from the filter box
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen.session.target == "ch8_detection"  # second of the two chapters

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.content import Content
 from textual.widgets.option_list import Option
 
@@ -59,7 +59,15 @@ def _chapter_accuracy(app: Any) -> dict[str, float]:
 
 
 class PickerScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    """A filter box over the list: type part of a name (``sob`` finds Sobel), ↑↓ move, Enter picks."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "cursor(1)", show=False),
+        Binding("up", "cursor(-1)", show=False),
+        Binding("pagedown", "cursor(10)", show=False),
+        Binding("pageup", "cursor(-10)", show=False),
+    ]
 
     def __init__(self, title: str, options: list[tuple[str, str]]):
         super().__init__()
@@ -67,14 +75,48 @@ class PickerScreen(ModalScreen[str | None]):
         self.options = options
 
     def compose(self) -> ComposeResult:
+        lang = self.app.lang
         with Vertical(id="dialog", classes="picker"):
             yield Label(self.title_text, id="picker-title", markup=False)
-            # Content, not markup: a label may hold brackets.
-            yield OptionList(*[Option(Content(label), id=value) for value, label in self.options],
-                             id="picker")
+            yield Input(placeholder=ui(lang, "输入以筛选，↑↓ 选择，Enter 确定，Esc 取消",
+                                       "type to filter, ↑↓ to move, Enter to pick, Esc to cancel"),
+                        id="filter")
+            yield OptionList(id="picker")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        self._fill("")
+        self.query_one("#filter", Input).focus()
+
+    def matching(self, text: str) -> list[tuple[str, str]]:
+        """Options whose label or id contains every word typed (any case)."""
+        words = text.lower().split()
+        return [(value, label) for value, label in self.options
+                if all(w in f"{label} {value}".lower() for w in words)]
+
+    def _fill(self, text: str) -> None:
+        menu = self.query_one("#picker", OptionList)
+        menu.clear_options()
+        # Content, not markup: a label may hold brackets.
+        menu.add_options([Option(Content(label), id=value) for value, label in self.matching(text)])
+        if menu.option_count:
+            menu.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _pick_highlighted(self, event: Input.Submitted) -> None:
+        menu = self.query_one("#picker", OptionList)
+        if menu.highlighted is not None:
+            self.dismiss(menu.get_option_at_index(menu.highlighted).id)
+
+    def action_cursor(self, step: int) -> None:
+        menu = self.query_one("#picker", OptionList)
+        if not menu.option_count:
+            return
+        current = menu.highlighted if menu.highlighted is not None else 0
+        menu.highlighted = max(0, min(menu.option_count - 1, current + step))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
