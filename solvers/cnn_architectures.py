@@ -17,6 +17,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
 )
+from solvers.train_numbers import a_or_an
 
 SPP_RANGES = {
     "easy": dict(C=(64, 128, 256), levels=((1, 2, 4), (1, 2), (1, 2, 3)), H=(13, 10, 16)),
@@ -152,7 +153,7 @@ class YoloOutput(Kind):
         return Text(
             f"YOLOv1 把图像划分为 {S}×{S} 的网格，每个格子预测 {B} 个边界框，数据集有 {C} 个类别"
             f"（类别概率每个格子一组，由该格子的边界框共享）。求输出张量的深度，以及输出值的总数。",
-            f"YOLOv1 divides the image into a {S}x{S} grid; each cell predicts {B} bounding boxes and "
+            f"YOLOv1 divides the image into {a_or_an(S)} {S}x{S} grid; each cell predicts {B} bounding boxes and "
             f"there are {C} classes (one set of class probabilities per cell, shared by its boxes). "
             f"Give the depth of the output tensor and the total number of output values.",
         )

@@ -17,6 +17,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
+from solvers.train_numbers import a_or_an
 
 # Named difficulty ranges: (input sizes, kernel sizes, paddings, strides, dilations).
 RANGES = {
@@ -99,7 +100,7 @@ class ConvOutput(Kind):
         return Text(
             f"输入特征图大小为 {W}×{W}，卷积核大小为 {F}×{F}，每侧零填充 {P}，步长 {S}{dil_zh}。"
             f"求输出特征图的边长（向下取整）。",
-            f"An input feature map is {W}x{W}. A {F}x{F} convolution is applied with zero padding "
+            f"An input feature map is {W}x{W}. {a_or_an(F, True)} {F}x{F} convolution is applied with zero padding "
             f"{P} on each side and stride {S}{dil_en}. What is the side length of the output "
             f"(rounding down)?",
         )

@@ -19,6 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
 from solvers._base import need_bool
+from solvers.train_numbers import a_or_an
 
 RANGES = {
     "easy": dict(HW=(1, 2, 4, 5, 7), C=(8, 10, 16, 32, 64), N=(10, 16, 32, 64, 100), bias=0.8),
@@ -106,7 +107,7 @@ class FcParams(Kind):
         bz, be = _bias_words(b)
         return Text(
             f"把 {H}×{W}×{C} 的特征图展平后接一个有 {N} 个神经元的全连接层{bz}。该层有多少个可学习参数？",
-            f"A {H}x{W}x{C} feature map is flattened and fed to a fully connected layer of {N} units."
+            f"{a_or_an(H, True)} {H}x{W}x{C} feature map is flattened and fed to a fully connected layer of {N} units."
             f"{be} How many learnable parameters does the layer have?",
         )
 
@@ -158,7 +159,7 @@ class FcAsConv(Kind):
         return Text(
             f"{H}×{H}×{C} 的特征图后接一个 {N} 个神经元的全连接层{bz}。若把它改写成等价的卷积层"
             f"（不填充，步长 1），卷积核边长是多少？需要多少个卷积核？参数量是多少？",
-            f"A {H}x{H}x{C} feature map feeds a fully connected layer of {N} units.{be} Rewritten as "
+            f"{a_or_an(H, True)} {H}x{H}x{C} feature map feeds a fully connected layer of {N} units.{be} Rewritten as "
             f"an equivalent convolution (no padding, stride 1): what is the kernel side, how many "
             f"kernels are there, and how many parameters?",
         )

@@ -24,6 +24,7 @@ from solvers.cnn_conv_output import conv_output_size
 from solvers._base import need_bool
 from solvers.cnn_conv_params import conv_param_count
 from solvers.cnn_receptive_field import receptive_field
+from solvers.train_numbers import a_or_an
 
 # Named difficulty ranges: input sides, input channels, layer menus and depths.
 #   conv: ("conv", F, S, P);  pool: ("pool", F, S)
@@ -186,7 +187,7 @@ class CnnPipeline(Kind):
         return Text(
             f"输入图像为 {W}×{W}×{C}，依次经过下表各层（{bz}，尺寸向下取整）：\n{zh}\n"
             f"对每一层求：输出特征图边长、输出通道数、该层参数量、该层一个单元在输入图像上的感受野边长。",
-            f"A {W}x{W}x{C} input goes through the layers below in order ({be}; sizes round down):\n{en}\n"
+            f"{a_or_an(W, True)} {W}x{W}x{C} input goes through the layers below in order ({be}; sizes round down):\n{en}\n"
             f"For every layer give: the output side, the number of channels, the layer's parameters, and "
             f"the receptive field (side, in input pixels) of one of its units.",
         )

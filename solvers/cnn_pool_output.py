@@ -18,6 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
+from solvers.train_numbers import a_or_an
 
 # Named difficulty ranges: input sizes, (window, stride) pairs, paddings.
 RANGES = {
@@ -113,7 +114,7 @@ class PoolOutput(Kind):
         return Text(
             f"输入特征图大小为 {W}×{W}，经过窗口 {F}×{F}、步长 {S} 的最大池化{pad_zh}。"
             f"求输出特征图的边长（向下取整，即 ceil_mode=False）。",
-            f"A {W}x{W} feature map goes through {F}x{F} max pooling with stride {S}{pad_en}. "
+            f"{a_or_an(W, True)} {W}x{W} feature map goes through {F}x{F} max pooling with stride {S}{pad_en}. "
             f"What is the side length of the output (round down, i.e. ceil_mode=False)?",
         )
 

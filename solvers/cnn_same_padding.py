@@ -19,6 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
 from solvers.cnn_conv_output import conv_output_size
+from solvers.train_numbers import a_or_an
 
 # Named difficulty ranges: input sizes, kernel sizes, strides, true paddings, dilations, and how
 # often the item is the plain "same" question (stride 1, output = input).
@@ -108,7 +109,7 @@ class SamePadding(Kind):
         return Text(
             f"输入特征图为 {W}×{W}，卷积核 {F}×{F}，步长 {S}{dil_zh}。每侧需要零填充多少，才能{want_zh}？"
             f"（输出尺寸向下取整；若有多个答案，给出最小的 P。）",
-            f"A {W}x{W} input is convolved with a {F}x{F} kernel at stride {S}{dil_en}. How much zero "
+            f"{a_or_an(W, True)} {W}x{W} input is convolved with {a_or_an(F)} {F}x{F} kernel at stride {S}{dil_en}. How much zero "
             f"padding P on each side is needed so that {want_en}? (Output sizes round down; if several P work, "
             f"give the smallest.)",
         )

@@ -18,6 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_int, register,
 )
+from solvers.train_numbers import a_or_an
 
 # Named difficulty ranges: (kernel, stride, padding) triples, input sizes, output paddings, dilations.
 RANGES = {
@@ -110,7 +111,7 @@ class TransposedConvOutput(Kind):
         return Text(
             f"对 {W}×{W} 的特征图做转置卷积（反卷积）：卷积核 {F}×{F}，步长 {S}，padding={P}{extra_zh}"
             f"（PyTorch ConvTranspose2d 的约定）。求输出特征图的边长。",
-            f"A transposed convolution (PyTorch ConvTranspose2d convention) is applied to a {W}x{W} "
+            f"A transposed convolution (PyTorch ConvTranspose2d convention) is applied to {a_or_an(W)} {W}x{W} "
             f"feature map: kernel {F}x{F}, stride {S}, padding {P}{extra_en}. What is the side "
             f"length of the output?",
         )

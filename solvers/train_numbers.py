@@ -88,3 +88,11 @@ def visible_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
     """Keep the mistakes whose wrong value differs from the right one at the asked rounding
     (``solvers._base.build`` applies the same rule to every kind)."""
     return distinct_mistakes(answer, mistakes, tuple(fields))
+
+
+def a_or_an(n: int, capital: bool = False) -> str:
+    """The English article for a number read aloud: "an 8x8 map", "an 11x11 grid", "a 16x16 map"."""
+    d = str(abs(int(n)))
+    an = d[0] == "8" or d in ("11", "18") or (len(d) == 5 and d[:2] in ("11", "18"))
+    word = "an" if an else "a"
+    return word.capitalize() if capital else word

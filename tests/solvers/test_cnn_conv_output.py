@@ -123,3 +123,16 @@ def test_formula_names_f_prime_only_after_defining_it():
     dilated = solve_params("conv_output", {"input_size": 16, "kernel_size": 3, "padding": 1,
                                            "stride": 1, "dilation": 2})
     assert "F' = D(F-1)+1" in dilated.steps[0].en and "W - F' + 2P" in dilated.steps[1].en
+
+
+def test_english_article_matches_the_number_read_aloud():
+    # statements read "A 8x8 feature map" and "into a 11x11 grid"
+    from solvers.train_numbers import a_or_an
+    assert [a_or_an(n) for n in (8, 11, 18, 80, 16, 112, 111, 7, 1, 800, 11000)] == \
+        ["an", "an", "an", "an", "a", "a", "a", "a", "a", "an", "an"]
+    assert "An 11x11 convolution" in get_kind("conv_output").statement(
+        {"input_size": 32, "kernel_size": 11, "padding": 0, "stride": 4, "dilation": 1}).en
+    yolo = solve_params("yolo_output", {"grid": 11, "boxes": 2, "classes": 20})
+    assert yolo.answer["depth"] == 30
+    k = get_kind("yolo_output")
+    assert "into an 11x11 grid" in k.statement(k.check_params({"grid": 11, "boxes": 2, "classes": 20})).en
