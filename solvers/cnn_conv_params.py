@@ -29,6 +29,10 @@ RANGES = {
                  bias=0.5, W=(13, 27, 55, 56, 112, 227), SP=((1, 1), (2, 1), (4, 0), (2, 3), (1, 2))),
 }
 
+# A basic exam calculator shows 10 digits: hard answers must fit (they reached 13 digits, e.g.
+# 1549208387584, which such a calculator only shows as 1.549208388E12); easy ones stay small.
+MAX_MACS = {"easy": 10 ** 6, "medium": 10 ** 9, "hard": 5 * 10 ** 9}
+
 
 def conv_param_count(in_channels: int, out_channels: int, kernel_size: int, bias: bool = True) -> int:
     """Learnable parameters of a 2-D convolution with square kernels.
@@ -156,6 +160,9 @@ class ConvMacs(Kind):
             if P >= F or F > W + 2 * P:
                 continue
             if difficulty == "easy" and ((W + 2 * P - F) % S or p["in_channels"] * p["out_channels"] > 512):
+                continue
+            O = conv_output_size(W, F, P, S)
+            if conv_mac_count(O, p["in_channels"], p["out_channels"], F) > MAX_MACS[difficulty]:
                 continue
             return p
 

@@ -110,3 +110,11 @@ def test_check_params_names_the_bad_parameter(kind, bad, name):
     with pytest.raises(ParamError) as err:
         get_kind(kind).check_params(bad)
     assert err.value.param == name
+
+
+def test_mac_counts_fit_an_exam_calculator():
+    # hard once asked for 1549208387584 (13 digits), which a 10-digit calculator cannot show
+    limits = {"easy": 10 ** 6, "medium": 10 ** 9, "hard": 10 ** 10 - 1}
+    for d in DIFFICULTIES:
+        for seed in range(300):
+            assert make_problem("conv_macs", seed, d).answer["macs"] <= limits[d], (d, seed)
