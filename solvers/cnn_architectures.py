@@ -118,7 +118,8 @@ class SppLength(Kind):
             Mistake("summed_n", Text("用 n 而不是 n² 相加", "added n instead of n*n"),
                     {"bins": sum(levels), "length": C * sum(levels)}),
             Mistake("forgot_channels", Text("忘了乘通道数", "forgot the channels"), {"length": bins}),
-            Mistake("used_map_size", Text("以为长度取决于特征图大小", "thought the length depends on the map size"),
+            Mistake("used_map_size", Text("以为长度取决于特征图大小（直接展平了第一张特征图 C·H·W）",
+                                             "thought the length depends on the map size (flattened the first map, C*H*W)"),
                     {"length": C * h1 * h1}),
         ]
         return Solution({"bins": bins, "length": length}, steps, mistakes)

@@ -102,3 +102,12 @@ def test_check_params_names_the_bad_parameter(kind, bad, name):
     with pytest.raises(ParamError) as err:
         get_kind(kind).check_params(bad)
     assert err.value.param == name
+
+
+def test_spp_map_size_mistake_says_what_it_computed():
+    k = get_kind("spp_length")
+    p = make_problem("spp_length", 0, "easy")
+    m = {m.id: m for m in p.mistakes}["used_map_size"]
+    C, h = p.params["channels"], p.params["map_sizes"][0]
+    assert m.answer == {"length": C * h * h}
+    assert "C*H*W" in m.label.en and "C·H·W" in m.label.zh and k.id == "spp_length"
