@@ -170,17 +170,22 @@ class IoU(Kind):
             Step("并集 = A + B - 交集（交集只算一次）。", "Union = A + B - intersection (count the overlap once).",
                  f"{f(area_a)} + {f(area_b)} - {f(inter)} = {f(union)}"),
             Step("IoU = 交集 / 并集。", "IoU = intersection / union.",
-                 f"{f(inter)}/{f(union)} = {f(iou)} = {fmt(float(iou), 4)}"),
+                 f"{f(inter)}/{f(union)} = " + ("" if f"{f(inter)}/{f(union)}" == f(iou) else f"{f(iou)} = ")
+                 + fmt(float(iou), 4)),
         ]
         wp, hp = intersection(a, b, plus_one=True)
         inter_p = wp * hp
         mistakes = [
             Mistake("union_double_counted", Text("并集没有减去交集（A+B）", "used A + B as the union (overlap counted twice)"),
                     {"iou": float(inter / (area_a + area_b))}),
-            Mistake("over_one_box", Text("用交集除以其中一个框的面积", "divided the intersection by one box's area"),
+            Mistake("over_one_box", Text("用交集除以 A 的面积（而不是并集）", "divided the intersection by A's area, not the union"),
                     {"iou": float(inter / area_a)}),
             Mistake("plus_one_pixel", Text("用了像素 +1 约定", "used the +1 pixel convention"),
                     {"iou": float(inter_p / (box_area(a, True) + box_area(b, True) - inter_p))}),
         ]
+        if area_b != area_a:  # equal areas give the same value as dividing by A
+            mistakes.append(Mistake("over_other_box", Text("用交集除以 B 的面积（而不是并集）",
+                                                           "divided the intersection by B's area, not the union"),
+                                    {"iou": float(inter / area_b)}))
         answer = {"iou": float(iou)}
         return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), {"iou": f(iou)})

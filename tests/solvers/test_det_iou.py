@@ -103,3 +103,16 @@ def test_disjoint_boxes_are_a_minority_trap_only_at_hard():
     zeros = {d: sum(make_problem("iou", s, d).answer["iou"] == 0 for s in range(300)) for d in DIFFICULTIES}
     assert zeros["easy"] == zeros["medium"] == 0
     assert 20 <= zeros["hard"] <= 75  # about 1 in 5 (touching boxes still trap the +1 convention)
+
+
+def test_one_box_mistakes_name_the_box():
+    # A = 6x4 = 24, B = 2x5 = 10, overlap 2x4 = 8: union 26, IoU 8/26 = 4/13
+    p = solve_params("iou", {"box_a": [0, 0, 6, 4], "box_b": [4, 0, 6, 5]})
+    assert p.answer["iou"] == pytest.approx(4 / 13)
+    m = {m.id: m for m in p.mistakes}
+    assert m["over_one_box"].answer == {"iou": pytest.approx(8 / 24)} and "A's area" in m["over_one_box"].label.en
+    assert m["over_other_box"].answer == {"iou": pytest.approx(8 / 10)} and "B's area" in m["over_other_box"].label.en
+    assert p.steps[-1].math == "8/26 = 4/13 = 0.3077"
+    same = solve_params("iou", {"box_a": [0, 0, 4, 4], "box_b": [2, 2, 6, 6]})
+    assert "over_other_box" not in {m.id for m in same.mistakes}  # equal areas: one mistake, not two
+    assert same.steps[-1].math == "4/28 = 1/7 = 0.1429"
