@@ -316,12 +316,12 @@ async def test_difficulty_is_named_in_the_chosen_language(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
-        assert "简单" in text_of(screen, "#top") and "简单" in text_of(screen, "#qhead")
-        assert "easy" not in text_of(screen, "#top") + text_of(screen, "#qhead")
+        assert "简单" in text_of(screen, "#heading") and "简单" in text_of(screen, "#qhead")
+        assert "easy" not in text_of(screen, "#heading") + text_of(screen, "#qhead")
         app.set_setting("lang", "en")
         await pilot.press("ctrl+n")
         await pilot.pause()
-        assert "easy" in text_of(screen, "#top") and "简单" not in text_of(screen, "#qhead")
+        assert "easy" in text_of(screen, "#heading") and "简单" not in text_of(screen, "#qhead")
 
 
 @sync
@@ -349,3 +349,16 @@ async def test_picker_filters_as_you_type_then_enter_picks(make_app):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.screen.session.target == "ch8_detection"  # second of the two chapters
+
+
+@sync
+async def test_a_long_drill_title_gives_way_to_the_score_at_80_columns(make_app):
+    app = make_app(Start("practice", mode="drill", target="cnn_pipeline", difficulty="medium"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.set_setting("lang", "en")
+        app.screen.update_top()
+        await pilot.pause()
+        score = app.screen.query_one("#tally")
+        assert str(score.render()) == "answered 0 · right 0"
+        assert score.region.right <= SIZE[0] and score.region.width >= len("answered 0 · right 0")

@@ -162,7 +162,7 @@ async def test_drill_difficulty_changes_for_the_next_variant(make_app):
         assert screen.session.current is first and screen.session.difficulty == "medium"
         await pilot.press("ctrl+n")
         await settle(pilot)
-        assert screen.session.current.difficulty == "medium" and "中等" in text_of(screen, "#top")
+        assert screen.session.current.difficulty == "medium" and "中等" in text_of(screen, "#heading")
 
 
 @sync

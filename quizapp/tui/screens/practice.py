@@ -11,7 +11,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -57,7 +57,9 @@ class PracticeScreen(Screen):
         return self.app.lang
 
     def compose(self) -> ComposeResult:
-        yield Static(id="top", markup=False)
+        with Horizontal(id="top"):  # the heading gives way (…) before the score does
+            yield Static(id="heading", markup=False)
+            yield Static(id="tally", markup=False)
         with VerticalScroll(id="body"):
             yield Static(id="qhead", markup=False)
             yield Static(id="qtext", markup=False)
@@ -91,7 +93,8 @@ class PracticeScreen(Screen):
         extra = ""
         if s.mode == "review":
             extra = " · " + ui(lang, f"剩余 {s.remaining}", f"{s.remaining} left")
-        self.query_one("#top", Static).update(f"{self.heading()}  |  {score}{extra}")
+        self.query_one("#heading", Static).update(self.heading())
+        self.query_one("#tally", Static).update(f"{score}{extra}")
 
     def show_next(self) -> None:
         item = self.app.guard(self.session.next_item)
