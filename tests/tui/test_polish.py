@@ -362,3 +362,18 @@ async def test_a_long_drill_title_gives_way_to_the_score_at_80_columns(make_app)
         score = app.screen.query_one("#tally")
         assert str(score.render()) == "answered 0 · right 0"
         assert score.region.right <= SIZE[0] and score.region.width >= len("answered 0 · right 0")
+
+
+@sync
+async def test_vector_fields_hint_the_decimals_asked_for(make_app):
+    app = make_app(Start("practice", mode="drill", target="lstm_step", difficulty="medium"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        problem = app.screen.session.current.problem
+        inputs = list(app.screen.query(Input))
+        assert len(inputs) == len(problem.fields)
+        for field, inp in zip(problem.fields, inputs):
+            assert field.shape == "vector" and "1, 2, 3" in inp.placeholder
+            if field.decimals is not None:
+                assert f"保留 {field.decimals} 位小数" in inp.placeholder
+        assert any(f.decimals is not None for f in problem.fields)

@@ -187,10 +187,13 @@ class ChoiceForm(AnswerForm):
 
 
 def _hint(field: Any, lang: str) -> str:
+    places = "" if field.decimals is None or field.integer else \
+        ui(lang, f"，保留 {field.decimals} 位小数", f", {field.decimals} decimals")
     if field.shape == "matrix":
-        return ui(lang, "矩阵：先写大小，如 2x2: 1 2; 3 4", "matrix: size first, e.g. 2x2: 1 2; 3 4")
+        return ui(lang, f"矩阵：先写大小，如 2x2: 1 2; 3 4{places}",
+                  f"matrix: size first, e.g. 2x2: 1 2; 3 4{places}")
     if field.shape == "vector":
-        return ui(lang, "向量，如 1, 2, 3", "vector, e.g. 1, 2, 3")
+        return ui(lang, f"向量，如 1, 2, 3{places}", f"vector, e.g. 1, 2, 3{places}")
     if field.integer:
         return ui(lang, "整数", "a whole number")
     if field.decimals is not None:
