@@ -377,3 +377,28 @@ async def test_vector_fields_hint_the_decimals_asked_for(make_app):
             if field.decimals is not None:
                 assert f"保留 {field.decimals} 位小数" in inp.placeholder
         assert any(f.decimals is not None for f in problem.fields)
+
+
+@sync
+async def test_ticking_a_comprehensive_item_starts_at_its_first_short_part(bank):
+    from textual.app import App
+
+    from quizapp.core.items import realise
+    from quizapp.tui.widgets.answers import AnswerArea, ShortForm
+
+    [q] = [q for q in bank.questions if q.type == "comprehensive"]
+    item = realise(q.model_copy(update={"parts": [*q.parts, q.parts[1]]}), seed=1)  # two short parts
+
+    class One(App):
+        def compose(self):
+            yield AnswerArea(item, "zh")
+
+    app = One()
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.query_one(AnswerArea).form
+        shorts = [f for f in form.forms if isinstance(f, ShortForm)]
+        assert len(shorts) == 2
+        form.show_ticks([[True, False], [False, True]])
+        await pilot.pause()
+        assert app.focused is shorts[0].tick_list
+        assert [s.ticked for s in shorts] == [[True, False], [False, True]]

@@ -289,14 +289,15 @@ class ShortForm(AnswerForm):
     def key_point_sets(self) -> list[tuple[Any, str]]:
         return [(self.key_points, self.text.text)] if self.needs_ticks else []
 
-    def show_ticks(self, proposals: list[list[bool]]) -> None:
+    def show_ticks(self, proposals: list[list[bool]], *, focus: bool = True) -> None:
         if not self.needs_ticks:
             return
         proposal = proposals.pop(0)
         self.tick_list.set_selected({i for i, value in enumerate(proposal) if value})
         self.ticks_shown = True
         self.query_one(".ticks").display = True
-        self.tick_list.focus()
+        if focus:
+            self.tick_list.focus()
 
 
 class PartsForm(AnswerForm):
@@ -340,8 +341,11 @@ class PartsForm(AnswerForm):
         return [kp for f in self.forms for kp in f.key_point_sets()]
 
     def show_ticks(self, proposals: list[list[bool]]) -> None:
+        first = True  # the student ticks from the top: the first list gets the focus
         for f in self.forms:
-            f.show_ticks(proposals)
+            if isinstance(f, ShortForm) and f.needs_ticks:
+                f.show_ticks(proposals, focus=first)
+                first = False
 
 
 def make_form(item: Any, lang: str, *, exam: bool = False) -> AnswerForm:
