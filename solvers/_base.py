@@ -19,6 +19,7 @@ the global ``random`` module is never used.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal, Mapping
 
@@ -402,7 +403,9 @@ def fmt(x: Any, decimals: int | None = None) -> str:
         return str(int(xf))
     if decimals is None:
         return f"{xf:.6g}"
-    s = f"{xf:.{decimals}f}"
+    # Round half up on the decimal digits a student sees (158.625 -> 158.63), as by hand;
+    # f-strings round the binary value half-to-even and would print 158.62.
+    s = str(Decimal(repr(xf)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     return "0" if s.strip("-0.") == "" and decimals > 0 and float(s) == 0 else s
 
 

@@ -148,3 +148,21 @@ def test_user_mistakes_get_one_sentence_and_exit_2(capsys, argv, first_line, mor
     lines = err.splitlines()
     assert lines[0].startswith(first_line), err
     assert more in err and "Traceback" not in err
+
+
+def test_numbers_round_half_up_as_a_student_would():
+    # Regression: 158.625 printed as 158.62 in the answer while the steps said 158.63.
+    from solvers._base import fmt
+
+    assert fmt(158.625, 2) == "158.63"
+    assert fmt(0.125, 2) == "0.13" and fmt(-0.125, 2) == "-0.13"
+    assert fmt(3.14159, 4) == "3.1416" and fmt(7, 2) == "7"
+
+
+def test_wrong_values_of_whole_number_fields_keep_their_decimals():
+    # Regression: average pooling's 2.75 as a mistake of a max-pooling answer printed as "3".
+    from quizapp.cli.calc import _short
+    from solvers import AnswerField, Text
+
+    field = AnswerField("out", Text("输出", "output"), integer=True)
+    assert _short(field, 2.75) == "2.75" and _short(field, 3) == "3"

@@ -217,7 +217,9 @@ def _short(f, value: Any) -> str:
     """A (wrong) value on one line, rounded like its field."""
     from solvers._base import fmt
 
-    d = _decimals(f) if f is not None else 4
+    # a whole-number field's wrong value may have decimals (average instead of max pooling):
+    # show them rather than round 2.75 to "3"
+    d = (None if f.integer else f.decimals) if f is not None else 4
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
         return "[" + "; ".join(fmt(r, d) for r in value) + "]"
     return fmt(value, d) if not isinstance(value, str) else value
