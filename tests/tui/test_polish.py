@@ -214,13 +214,13 @@ async def test_blank_feedback_in_english_gives_the_english_answer_once(bank):
     app = One()
     async with app.run_test(size=SIZE) as pilot:
         app.query_one(FeedbackPanel).show(item, grade, "en", response)
-        await pilot.pause()
+        await settle(pilot)
         fields = text_of(app.screen, "#fields")
         assert "✔ blank 1: multiplicative" in fields
         assert "yours linearly  →  right exponentially" in fields and "指数" not in fields
         assert not app.query_one("#message").display  # the per-blank lines say it; no repeat
         app.query_one(FeedbackPanel).show(item, grade, "zh", response)
-        await pilot.pause()
+        await settle(pilot)
         assert "正确 指数" in text_of(app.screen, "#fields")
 
 
@@ -245,7 +245,7 @@ async def test_long_key_points_wrap_and_are_ticked_by_number(bank):
     async with app.run_test(size=SIZE) as pilot:
         form = app.query_one(AnswerArea).form
         form.show_ticks([[True, False]])
-        await pilot.pause()
+        await settle(pilot)
         options = list(form.tick_list.query(".option"))
         assert options[1].size.height >= 2  # wrapped, not cut at the edge
         assert options[1].region.right <= SIZE[0]
@@ -262,17 +262,16 @@ async def test_feedback_is_brought_into_view_after_ticking_key_points_with_enter
 
     app = make_app(Start("practice", mode="topic", target="overfitting"))
     async with app.run_test(size=(80, 12)) as pilot:  # short, so the feedback starts off screen
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         if screen.session.current.type != "short_answer":
             await pilot.press("ctrl+n")
-            await pilot.pause()
+            await settle(pilot)
         screen.query_one(TextArea).focus()
         await pilot.press(*"random drop", "ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")  # confirm the proposed ticks
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.state == "graded"
         assert _visible(screen, "#verdict", "#body")
 
@@ -281,10 +280,10 @@ async def test_feedback_is_brought_into_view_after_ticking_key_points_with_enter
 async def test_help_wraps_a_long_description_beside_its_keys(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.set_setting("lang", "en")
         await pilot.press("f1")
-        await pilot.pause()
+        await settle(pilot)
         from quizapp.tui.screens.help import KEY_WIDTH, help_table
         from rich.console import Console
 
@@ -314,13 +313,13 @@ async def test_difficulty_is_named_in_the_chosen_language(make_app):
 
     app = make_app(Start("practice", mode="drill", target="conv_output", difficulty="easy"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert "简单" in text_of(screen, "#heading") and "简单" in text_of(screen, "#qhead")
         assert "easy" not in text_of(screen, "#heading") + text_of(screen, "#qhead")
         app.set_setting("lang", "en")
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         assert "easy" in text_of(screen, "#heading") and "简单" not in text_of(screen, "#qhead")
 
 
@@ -331,23 +330,22 @@ async def test_picker_filters_as_you_type_then_enter_picks(make_app):
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("3")  # calculation drill: 45 kinds, more than a screen
-        await pilot.pause()
+        await settle(pilot)
         picker = app.screen
         assert isinstance(picker, PickerScreen)
         await pilot.press(*"sob")
-        await pilot.pause()
+        await settle(pilot)
         assert [v for v, _ in picker.matching("sob")] == ["sobel"]
         assert picker.query_one("#picker").option_count == 1
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PracticeScreen) and app.screen.session.target == "sobel"
         await pilot.press("escape", "1")  # chapters: ↓ moves the highlight from the filter box
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.session.target == "ch8_detection"  # second of the two chapters
 
 
@@ -355,10 +353,10 @@ async def test_picker_filters_as_you_type_then_enter_picks(make_app):
 async def test_a_long_drill_title_gives_way_to_the_score_at_80_columns(make_app):
     app = make_app(Start("practice", mode="drill", target="cnn_pipeline", difficulty="medium"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.set_setting("lang", "en")
         app.screen.update_top()
-        await pilot.pause()
+        await settle(pilot)
         score = app.screen.query_one("#tally")
         assert str(score.render()) == "answered 0 · right 0"
         assert score.region.right <= SIZE[0] and score.region.width >= len("answered 0 · right 0")
@@ -368,7 +366,7 @@ async def test_a_long_drill_title_gives_way_to_the_score_at_80_columns(make_app)
 async def test_vector_fields_hint_the_decimals_asked_for(make_app):
     app = make_app(Start("practice", mode="drill", target="lstm_step", difficulty="medium"))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         problem = app.screen.session.current.problem
         inputs = list(app.screen.query(Input))
         assert len(inputs) == len(problem.fields)
@@ -399,6 +397,39 @@ async def test_ticking_a_comprehensive_item_starts_at_its_first_short_part(bank)
         shorts = [f for f in form.forms if isinstance(f, ShortForm)]
         assert len(shorts) == 2
         form.show_ticks([[True, False], [False, True]])
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is shorts[0].tick_list
         assert [s.ticked for s in shorts] == [[True, False], [False, True]]
+
+
+@sync
+async def test_a_long_option_wraps_under_its_own_text(make_app):
+    from quizapp.tui.widgets.answers import ChoiceList
+    from textual.app import App
+
+    long = "some neurons keep receiving negative inputs, output zero all the time and their " \
+           "weights stop updating for good"
+
+    class One(App):
+        def compose(self):
+            yield ChoiceList(["short", long])
+
+    app = One()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await settle(pilot)
+        from rich.console import Console
+
+        choices = app.query_one(ChoiceList)
+        console = Console(width=58, record=True)
+        console.print(choices._line(1, long))
+        text = console.export_text().splitlines()
+        indent = len(choices.mark(1)) + 1
+        assert len(text) >= 2 and text[0].startswith("( ) 2/B. some")
+        assert all(line.startswith(" " * indent) and line.strip() for line in text[1:])
+        cjk = "输入图像在该位置附近出现了与这个卷积核所记录的模式相似的局部结构" * 2
+        console = Console(width=40, record=True)
+        console.print(choices._line(0, cjk))
+        text = console.export_text()
+        assert "…" not in text and text.replace("\n", "").replace(" ", "").endswith("局部结构")
+        await pilot.press("2")
+        assert choices.selected == {1} and choices.mark(1).startswith("(*)")

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text as PlainText
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -63,10 +65,18 @@ class ChoiceList(Vertical, can_focus=True):
     def on_mount(self) -> None:
         self._refresh()
 
-    def _line(self, i: int, text: str) -> str:
-        mark = ("[x]" if i in self.selected else "[ ]") if self.multiple else \
+    def mark(self, i: int) -> str:
+        box = ("[x]" if i in self.selected else "[ ]") if self.multiple else \
             ("(*)" if i in self.selected else "( )")
-        return f"{mark} {i + 1}/{LETTERS[i]}. {text}"
+        return f"{box} {i + 1}/{LETTERS[i]}."
+
+    def _line(self, i: int, text: str) -> Table:
+        """The mark and the option side by side: a long option wraps under its own text."""
+        line = Table.grid(padding=(0, 1))
+        line.add_column(no_wrap=True)
+        line.add_column(ratio=1, overflow="fold")  # fold: Chinese has no spaces to wrap at
+        line.add_row(PlainText(self.mark(i)), PlainText(text))  # plain: never markup
+        return line
 
     def _refresh(self) -> None:
         for i, opt in enumerate(self.query(".option").results(Static)):
