@@ -433,3 +433,14 @@ async def test_a_long_option_wraps_under_its_own_text(make_app):
         assert "…" not in text and text.replace("\n", "").replace(" ", "").endswith("局部结构")
         await pilot.press("2")
         assert choices.selected == {1} and choices.mark(1).startswith("(*)")
+
+
+def test_help_in_chinese_wraps_instead_of_cutting():
+    from rich.console import Console
+
+    from quizapp.tui.screens.help import help_table
+
+    console = Console(width=40, record=True)  # narrower than any dialog: forces the wrap
+    console.print(help_table("zh"))
+    text = console.export_text()
+    assert "…" not in text and "离开（考试继续计时" in text.replace("\n", "").replace(" ", "")

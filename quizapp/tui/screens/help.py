@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,7 +15,7 @@ from textual.widgets import Static
 
 from quizapp.tui.lang import ui
 
-KEY_WIDTH = 18
+KEY_WIDTH = 20
 
 KEYS = [
     (("任何地方", "Anywhere"), [
@@ -63,17 +66,19 @@ def key_text(key: str | tuple[str, str], lang: str) -> str:
     return key if isinstance(key, str) else (key[1] if lang == "en" else key[0])
 
 
-def help_table(lang: str) -> Table:
-    """The keys in two columns; a long description wraps under itself, not under the keys."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(width=KEY_WIDTH, no_wrap=True)
-    table.add_column(ratio=1)
+def help_table(lang: str) -> Group:
+    """Each section's title, then its keys in two columns; a long description wraps beside its
+    keys, not under them."""
+    parts: list[Any] = []
     for (zh, en), keys in KEYS:
-        table.add_row(Text(ui(lang, zh, en), style="bold"), "")
+        parts.append(Text(ui(lang, zh, en), style="bold", overflow="fold"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(width=KEY_WIDTH, no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")  # Chinese has no spaces to wrap at
         for key, kzh, ken in keys:
             table.add_row(Text(f"  {key_text(key, lang)}"), Text(ui(lang, kzh, ken)))
-        table.add_row("", "")
-    return table
+        parts += [table, Text("")]
+    return Group(*parts)
 
 
 def help_text(lang: str) -> str:
