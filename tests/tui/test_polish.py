@@ -444,3 +444,26 @@ def test_help_in_chinese_wraps_instead_of_cutting():
     console.print(help_table("zh"))
     text = console.export_text()
     assert "…" not in text and "离开（考试继续计时" in text.replace("\n", "").replace(" ", "")
+
+
+@sync
+async def test_progress_names_use_the_room_of_a_wide_terminal(make_app, clock):
+    from quizapp.core.storage import Attempt
+    from quizapp.tui.screens.progress import ProgressScreen
+
+    for size, whole in (((120, 36), True), (SIZE, False)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            app.set_setting("lang", "en")
+            clock.advance(1)
+            app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
+                                               chapter="ch1_cnn", type="single_choice",
+                                               score=1.0, correct=True, response={}))
+            app.open_progress()
+            await pilot.pause()
+            assert isinstance(app.screen, ProgressScreen)
+            rows = [str(s.render()) for s in app.screen.query(".stat-text")]
+            assert any("Convolutional neural networks" in r for r in rows) is whole
+            assert all(s.region.right <= size[0] for s in app.screen.query(".stat-text"))

@@ -14,7 +14,14 @@ from textual.widgets import Footer, Static
 from quizapp.tui.lang import localise_keys, say, ui
 
 BAR_WIDTH = 10
-NAME_WIDTH = 24
+NAME_WIDTH = 24  # at 80 columns
+WIDE_NAME_WIDTH = 40  # from WIDE_SCREEN columns: English chapter names are long
+WIDE_SCREEN = 110
+ROW_TAIL = 28  # bar, percentage, count and arrow after the name
+
+
+def name_width(screen_width: int) -> int:
+    return WIDE_NAME_WIDTH if screen_width >= WIDE_SCREEN else NAME_WIDTH
 
 
 def min_trend() -> int:
@@ -52,8 +59,8 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width) if cell_len(text) != width else text
 
 
-def row_text(stat: Any, lang: str) -> str:
-    name = _fit(say(stat.label, lang).split("\n")[0], NAME_WIDTH)
+def row_text(stat: Any, lang: str, width: int = NAME_WIDTH) -> str:
+    name = _fit(say(stat.label, lang).split("\n")[0], width)
     if not stat.attempts:
         return f"{name} {' ' * BAR_WIDTH} {ui(lang, '未练习', 'not tried')}"
     change = stat.change
@@ -75,6 +82,7 @@ class ProgressScreen(Screen):
 
         app = self.app
         lang = app.lang
+        names = name_width(app.size.width)
         localise_keys(self, self.KEY_LABELS, lang)
         progress = app.guard(load_progress, app.storage, app.bank)
         body = self.query_one("#progress-body")
@@ -103,7 +111,9 @@ class ProgressScreen(Screen):
                 continue
             widgets.append(Static(title, classes="heading", markup=False))
             for stat in stats:
-                children: list[Any] = [Static(row_text(stat, lang), classes="stat-text", markup=False)]
+                text = Static(row_text(stat, lang, names), classes="stat-text", markup=False)
+                text.styles.width = names + ROW_TAIL
+                children: list[Any] = [text]
                 if stat.attempts >= min_trend():
                     children.append(Static(spark(stat.trend, 24), classes="stat-trend", markup=False))
                 widgets.append(Horizontal(*children, classes="stat-row"))
