@@ -454,15 +454,14 @@ async def test_progress_names_use_the_room_of_a_wide_terminal(make_app, clock):
     for size, whole in (((120, 36), True), (SIZE, False)):
         app = make_app()
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await pilot.pause()
+            await settle(pilot)
             app.set_setting("lang", "en")
             clock.advance(1)
             app.storage.record_attempt(Attempt(at=clock(), mode="practice", item_uid="t-relu",
                                                chapter="ch1_cnn", type="single_choice",
                                                score=1.0, correct=True, response={}))
             app.open_progress()
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ProgressScreen)
             rows = [str(s.render()) for s in app.screen.query(".stat-text")]
             assert any("Convolutional neural networks" in r for r in rows) is whole
