@@ -128,7 +128,8 @@ def nms_trace(boxes: Sequence, scores: Sequence[float], threshold: float) -> lis
         ious = {k: box_iou(boxes[i], boxes[k]) for k in kept}
         over = [k for k, v in ious.items() if v > thr]
         detail = ", ".join(f"IoU(#{i + 1},#{k + 1}) = {fraction_text(v)} = {fmt(float(v), 4)}"
-                           for k, v in ious.items() if v > 0) or "no overlap with a kept box / 与已保留框无重叠"
+                           for k, v in ious.items() if v > 0) or \
+            ", ".join(f"IoU(#{i + 1},#{k + 1}) = 0" for k in kept)  # formulas need no language
         if not kept:
             kept.append(i)
             steps.append(Step(f"框 #{i + 1}：得分最高，直接保留。", f"Box #{i + 1}: the highest score; kept."))

@@ -118,3 +118,14 @@ def test_first_box_step_does_not_compare_with_an_empty_kept_list(kind):
     first = next(s for s in p.steps if "Box #" in s.en)
     assert "highest score; kept" in first.en and "得分最高" in first.zh
     assert sum("the highest score; kept" in s.en for s in p.steps) == 1
+
+
+def test_worked_steps_math_lines_are_language_neutral():
+    # Regression: a math line read "no overlap with a kept box / 与已保留框无重叠" in English mode.
+    import re
+
+    from solvers import make_problem
+
+    for seed in range(200):
+        for step in make_problem("nms", seed, "hard").steps:
+            assert not re.search(r"[\u4e00-\u9fff]", step.math), step.math
