@@ -85,15 +85,21 @@ def _percent_fraction(percent: float) -> Fraction:
     return Fraction(percent).limit_denominator(10**9)
 
 
-def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> Number:
-    """Read one number, keeping it an exact :class:`Fraction` when it is one (``1/3``, ``0.1``)."""
+def _typed(text: str, limit: int, what: tuple[str, str]) -> tuple[str, str]:
+    """What the student typed (stripped) and its normal form; empty or overlong is malformed."""
     raw = str(text).strip()
     s = normalise(raw)
     if not s:
         raise AnswerFormatError("No answer was given.", "没有填写答案。")
-    if len(s) > MAX_NUMBER_CHARS:
-        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be one number.",
-                                f"'{raw[:20]}...' 太长，不是一个数。")
+    if len(s) > limit:
+        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be {what[0]}.",
+                                f"'{raw[:20]}...' 太长，{what[1]}。")
+    return raw, s
+
+
+def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> Number:
+    """Read one number, keeping it an exact :class:`Fraction` when it is one (``1/3``, ``0.1``)."""
+    raw, s = _typed(text, MAX_NUMBER_CHARS, ("one number", "不是一个数"))
     if "," in s or ";" in s:
         raise AnswerFormatError(
             f"'{raw}' is not a number: use a point for decimals and give one number only.",
@@ -219,13 +225,7 @@ def parse_vector(text: str, *, percent: float = 0.01) -> list[float]:
     >>> parse_vector("（1，-2，3/4）")
     [1.0, -2.0, 0.75]
     """
-    raw = str(text).strip()
-    s = normalise(raw)
-    if not s:
-        raise AnswerFormatError("No answer was given.", "没有填写答案。")
-    if len(s) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be an answer.",
-                                f"'{raw[:20]}...' 太长，不像是答案。")
+    raw, s = _typed(text, MAX_ANSWER_CHARS, ("an answer", "不像是答案"))
     _check_brackets(raw, s)
     return _vector_items(raw, s, percent)
 
@@ -243,13 +243,7 @@ def parse_matrix(text: str, *, percent: float = 0.01) -> list[list[float]]:
     >>> parse_matrix("2×2：1 2；3 4")
     [[1.0, 2.0], [3.0, 4.0]]
     """
-    raw = str(text).strip()
-    s = normalise(raw)
-    if not s:
-        raise AnswerFormatError("No answer was given.", "没有填写答案。")
-    if len(s) > MAX_ANSWER_CHARS:
-        raise AnswerFormatError(f"'{raw[:20]}...' is too long to be an answer.",
-                                f"'{raw[:20]}...' 太长，不像是答案。")
+    raw, s = _typed(text, MAX_ANSWER_CHARS, ("an answer", "不像是答案"))
     size = None
     m = _SIZE.match(s)
     if m:
