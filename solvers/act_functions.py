@@ -22,7 +22,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     register,
 )
-from solvers.train_numbers import dec, num, one_decimal, visible_mistakes
+from solvers.train_numbers import dec, num, one_decimal
 
 FUNCTIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU"}
@@ -147,7 +147,7 @@ class Activation(Kind):
         value = activation_value(fn, x, alpha)
         deriv = activation_derivative(fn, x, alpha)
         answer = {"value": value, "derivative": deriv}
-        mistakes = visible_mistakes(answer, _mistakes(fn, x, alpha, value, deriv), self.fields(params))
+        mistakes = _mistakes(fn, x, alpha, value, deriv)
         return Solution(answer, _steps(fn, x, alpha, value, deriv), mistakes, _exact(fn, x, alpha))
 
 

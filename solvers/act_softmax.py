@@ -18,7 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
-from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, num, to_plain, vec_text
 
 RANGES = {
     "easy": dict(K=(3,), z=(-1, 0, 1, 2)),
@@ -125,7 +125,7 @@ class SoftmaxCrossEntropy(Kind):
                                                              "normalised the raw scores (no exponential)"),
                                     {"probs": (z / z.sum()).tolist(), "loss": float(-math.log(z[y] / z.sum()))}))
         answer = {"probs": p.tolist(), "loss": loss}
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

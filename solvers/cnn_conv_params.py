@@ -16,8 +16,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
- need_bool)
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_bool, need_int, register,
+)
 from solvers.cnn_conv_output import conv_output_size
 
 RANGES = {

@@ -22,7 +22,6 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_int, register,
 )
-from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
 # (missed objects), and the chance that a detection is a TP.
@@ -221,7 +220,7 @@ class AveragePrecision(Kind):
                     {"recall": [float(p) for p in prec]}),
         ]
         answer = {"precision": [float(p) for p in prec], "recall": [float(r) for r in rec], "ap": float(ap)}
-        return Solution(answer, ap_steps(matches, n_gt), visible_mistakes(self.fields(params), answer, mistakes),
+        return Solution(answer, ap_steps(matches, n_gt), mistakes,
                         {"ap": _show(ap)})
 
 
@@ -302,4 +301,4 @@ class MeanAP(Kind):
                     {"map": float(weighted)}),
         ]
         answer = {"ap": [float(a) for a in aps], "map": float(mean)}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), {"map": _show(mean)})
+        return Solution(answer, steps, mistakes, {"map": _show(mean)})

@@ -20,7 +20,6 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
-from solvers.eval_rounding import visible_mistakes
 
 Box = Sequence[Any]
 
@@ -188,4 +187,4 @@ class IoU(Kind):
                                                            "divided the intersection by B's area, not the union"),
                                     {"iou": float(inter / area_b)}))
         answer = {"iou": float(iou)}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), {"iou": f(iou)})
+        return Solution(answer, steps, mistakes, {"iou": f(iou)})

@@ -26,7 +26,6 @@ from solvers.det_iou import box_area, box_iou, check_box, fraction_text, interse
 from solvers.det_nms import (
     box_table, by_score, check_scored_boxes, greedy_nms, jitter, nms_mistakes, nms_trace, score_order,
 )
-from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
 # any IoU and a threshold (so rounding never decides), thresholds.
@@ -207,7 +206,7 @@ class DetectionPipeline(Kind):
         answer = {"best_iou": [float(v) for v, _ in res["best"]], "kept": kept_1,
                   "precision": float(res["precision"]), "recall": float(res["recall"])}
         exact = {"precision": fraction_text(res["precision"]), "recall": fraction_text(res["recall"])}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), exact)
+        return Solution(answer, steps, mistakes, exact)
 
     @staticmethod
     def _double(a: Sequence, b: Sequence) -> Fraction:

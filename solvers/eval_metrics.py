@@ -25,7 +25,6 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice,
     need_int, need_matrix, register,
 )
-from solvers.eval_rounding import visible_mistakes
 
 # Named difficulty ranges for the binary counts: (tp, fp, fn, tn) choices and the layout shown.
 RANGES = {
@@ -159,7 +158,7 @@ class ConfusionMetrics(Kind):
                                                                   "gave the specificity TN/(TN+FP) as recall"),
                                     {"recall": _f(Fraction(tn, tn + fp))}))
         answer = {k: _f(v) for k, v in m.items()}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes),
+        return Solution(answer, steps, mistakes,
                         {k: str(v) for k, v in m.items()})
 
 
@@ -261,5 +260,5 @@ class MacroMetrics(Kind):
         answer = {"precision": [_f(x) for x in prec], "recall": [_f(x) for x in rec],
                   "macro_precision": _f(mp), "macro_recall": _f(mr), "macro_f1": _f(mf)}
         exact = {"macro_precision": str(mp), "macro_recall": str(mr), "macro_f1": str(mf)}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), exact)
+        return Solution(answer, steps, mistakes, exact)
 

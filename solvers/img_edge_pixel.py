@@ -17,7 +17,6 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, need_choice,
     register,
 )
-from solvers.eval_rounding import visible_mistakes
 from solvers.img_edges import (
     KERNELS, NORMS, OPERATOR_NAMES, check_image, direction_degrees, gradient_magnitude, term_sum,
 )
@@ -169,4 +168,4 @@ class EdgePixel(Kind):
             Mistake("swapped_components", Text(f"把 {a} 和 {b} 弄反了", f"swapped {a} and {b}"), swap),
             Mistake("norm_mixed", Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"), {"magnitude": other}),
         ] + mistakes
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes))
+        return Solution(answer, steps, mistakes)

@@ -22,7 +22,6 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, int_matrix,
     need_choice, need_matrix, register,
 )
-from solvers.eval_rounding import visible_mistakes
 
 # Kernels as written on the blackboard, applied by correlation.
 KERNELS: dict[str, tuple[np.ndarray, np.ndarray]] = {
@@ -256,7 +255,7 @@ class EdgeMapKind(Kind):
                     {"magnitude": int_matrix(other)}),
         ]
         answer = {a: int_matrix(g1), b: int_matrix(g2), "magnitude": int_matrix(mag)}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes))
+        return Solution(answer, steps, mistakes)
 
 
 @register

@@ -22,7 +22,6 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, need_int, register,
 )
-from solvers.eval_rounding import visible_mistakes
 from solvers.img_edges import check_image
 
 # Named difficulty ranges: image size, number of grey levels L, and whether ties are allowed
@@ -175,4 +174,4 @@ class Otsu(Kind):
         if len(maximisers) > 1:
             mistakes.append(Mistake("largest_tie", Text("并列时取了最大的 t", "took the largest of the tied t"),
                                     {"threshold": maximisers[-1]}))
-        return Solution({"threshold": t}, steps, visible_mistakes(self.fields(params), {"threshold": t}, mistakes))
+        return Solution({"threshold": t}, steps, mistakes)

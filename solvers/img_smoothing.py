@@ -21,7 +21,6 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt_matrix, need_choice, register,
 )
-from solvers.eval_rounding import visible_mistakes
 from solvers.img_edges import check_image, correlate_valid
 
 FILTERS = ("mean", "gaussian")
@@ -150,4 +149,4 @@ class Smoothing(Kind):
         ]
         exact = {"value": str(Fraction(int(sums[0, 0]), total))} if single else {}
         answer = {name: shaped(out)}
-        return Solution(answer, steps, visible_mistakes(self.fields(params), answer, mistakes), exact)
+        return Solution(answer, steps, mistakes, exact)

@@ -21,7 +21,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
 from solvers.opt_updates import adam_steps, asked, eps_text, check_common, draw_common, flat, grads_text, step_fields
-from solvers.train_numbers import num, vec_carried, vec_text, visible_mistakes
+from solvers.train_numbers import num, vec_carried, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
 BETAS = {"easy": ((0.9, 0.999),), "medium": ((0.9, 0.999),), "hard": ((0.9, 0.999), (0.8, 0.99), (0.5, 0.9))}
@@ -119,7 +119,7 @@ class Adam(Kind):
             Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
                     _answers(adam_steps(w0, grads, -lr, b1, b2, eps))),
         ]
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 def _variant(w0, grads, lr, b1, b2, eps, *, sqrt=True, frozen_t=False):

@@ -20,7 +20,7 @@ from solvers.opt_updates import (
     asked, check_common, draw_common, draw_vector, flat, grads_text, momentum_steps, optional_state,
     step_fields,
 )
-from solvers.train_numbers import num, vec_text, visible_mistakes
+from solvers.train_numbers import num, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.05, 0.5), "hard": (0.01, 0.1, 0.2)}
 MUS = {"easy": (0.9,), "medium": (0.9, 0.5, 0.8), "hard": (0.9, 0.95, 0.8)}
@@ -101,7 +101,7 @@ class SgdMomentum(Kind):
                                            "scaled the whole velocity by lr: v <- mu*v - g, w <- w + lr*v"),
                     _variant(w0, v0, grads, lambda v, g: mu * v - g, lambda w, v: w + lr * v)),
         ]
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 def _variant(w0, v0, grads, velocity, position) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step
 from solvers.opt_updates import (
     asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
 )
-from solvers.train_numbers import num, vec_carried, vec_text, visible_mistakes
+from solvers.train_numbers import num, vec_carried, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.05), "hard": (0.01, 0.001, 0.1)}
 RHOS = {"easy": (0.9,), "medium": (0.9, 0.99, 0.8), "hard": (0.9, 0.99, 0.95)}
@@ -110,7 +110,7 @@ class RmsProp(Kind):
                     _variant(w0, s0, grads, lambda s, g: rho * s + (1 - rho) * g ** 2,
                              lambda w, s, g: w + lr * g / (np.sqrt(s) + eps))),
         ]
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 def _variant(w0, s0, grads, mean_square, update) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register
 from solvers.act_functions import sigmoid
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, GATES, check_gated, check_vec, draw_gated, draw_vec, gated_text, lstm_cell, sequence_text
-from solvers.train_numbers import to_plain, vec_carried, vec_text, visible_mistakes, weights
+from solvers.train_numbers import to_plain, vec_carried, vec_text, weights
 
 STEP_SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
 SEQ_SIZES = {"easy": [(1, 1, 2)], "medium": [(1, 1, 3), (1, 2, 2)], "hard": [(2, 1, 2), (1, 2, 3)]}  # (H, D, T)
@@ -159,7 +159,7 @@ class LstmStep(Kind):
         answer = {k: s[k].tolist() for k in OUT}
         mistakes = [Mistake(mid, label, {k: v.tolist() for k, v in cell(x, h, c).items()})
                     for mid, label, cell in _variants(W, b, h.size, x.size)]
-        return Solution(answer, _step_lines("", x, h, c, W, b, s), visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, _step_lines("", x, h, c, W, b, s), mistakes)
 
 
 @register
@@ -236,7 +236,7 @@ class LstmSequence(Kind):
         mistakes.append(Mistake("reset_state", Text("每一步都从 h_0、c_0 重新开始，没有传递状态",
                                                     "restarted from h_0, c_0 at every step"),
                                 _run(lambda x, h, c: right(x, h0, c0), xs, h0, c0)))
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 def _run(cell: Cell, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from solvers._base import (
 )
 from solvers.act_functions import sigmoid
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, draw_vec, rnn_cell, sequence_text
-from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_text, visible_mistakes, weights
+from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_text, weights
 
 # (hidden size H, input size D, steps T) per difficulty
 STEP_SIZES = {"easy": [(2, 1)], "medium": [(2, 2)], "hard": [(3, 2), (2, 3)]}
@@ -137,7 +137,7 @@ class RnnStep(Kind):
         for mid, label, cell in _variants(W_xh, W_hh, b):
             wa, wh = cell(x, h_prev)
             mistakes.append(Mistake(mid, label, {"a": wa.tolist(), "h": wh.tolist()}))
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 @register
@@ -206,7 +206,7 @@ class RnnSequence(Kind):
             mistakes.append(Mistake(mid, label, _run(cell, xs, h0)))
         mistakes.append(Mistake("reused_h0", Text("每一步都用了 h_0，没有传递隐藏状态", "used h_0 at every step"),
                                 _run(lambda x, h: rnn_cell(x, h0, W_xh, W_hh, b), xs, h0)))
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)))
+        return Solution(answer, steps, mistakes)
 
 
 def _run(cell: Cell, xs: np.ndarray, h0: np.ndarray) -> dict[str, Any]:

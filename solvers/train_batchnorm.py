@@ -19,7 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, need_matrix,
     need_vector, register,
 )
-from solvers.train_numbers import dec, mat_text, num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, mat_text, num, to_plain, vec_text
 
 CARRY = 6  # decimal places of the intermediate values shown in the steps
 
@@ -184,7 +184,7 @@ class BatchNormForward(Kind):
                     {"y": _plain(b * x_hat + g)}),
         ]
         answer = {"mean": _plain(mean), "var": _plain(var), "x_hat": _plain(x_hat), "y": _plain(y)}
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params))
 
 
 def _dec(rng: np.random.Generator, bounds: tuple[float, float]) -> float:

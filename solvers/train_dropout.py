@@ -18,7 +18,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import num, to_plain, vec_text
 
 VARIANTS = ("inverted", "classic")
 RANGES = {
@@ -149,7 +149,7 @@ class DropoutScaling(Kind):
                         {"test_output": (a * m * p).tolist()}),
             ]
         answer = {"train_output": train.tolist(), "test_output": test.tolist()}
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_choice, need_int, register,
 )
-from solvers.train_numbers import dec, visible_mistakes
+from solvers.train_numbers import dec
 
 LAYERS = ("dense", "conv")
 
@@ -155,7 +155,7 @@ class InitVariance(Kind):
             mistakes.append(Mistake("conv_fan_without_kernel", Text("卷积层的 fan 忘了乘 k·k", "left k*k out of the conv fans"),
                                     {"fan_in": params["c_in"], "fan_out": params["c_out"], **w}))
         answer = {"fan_in": fi, "fan_out": fo, **s}
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(fi, fo))
+        return Solution(answer, steps, mistakes, _exact(fi, fo))
 
 
 def _exact(fi: int, fo: int) -> dict[str, str]:

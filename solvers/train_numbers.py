@@ -7,11 +7,11 @@ in plain text inside statements and worked steps.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from solvers._base import AnswerField, Mistake, distinct_mistakes, fmt
+from solvers._base import fmt
 
 EASY_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
@@ -81,13 +81,6 @@ def vec_carried(v: Sequence[float], places: int = 6) -> str:
 def mat_text(m: Any, decimals: int | None = None) -> str:
     """``[[0.5, -1], [0, 1]]``: a matrix row by row, the same form ``quizapp solve`` accepts."""
     return "[" + ", ".join(vec_text(row, decimals) for row in np.asarray(m, dtype=float)) + "]"
-
-
-def visible_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
-                     fields: Sequence[AnswerField]) -> list[Mistake]:
-    """Keep the mistakes whose wrong value differs from the right one at the asked rounding
-    (``solvers._base.build`` applies the same rule to every kind)."""
-    return distinct_mistakes(answer, mistakes, tuple(fields))
 
 
 def a_or_an(n: int, capital: bool = False) -> str:

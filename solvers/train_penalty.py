@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, need_vector, register,
 )
-from solvers.train_numbers import dec, num, to_plain, vec_text, visible_mistakes
+from solvers.train_numbers import dec, num, to_plain, vec_text
 
 RANGES = {
     "easy": dict(n=(3,), w=(-2, 2), lam=(0.1, 0.5), lr=(0.1, 0.5), g=(-1, 1)),
@@ -137,7 +137,7 @@ class WeightPenalty(Kind):
                     {"w_new": (w - lr * (g - lam * w)).tolist()}),
         ]
         answer = {"l1": l1, "l2": l2, "w_new": w_new.tolist()}
-        return Solution(answer, steps, visible_mistakes(answer, mistakes, self.fields(params)), _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params))
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
