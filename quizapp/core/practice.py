@@ -60,11 +60,18 @@ def questions_for(bank: "Bank", mode: str, target: str, difficulty: str | None) 
     return pool
 
 
-def propose_ticks(key_points: Any, text: str) -> list[bool]:
-    """Key points the text seems to cover (the student confirms or changes the ticks)."""
-    from quizapp.core import grading
+def drill_kinds() -> list:
+    """Every calculation kind a drill can use (importing them all costs SymPy: call off-screen)."""
+    from solvers import all_kinds
 
-    return list(grading.propose_key_points(key_points, text))
+    return all_kinds()
+
+
+def drill_kind(kind_id: str):
+    """One calculation kind by id (raises solvers.UnknownKind with a suggestion)."""
+    from solvers import get_kind
+
+    return get_kind(kind_id)
 
 
 class PracticeSession:

@@ -129,9 +129,9 @@ class QuizApp(FlowsMixin, App[int]):
         from quizapp.core.bank.loader import load_bank
 
         bank = load_bank(self.bank_dir)
-        from solvers import all_kinds
+        from quizapp.core.practice import drill_kinds
 
-        all_kinds()  # import every kind now, not on the first drill
+        drill_kinds()  # import every kind now, not on the first drill
         return bank
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

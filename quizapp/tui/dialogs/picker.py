@@ -36,9 +36,9 @@ def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
 
         return ui(lang, "选择主题", "Choose a topic"), [(t, f"{t}  ({n})") for t, n in topics(bank)]
     if kind == "drill":
-        from solvers import all_kinds
+        from quizapp.core.practice import drill_kinds
 
-        opts = [(k.id, f"{say(k.title, lang)}  [{k.id}]") for k in all_kinds()]
+        opts = [(k.id, f"{say(k.title, lang)}  [{k.id}]") for k in drill_kinds()]
         level = difficulty_name(app.difficulty, lang)
         title = ui(lang, f"选择计算题类型（难度：{level}）", f"Choose a calculation kind (difficulty: {level})")
         return title, opts

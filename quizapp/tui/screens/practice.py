@@ -79,9 +79,9 @@ class PracticeScreen(Screen):
         if s.mode == "review":
             return ui(lang, "错题本", "Mistake review")
         if s.mode == "drill":
-            from solvers import get_kind
+            from quizapp.core.practice import drill_kind
 
-            return ui(lang, "计算题训练", "Drill") + f" · {say(get_kind(s.target).title, lang)} · {difficulty_name(s.difficulty, lang)}"
+            return ui(lang, "计算题训练", "Drill") + f" · {say(drill_kind(s.target).title, lang)} · {difficulty_name(s.difficulty, lang)}"
         if s.mode == "chapter":
             return ui(lang, "章节练习", "Chapter") + f" · {say(self.app.bank.chapter(s.target).title, lang)}"
         return ui(lang, "主题练习", "Topic") + f" · {s.target}"
@@ -150,11 +150,11 @@ class PracticeScreen(Screen):
             if self.state == "graded":
                 self.show_next()
             return
-        from quizapp.core.practice import propose_ticks
+        from quizapp.core.grading import propose_key_points
 
         form = self.area.form
         if form.needs_ticks:
-            proposals = [propose_ticks(kps, text) for kps, text in form.key_point_sets()]
+            proposals = [propose_key_points(kps, text) for kps, text in form.key_point_sets()]
             form.show_ticks(proposals)
             self.state = "ticking"
             self._note(ui(self.lang, "对照要点自评：勾选你答到的要点，再按 Ctrl+S。",
