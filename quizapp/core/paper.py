@@ -46,15 +46,20 @@ class Paper:
         return [item for s in self.sections for item in s.items]
 
 
-def paper_code(blueprint_id: str, seed: int) -> str:
-    """A short code printed on the paper and on its key, e.g. ``FINA-7K3QX``."""
-    n = zlib.crc32(f"{blueprint_id}:{int(seed)}".encode())
+def short_code(prefix: str, text: str) -> str:
+    """``PREFIX-XXXXX``: five characters of a CRC of ``text``, from an alphabet without 0/O, 1/I."""
+    n = zlib.crc32(text.encode("utf-8"))
     chars = []
     for _ in range(5):
         n, r = divmod(n, len(_ALPHABET))
         chars.append(_ALPHABET[r])
-    prefix = "".join(ch for ch in blueprint_id.upper() if ch.isalnum())[:4] or "QZ"
     return f"{prefix}-{''.join(chars)}"
+
+
+def paper_code(blueprint_id: str, seed: int) -> str:
+    """A short code printed on the paper and on its key, e.g. ``FINA-7K3QX``."""
+    prefix = "".join(ch for ch in blueprint_id.upper() if ch.isalnum())[:4] or "QZ"
+    return short_code(prefix, f"{blueprint_id}:{int(seed)}")
 
 
 def _rng(blueprint_id: str, seed: int) -> np.random.Generator:
