@@ -1,4 +1,4 @@
-"""`quizapp bank validate|stats|schema`: the bank as a teacher maintains it."""
+"""`quizapp bank validate|lint|stats|schema`: the bank as a teacher maintains it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     v = bsub.add_parser("validate", help="check every bank file and report every problem")
     v.add_argument("dir", nargs="?", help="bank directory (default: --bank or the bundled bank)")
     v.set_defaults(handler=validate)
-    s = bsub.add_parser("stats", help="counts per chapter, type, difficulty and language")
+    lint = bsub.add_parser("lint", help="report item-writing flaws (cues, unmarked negatives, "
+                           "terms against the glossary)")
+    lint.add_argument("dir", nargs="?", help="bank directory (default: --bank or the bundled bank)")
+    lint.set_defaults(handler=lint_bank)
+    s = bsub.add_parser("stats", help="counts per chapter, type, difficulty and language, and the "
+                        "cue figures")
     s.add_argument("dir", nargs="?")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.set_defaults(handler=stats)
@@ -40,12 +45,31 @@ def validate(args) -> int:
     return 0
 
 
+def lint_bank(args) -> int:
+    from quizapp.core.bank.lint import lint_bank as lint
+
+    problems, findings = lint(_dir(args))
+    for line in problems or findings:
+        print(line)
+    if problems:
+        print(f"\nThe bank does not validate ({len(problems)} problem"
+              f"{'s' if len(problems) != 1 else ''}); fix those before linting.", file=sys.stderr)
+        return 1
+    if findings:
+        print(f"\n{len(findings)} item-writing flaw{'s' if len(findings) != 1 else ''} found.",
+              file=sys.stderr)
+        return 1
+    print("OK: no item-writing flaws found.")
+    return 0
+
+
 def stats(args) -> int:
     from quizapp.core.bank.loader import load_bank
-    from quizapp.core.bank.stats import bank_stats, format_stats
+    from quizapp.core.bank.stats import bank_stats, cue_stats, format_stats
 
     bank = load_bank(_dir(args))
     st = bank_stats(bank)
+    cues = cue_stats(bank)
     if args.format == "json":
         print(json.dumps({
             "total": st.total,
@@ -54,6 +78,13 @@ def stats(args) -> int:
             "languages": {"zh": st.total, "en": st.bilingual},
             "memorise_covered": st.memorise_covered, "kinds_used": dict(st.kinds_used),
             "blueprints": sorted(bank.blueprints),
+            "cues": {
+                "single_choice": cues.single_choice,
+                "correct_longest": cues.longest, "correct_longest_share": cues.longest_share,
+                "true_false": cues.true_false, "true": cues.true_count,
+                "true_share": cues.true_share,
+                "correct_positions": {t: dict(sorted(c.items())) for t, c in cues.positions.items()},
+            },
         }, ensure_ascii=False, indent=2))
     else:
         print(format_stats(bank, st))

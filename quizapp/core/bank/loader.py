@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from quizapp.core.bank import rules
+from quizapp.core.bank.glossary import GLOSSARY_FILE
 from quizapp.core.bank.models import (
     Blueprint, Chapter, Chapters, File, MemorisePoint, Question,
 )
@@ -35,6 +36,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 CHAPTERS_FILE = "chapters.yaml"
+NOT_ITEMS = (CHAPTERS_FILE, GLOSSARY_FILE)  # YAML files of the bank that hold no questions
 BLUEPRINT_DIR = "blueprints"
 
 
@@ -272,8 +274,30 @@ def validate_model(parsed: Parsed, model: type[BaseModel], problems: list[str]) 
 
 
 def bank_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.yaml") if p.name != CHAPTERS_FILE) + \
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in NOT_ITEMS) + \
         sorted(p for p in directory.glob("*.yml"))
+
+
+def item_locator(bank: Bank):
+    """A function ``(item id, location inside the item) -> 'file:line at Question(id=...)'`` for
+    reports made after loading (``quizapp bank lint``); each file is parsed once."""
+    parsed_files: dict[Path, Parsed | None] = {}
+    index: dict[str, tuple[Path, int]] = {}
+
+    def locate(qid: str, loc: tuple[Any, ...]) -> str:
+        path = bank.files[qid]
+        if path not in parsed_files:
+            parsed_files[path] = parse_yaml(path, [])
+            data = parsed_files[path].data if parsed_files[path] else None
+            for i, item in enumerate((data or {}).get("questions") or []):
+                if isinstance(item, dict) and "id" in item:
+                    index[str(item["id"])] = (path, i)
+        parsed = parsed_files[path]
+        if parsed is None or qid not in index:
+            return f"{_display(path)} at Question(id={qid!r})"
+        return _where(parsed, ("questions", index[qid][1]) + tuple(loc))
+
+    return locate
 
 
 def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True) -> Bank:

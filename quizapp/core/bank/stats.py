@@ -52,6 +52,80 @@ def bank_stats(bank: Bank) -> BankStats:
     )
 
 
+@dataclass
+class CueStats:
+    """Figures a test-wise student could exploit (``quizapp bank stats``; targets in the README).
+
+    ``longest[lang]`` counts single-choice items whose correct option is strictly the longest by
+    display width; ``longest_or_tied`` also counts ties for the longest."""
+
+    single_choice: int
+    longest: dict[str, int]
+    longest_or_tied: dict[str, int]
+    true_false: int
+    true_count: int
+    positions: dict[str, Counter]  # question type -> Counter of correct option letters
+
+    def share(self, n: int, of: int) -> float:
+        return n / of if of else 0.0
+
+    @property
+    def longest_share(self) -> dict[str, float]:
+        return {lang: self.share(n, self.single_choice) for lang, n in self.longest.items()}
+
+    @property
+    def true_share(self) -> float:
+        return self.share(self.true_count, self.true_false)
+
+
+LONGEST_LIMIT = 0.35  # correct option strictly the longest, per language, at most this share
+TRUE_RANGE = (0.40, 0.60)  # share of true/false items that are true
+
+
+def cue_stats(bank: Bank) -> CueStats:
+    from quizapp.core.bank.lint import display_width
+
+    singles = bank.by_type("single_choice")
+    longest = {"zh": 0, "en": 0}
+    tied = {"zh": 0, "en": 0}
+    for q in singles:
+        for lang in longest:
+            widths = [(display_width(getattr(c, lang)), c.correct) for c in q.choices or []]
+            key = max((w for w, ok in widths if ok), default=0)
+            others = max((w for w, ok in widths if not ok), default=0)
+            longest[lang] += key > others
+            tied[lang] += key >= others
+    tf = bank.by_type("true_false")
+    positions = {t: Counter(chr(65 + i) for q in bank.by_type(t)
+                            for i, c in enumerate(q.choices or []) if c.correct)
+                 for t in ("single_choice", "multiple_choice")}
+    return CueStats(len(singles), longest, tied, len(tf), sum(bool(q.answer) for q in tf),
+                    positions)
+
+
+def format_cues(cues: CueStats) -> list[str]:
+    def pct(x: float) -> str:
+        return f"{100 * x:.0f}%"
+
+    lines = ["", "cues (a test-wise student's shortcuts):"]
+    for lang, name in (("zh", "Chinese"), ("en", "English")):
+        share = cues.longest_share[lang]
+        lines.append(f"  correct option the longest, {name}: {cues.longest[lang]}/{cues.single_choice}"
+                     f" single-choice items = {pct(share)} (with ties "
+                     f"{pct(cues.share(cues.longest_or_tied[lang], cues.single_choice))}; "
+                     f"target <= {pct(LONGEST_LIMIT)}){'' if share <= LONGEST_LIMIT else '  OVER'}")
+    lo, hi = TRUE_RANGE
+    ok = lo <= cues.true_share <= hi
+    lines.append(f"  true/false items that are true: {cues.true_count}/{cues.true_false} = "
+                 f"{pct(cues.true_share)} (target {pct(lo)}-{pct(hi)}){'' if ok else '  OUT OF RANGE'}")
+    for qtype, counter in cues.positions.items():
+        total = sum(counter.values())
+        spread = ", ".join(f"{k} {counter[k]} ({pct(cues.share(counter[k], total))})"
+                           for k in sorted(counter))
+        lines.append(f"  correct positions, {qtype.replace('_', '-')}: {spread}")
+    return lines
+
+
 def format_stats(bank: Bank, stats: BankStats) -> str:
     types = [t for t in QUESTION_TYPES]
     short = {"single_choice": "single", "multiple_choice": "multi", "true_false": "t/f",
@@ -75,4 +149,5 @@ def format_stats(bank: Bank, stats: BankStats) -> str:
                  f"/{len(stats.memorise_covered)}" + (f" (missing: {', '.join(uncovered)})" if uncovered else ""))
     lines.append(f"calculation kinds used: {len(stats.kinds_used)}")
     lines.append(f"blueprints: {', '.join(sorted(bank.blueprints)) or 'none'}")
+    lines += format_cues(cue_stats(bank))
     return "\n".join(lines)

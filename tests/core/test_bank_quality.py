@@ -1,0 +1,42 @@
+"""The shipped bank is well written: `bank lint` finds nothing and the cue figures meet their
+targets (a test-wise student gains nothing from option length or true/false balance)."""
+
+from __future__ import annotations
+
+import pytest
+
+from quizapp.core.bank import lint
+from quizapp.core.bank.glossary import load_glossary
+from quizapp.core.bank.loader import load_bank
+from quizapp.core.bank.stats import LONGEST_LIMIT, TRUE_RANGE, cue_stats
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load_bank()
+
+
+@pytest.fixture(scope="module")
+def glossary(bank):
+    problems: list[str] = []
+    found = load_glossary(bank.directory, problems)
+    assert not problems
+    return found
+
+
+CLEAN_RULES = [lint.all_or_none_of_the_above, lint.terminology]
+
+
+@pytest.mark.parametrize("rule", CLEAN_RULES, ids=lambda r: r.__name__)
+def test_the_shipped_bank_passes_the_rule(bank, glossary, rule):
+    found = [f"{q.id}: {message}" for q in bank.questions for _, message in rule(q, glossary)]
+    assert not found, "\n".join(found[:20])
+
+
+def test_the_glossary_knows_stride(glossary):
+    assert any(t.en == "stride" and t.zh == "步幅" and "步长" in t.reject for t in glossary.terms)
+
+
+def test_true_false_items_are_balanced(bank):
+    lo, hi = TRUE_RANGE
+    assert lo <= cue_stats(bank).true_share <= hi
