@@ -114,25 +114,28 @@ def absolute_words_only_in_distractors(q: Question, glossary: Glossary) -> Itera
 NEGATIVE = {
     "zh": re.compile(r"不正确|不恰当|不合理|不成立|不属于|不包括|不是|不能|不会|不需要|不可能|不适合|"
                      r"错误|有误|不对"),
-    "en": re.compile(r"\b(not|incorrect|false|except|wrong|untrue)\b", re.I),
+    # the negative word of the question itself: after 'which'/'what' in the same sentence
+    "en": re.compile(r"\b(?:which|what)\b[^?.]*?\b(not|incorrect|false|except|wrong|untrue)\b",
+                     re.I),
 }
 EMPHASIS_ZH = re.compile(r"【[^】]*】")
+ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # a parenthesised aside is not the question
 
 
 def negative_stem_not_emphasised(q: Question, glossary: Glossary) -> Iterator[Finding]:
     """'Which is NOT ...' is misread without emphasis: 【不】 in Chinese, capitals in English."""
     if q.type not in CHOICE_TYPES or q.text is None:
         return
-    zh = EMPHASIS_ZH.sub("", q.text.zh)
+    zh = ASIDE.sub("", EMPHASIS_ZH.sub("", q.text.zh))
     m = NEGATIVE["zh"].search(zh)
     if m:
         yield ("text", "zh"), (f"the Chinese stem asks a negative question with '{m.group(0)}' "
                                f"unmarked; emphasise it as 【{m.group(0)}】")
-    for m in NEGATIVE["en"].finditer(q.text.en):
-        if not m.group(0).isupper():
-            yield ("text", "en"), (f"the English stem asks a negative question with "
-                                   f"'{m.group(0)}' in lower case; write it in capitals "
-                                   f"({m.group(0).upper()})")
+    for m in NEGATIVE["en"].finditer(ASIDE.sub("", q.text.en)):
+        word = m.group(1)
+        if not word.isupper():
+            yield ("text", "en"), (f"the English stem asks a negative question with '{word}' in "
+                                   f"lower case; write it in capitals ({word.upper()})")
             break
 
 
@@ -163,7 +166,11 @@ def stem_words_in_key_points(q: Question, glossary: Glossary) -> Iterator[Findin
                                    ", which the question itself says; copying the stem would score")
 
 
-_NORMALISE = re.compile(r"[\s\W_]+", re.UNICODE)
+def _normalise(text: str) -> str:
+    """Case, spaces and punctuation ignored; signs and symbols kept ('−0.05' is not '0.05')."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if not ch.isspace() and
+                   not (unicodedata.category(ch).startswith("P") and unicodedata.category(ch) != "Pd"))
 
 
 def duplicate_options(q: Question, glossary: Glossary) -> Iterator[Finding]:
@@ -172,7 +179,7 @@ def duplicate_options(q: Question, glossary: Glossary) -> Iterator[Finding]:
     for lang in LANGS:
         seen: dict[str, int] = {}
         for i, text, _ in _choices(q, lang):
-            norm = _NORMALISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+            norm = _normalise(text)
             if norm in seen:
                 yield ("choices", i), (f"in {LANG_NAME[lang]} this option says the same as option "
                                        f"{chr(65 + seen[norm])}")
