@@ -23,7 +23,7 @@ import numpy as np
 
 from quizapp.core.errors import BankError, InputError
 from quizapp.core.review import attempt_for, is_blank, note_result
-from quizapp.core.storage import Attempt, ExamAnswer, ExamRow, Storage
+from quizapp.core.storage import Attempt, ExamAnswer, ExamClosed, ExamRow, Storage
 
 if TYPE_CHECKING:
     from quizapp.core.bank.loader import Bank
@@ -152,8 +152,11 @@ class ExamSession:
     @staticmethod
     def abandon(storage: Storage, exam_id: int, clock: Callable[[], float] = time.time) -> None:
         """Close an exam that cannot be resumed, without grading it."""
-        storage.finish_exam(exam_id, submitted_at=clock(), reason="abandoned", score=0.0,
-                            total=0.0, attempts=[])
+        try:
+            storage.finish_exam(exam_id, submitted_at=clock(), reason="abandoned", score=0.0,
+                                total=0.0, attempts=[])
+        except ExamClosed:
+            pass  # closed meanwhile (another quizapp submitted it): nothing left to abandon
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -185,9 +188,18 @@ class ExamSession:
 
     def _check_open(self) -> None:
         if self.submitted:
-            raise InputError("This exam has been submitted; answers can no longer change.")
+            raise ExamClosed("This exam has been submitted; answers can no longer change.")
         if self.expired():
             raise InputError("Time is up: the exam is being submitted.")
+
+    def _write(self, fn: Callable[..., None], *args: Any) -> None:
+        """One storage write; if another quizapp submitted the exam meanwhile, take its state
+        (so this window stops accepting answers) and say so."""
+        try:
+            fn(self.exam_id, *args)
+        except ExamClosed:
+            self.row = self.storage.exam(self.exam_id)
+            raise
 
     def answer(self, position: int, response: Mapping[str, Any] | None, *,
                check: bool = True) -> Any:
@@ -195,7 +207,7 @@ class ExamSession:
         kept anyway: nothing typed is lost), else None. No right/wrong before the end."""
         self._check_open()
         value = None if is_blank(response) else dict(response or {})
-        self.storage.save_exam_answer(self.exam_id, position, value)
+        self._write(self.storage.save_exam_answer, position, value)
         self.responses[position] = value
         return self.unreadable(position) if check else None
 
@@ -213,7 +225,7 @@ class ExamSession:
         """Set (or toggle) the review flag of a question; return the new state."""
         self._check_open()
         state = (not self.flagged[position]) if on is None else bool(on)
-        self.storage.set_exam_flag(self.exam_id, position, state)
+        self._write(self.storage.set_exam_flag, position, state)
         self.flagged[position] = state
         return state
 
@@ -222,19 +234,45 @@ class ExamSession:
             raise InputError(f"There is no question {position + 1}; the paper has {len(self.items)}.")
         self.current = position
         if not self.submitted:
-            self.storage.set_exam_current(self.exam_id, position)
+            try:
+                self._write(self.storage.set_exam_current, position)
+            except ExamClosed:
+                pass  # moving around a submitted exam (its review) is fine
 
     def spend(self, position: int, seconds: float) -> None:
         """Add time spent looking at a question (the screen reports it when leaving)."""
         if self.submitted or seconds <= 0:
             return
-        self.storage.add_exam_seconds(self.exam_id, position, seconds)
+        try:
+            self._write(self.storage.add_exam_seconds, position, seconds)
+        except ExamClosed:
+            return
         self.seconds[position] += seconds
 
     def submit(self, reason: str = "student") -> ExamResult:
-        """Grade everything, record it, close the exam. Calling it again just returns the result."""
+        """Grade the answers stored in the file, record them and close the exam, in one
+        transaction. Calling it again in this window just returns the result; if another quizapp
+        submitted it first, :class:`ExamClosed` says so and nothing is recorded twice."""
         if self.submitted:
             return self.result()
+        with self.storage.transaction():
+            # Under the write lock: the exam as stored, answers given in another window included.
+            self.row = self.storage.exam(self.exam_id)
+            if self.row.submitted_at is not None:
+                raise ExamClosed("This exam was already submitted in another quizapp window; it "
+                                 "is not submitted twice.", hint="Its result is under Progress.")
+            self._reload_answers()
+            result = self._submit_locked(reason)
+        self.row = self.storage.exam(self.exam_id)
+        return result
+
+    def _reload_answers(self) -> None:
+        answers = self.storage.exam_answers(self.exam_id)
+        self.responses = [a.response for a in answers]
+        self.flagged = [a.flagged for a in answers]
+        self.seconds = [a.seconds for a in answers]
+
+    def _submit_locked(self, reason: str) -> ExamResult:
         result = self._grade(reason)
         now = self.clock()
         attempts: list[Attempt] = []
@@ -254,7 +292,6 @@ class ExamSession:
         for r, a in zip(result.items, attempts):
             if not a.correct:
                 note_result(self.storage, r.item, _Wrong(a.mistakes), now)
-        self.row = self.storage.exam(self.exam_id)
         return result
 
     def result(self) -> ExamResult:

@@ -168,9 +168,10 @@ class PracticeSession:
             return Feedback(item, grade, recorded=False)
         now = self.clock()
         seconds = now - self._asked_at if self._asked_at is not None else None
-        self.storage.record_attempt(attempt_for(item, grade, response, mode=self.record_mode,
-                                                at=now, seconds=seconds))
-        note_result(self.storage, item, grade, now)
+        with self.storage.transaction():  # the attempt and its mistake-book entry, or neither
+            self.storage.record_attempt(attempt_for(item, grade, response, mode=self.record_mode,
+                                                    at=now, seconds=seconds))
+            note_result(self.storage, item, grade, now)
         self._graded = True
         self.answered += 1
         self.correct += int(bool(grade.correct))

@@ -164,15 +164,18 @@ class ReviewSession:
         if grade.malformed:
             return ReviewOutcome(item, grade, cleared=False)
         now = self.clock()
-        self.storage.record_attempt(attempt_for(item, grade, response, mode=self.mode, at=now,
-                                                seconds=seconds))
+        with self.storage.transaction():  # the attempt and the book's update, or neither
+            self.storage.record_attempt(attempt_for(item, grade, response, mode=self.mode, at=now,
+                                                    seconds=seconds))
+            if grade.correct:
+                self.storage.clear_mistake(entry.key, now)
+            else:
+                note_result(self.storage, item, grade, now)
         self.answered += 1
         self._entry = None
         if grade.correct:
             self.correct += 1
             self.cleared += 1
-            self.storage.clear_mistake(entry.key, now)
             return ReviewOutcome(item, grade, cleared=True)
-        note_result(self.storage, item, grade, now)
         self.queue.append(entry)  # again later in this session
         return ReviewOutcome(item, grade, cleared=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +29,16 @@ from contextlib import contextmanager
 # The file (schema, migrations, errors, backups) is quizapp.core.database; its public names are
 # importable from here as before.
 from quizapp.core.database import (  # noqa: F401
-    MIGRATIONS, SCHEMA_VERSION, CorruptDatabase, LockedDatabase, NewerDatabase, backup_and_reset,
-    classify_error as _classify, connect,
+    MIGRATIONS, SCHEMA_VERSION, CorruptDatabase, DiskFull, DiskIOError, FileHold, LockedDatabase,
+    NewerDatabase, backup_and_reset, classify_error as _classify, connect, in_use_elsewhere,
 )
-from quizapp.core.errors import StorageError  # noqa: F401
+from quizapp.core.errors import InputError, StorageError  # noqa: F401
+
+
+class ExamClosed(InputError):
+    """The exam was submitted (possibly by another quizapp on the same file): no more writes."""
+
+    title = "Exam already submitted"
 
 
 @dataclass
@@ -96,12 +103,17 @@ class MistakeEntry:
 
 
 class Storage:
-    """The progress database. Every write is its own committed transaction."""
+    """The progress database. Every write method is one committed transaction, unless it runs
+    inside :meth:`transaction`, which makes several writes one (all or nothing)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float]):
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], float],
+                 hold: FileHold | None = None):
         self._conn = conn
         self.path = path
         self.clock = clock
+        self._hold = hold
+        self._lock = threading.RLock()
+        self._depth = 0
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -111,7 +123,8 @@ class Storage:
         """Open (creating and migrating as needed; see :func:`quizapp.core.database.connect`).
         Raises a StorageError subclass, never a bare sqlite3 error."""
         path = Path(path)
-        return cls(connect(path, timeout=timeout), path, clock)
+        conn, hold = connect(path, timeout=timeout)
+        return cls(conn, path, clock, hold)
 
     @property
     def schema_version(self) -> int:
@@ -122,27 +135,69 @@ class Storage:
             self._conn.close()
         except sqlite3.Error:  # pragma: no cover
             pass
+        if self._hold is not None:
+            self._hold.release()
 
     # -- plumbing ----------------------------------------------------------------------------------
 
     @contextmanager
+    def transaction(self) -> Iterator["Storage"]:
+        """Make every write inside one transaction: all are kept or none is (a kill -9 between
+        an attempt and its mistake-book entry can no longer keep one without the other). Reads
+        inside see the file as it is under the write lock, so re-read state here before acting
+        on it. Nests: an inner ``transaction()`` joins the outer one.
+
+        Usage (this is the helper for any new write that belongs with an attempt)::
+
+            with storage.transaction():
+                storage.record_attempt(a)
+                storage.note_wrong(...)
+        """
+        with self._tx():
+            yield self
+
+    @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self._lock:
+            if self._depth:  # joined to the enclosing transaction
+                self._depth += 1
+                try:
+                    yield self._conn
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _classify(exc, self.path) from None
+            self._depth = 1
             try:
                 yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
+            except BaseException as exc:
+                self._depth = 0
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error:  # sqlite may already have rolled back (disk full)
+                    pass
+                if isinstance(exc, sqlite3.Error):
+                    raise _classify(exc, self.path) from None
                 raise
-            self._conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise _classify(exc, self.path) from None
+            self._depth = 0
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                raise _classify(exc, self.path) from None
 
     def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
-        try:
-            return self._conn.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
-            raise _classify(exc, self.path) from None
+        with self._lock:
+            try:
+                return self._conn.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                raise _classify(exc, self.path) from None
 
     # -- settings ----------------------------------------------------------------------------------
 
@@ -229,34 +284,48 @@ class Storage:
         return [ExamAnswer(r[0], r[1], json.loads(r[2]) if r[2] is not None else None,
                            bool(r[3]), float(r[4])) for r in rows]
 
-    def save_exam_answer(self, exam_id: int, position: int, response: dict[str, Any] | None) -> None:
+    # Every write to an exam re-reads, under the write lock, whether it is still open: another
+    # quizapp on the same file may have submitted it meanwhile (then ExamClosed, nothing written).
+
+    def _require_open_exam(self, c: sqlite3.Connection, exam_id: int) -> None:
+        row = c.execute("SELECT submitted_at FROM exams WHERE id = ?", (exam_id,)).fetchone()
+        if row is None:
+            raise StorageError(f"There is no exam number {exam_id} in {self.path}.")
+        if row[0] is not None:
+            raise ExamClosed("This exam has already been submitted (perhaps in another quizapp "
+                             "window); answers can no longer change.",
+                             hint="Its result is under Progress.")
+
+    def _exam_write(self, exam_id: int, sql: str, args: tuple) -> None:
         with self._tx() as c:
-            c.execute("UPDATE exam_answers SET response = ?, updated_at = ? "
-                      "WHERE exam_id = ? AND position = ?",
-                      (None if response is None else json.dumps(response, ensure_ascii=False),
-                       self.clock(), exam_id, position))
+            self._require_open_exam(c, exam_id)
+            c.execute(sql, args)
+
+    def save_exam_answer(self, exam_id: int, position: int, response: dict[str, Any] | None) -> None:
+        self._exam_write(exam_id, "UPDATE exam_answers SET response = ?, updated_at = ? "
+                         "WHERE exam_id = ? AND position = ?",
+                         (None if response is None else json.dumps(response, ensure_ascii=False),
+                          self.clock(), exam_id, position))
 
     def set_exam_flag(self, exam_id: int, position: int, flagged: bool) -> None:
-        with self._tx() as c:
-            c.execute("UPDATE exam_answers SET flagged = ? WHERE exam_id = ? AND position = ?",
-                      (int(flagged), exam_id, position))
+        self._exam_write(exam_id, "UPDATE exam_answers SET flagged = ? WHERE exam_id = ? "
+                         "AND position = ?", (int(flagged), exam_id, position))
 
     def add_exam_seconds(self, exam_id: int, position: int, seconds: float) -> None:
-        with self._tx() as c:
-            c.execute("UPDATE exam_answers SET seconds = seconds + ? WHERE exam_id = ? AND position = ?",
-                      (max(0.0, float(seconds)), exam_id, position))
+        self._exam_write(exam_id, "UPDATE exam_answers SET seconds = seconds + ? WHERE exam_id = ? "
+                         "AND position = ?", (max(0.0, float(seconds)), exam_id, position))
 
     def set_exam_current(self, exam_id: int, position: int) -> None:
-        with self._tx() as c:
-            c.execute("UPDATE exams SET current = ? WHERE id = ?", (position, exam_id))
+        self._exam_write(exam_id, "UPDATE exams SET current = ? WHERE id = ?", (position, exam_id))
 
     def finish_exam(self, exam_id: int, *, submitted_at: float, reason: str, score: float,
                     total: float, attempts: list[Attempt]) -> None:
-        """Mark the exam submitted and record its graded answers, all in one transaction."""
+        """Mark the exam submitted and record its graded answers, all in one transaction.
+        Raises :class:`ExamClosed` (writing nothing) if it was already submitted."""
         with self._tx() as c:
+            self._require_open_exam(c, exam_id)
             c.execute("UPDATE exams SET submitted_at = ?, submit_reason = ?, score = ?, total = ? "
-                      "WHERE id = ? AND submitted_at IS NULL",
-                      (submitted_at, reason, score, total, exam_id))
+                      "WHERE id = ?", (submitted_at, reason, score, total, exam_id))
             for a in attempts:
                 a.exam_id = exam_id
                 self._insert_attempt(c, a)

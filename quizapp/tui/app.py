@@ -92,7 +92,8 @@ class QuizApp(FlowsMixin, App[int]):
             from quizapp.tui.dialogs.problem import StorageProblemScreen
 
             self.storage = None
-            self.push_screen(StorageProblemScreen(exc), self._storage_choice)
+            self.push_screen(StorageProblemScreen(exc, database_path(self.data_dir)),
+                             self._storage_choice)
             return
         self.lang = self.storage.get_setting("lang", "zh") or "zh"
         if self.lang not in LANGS:
@@ -110,8 +111,11 @@ class QuizApp(FlowsMixin, App[int]):
         if choice == "reset":
             try:
                 backup = backup_and_reset(database_path(self.data_dir), clock=self.clock)
-            except StorageError as exc:
-                self.exit(return_code=2, message=f"quizapp: {exc}")
+            except StorageError as exc:  # e.g. another quizapp opened it meanwhile: say so, ask again
+                from quizapp.tui.dialogs.problem import StorageProblemScreen
+
+                self.push_screen(StorageProblemScreen(exc, database_path(self.data_dir)),
+                                 self._storage_choice)
                 return
             self.notify(ui(self.lang, f"旧文件已备份为 {backup.name}，已重新开始。",
                            f"The old file was kept as {backup.name}; starting fresh."), timeout=8, markup=False)

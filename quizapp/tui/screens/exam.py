@@ -268,13 +268,18 @@ class ExamScreen(Screen):
         self._finishing = True
         self._leave_question()
         result = self.app.guard(self.exam.submit, reason)
-        if result is None:
-            self._finishing = False
-            return
-        while self.app.screen is not self and self in self.app.screen_stack:
-            self.app.pop_screen()  # a dialog was open when time ran out
         notice = ui(self.lang, "时间到，已自动交卷。", "Time is up: the exam was submitted.") \
             if reason == "time" else ""
+        if result is None:
+            if not self.exam.submitted:
+                self._finishing = False
+                return
+            # Another quizapp submitted it first (guard said so): show that result, record nothing.
+            result = self.exam.result()
+            notice = ui(self.lang, "这场考试已在另一个窗口交卷。",
+                        "This exam was already submitted in another window.")
+        while self.app.screen is not self and self in self.app.screen_stack:
+            self.app.pop_screen()  # a dialog was open when time ran out
         self.app.switch_screen(ResultScreen(self.exam, result, notice=notice))
 
     def action_leave(self) -> None:
