@@ -83,3 +83,14 @@ def test_generate_does_not_import_textual():
     assert out.strip().startswith("[") and '"kind": "conv_output"' in out
     code, *mods = loaded.split()
     assert code == "0" and "numpy" in mods and "textual" not in mods and "rich" not in mods
+
+
+def test_export_does_not_import_textual(tmp_path):
+    out = tmp_path / "iou.xml"
+    proc = python("import sys\nfrom quizapp.cli import main\n"
+                  f"code = main(['export', 'moodle', '--kinds', 'iou', '--variants', '1', '-o', {str(out)!r}])\n"
+                  "print('LOADED', code, ' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    assert proc.returncode == 0, proc.stderr
+    code, *mods = proc.stdout.rsplit("LOADED", 1)[1].split()
+    assert code == "0" and out.exists()
+    assert "textual" not in mods and "rich" not in mods

@@ -1,0 +1,51 @@
+"""What every export format shares: the options, the item's place (chapter, kind), its name, and
+the notices about what a format cannot carry (one per format and item type or kind)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from quizapp.core.items import Item
+from quizapp.export.html import Style
+from solvers import Text
+
+
+@dataclass
+class Context:
+    """Options of one export run, and what it has to tell the user afterwards."""
+
+    style: Style
+    chapters: dict[str, Text]  # chapter id -> title
+    notices: dict[tuple[str, str], str] = field(default_factory=dict)
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def cannot(self, what: str, reason: str) -> None:
+        """Record that items of ``what`` (a type or kind) lose something in this format; the
+        CLI prints one warning per ``what`` and reason, with how many items it touched."""
+        key = (what, reason)
+        self.notices[key] = reason
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def warnings(self, fmt_name: str) -> list[str]:
+        return [f"{fmt_name}: {what} ({self.counts[(what, r)]} item(s)): {r}"
+                for (what, r) in sorted(self.notices)]
+
+
+def item_name(item: Item) -> str:
+    """A short, stable, human name: the bank id or kind, and which variant (its seed)."""
+    base = item.id if item.question is not None else (item.kind or item.uid)
+    return f"{base} #{item.seed}" if item.seed is not None and "@" in item.uid else base
+
+
+def item_key(item: Item) -> str:
+    """The item's uid made safe for identifiers (letters, digits, - _ .)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", item.uid)
+
+
+def where(item: Item) -> tuple[str, ...]:
+    """The item's place in a tree of categories/decks: its chapter, then its kind for a
+    calculation, or its type otherwise."""
+    if item.type == "calculation" and item.kind:
+        return (item.chapter, item.kind)
+    return (item.chapter, item.type)
