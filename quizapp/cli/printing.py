@@ -56,6 +56,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     w.add_argument("--type", action="append", default=[], choices=QUESTION_TYPES, metavar="TYPE",
                    help="a question type: " + ", ".join(QUESTION_TYPES) + " (repeatable)")
     w.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
+    w.add_argument("--as-choice", action="store_true",
+                   help="ask the calculation drills as single choice; the wrong options are the "
+                        "values of the kind's common mistakes")
     w.add_argument("--difficulty", choices=("easy", "medium", "hard"), default=None,
                    help="drills: default medium; bank questions: any unless given")
     w.add_argument("--title", default=None, help="title printed at the top (default 练习卷 Worksheet)")
@@ -152,7 +155,7 @@ def worksheet(args) -> int:
     def make(seed, student):
         spec = WorksheetSpec(kinds=tuple(args.kind), chapters=tuple(args.chapter),
                              types=tuple(args.type), count=args.count,
-                             difficulty=args.difficulty, seed=seed)
+                             difficulty=args.difficulty, seed=seed, as_choice=args.as_choice)
         return worksheet_sheets(spec, bank, student, title)
 
     return _emit(make, args, "worksheet", opts)

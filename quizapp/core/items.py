@@ -7,12 +7,13 @@ from a solver kind. Every face (TUI, worksheet, CLI) works with items, never wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
-from quizapp.core.bank.models import Blank, Calculation, KeyPoint, Question
+from quizapp.core.bank.models import Bilingual, Blank, Calculation, Choice, KeyPoint, Question
 
 if TYPE_CHECKING:  # solvers pulls in SymPy; only needed when an item is realised
+    from quizapp.core.calc_choice import ChoiceVersion
     from solvers import Problem, Text
 
 
@@ -52,6 +53,15 @@ class Item:
     explanation: "Text | None" = None
     difficulty: str = "medium"
     topics: tuple[str, ...] = ()
+    choice: "ChoiceVersion | None" = None  # a calculation asked as single choice (as_choice)
+    choices: list[Choice] | None = None  # its options, in the bank's Choice form
+
+    @property
+    def options(self) -> list[Choice]:
+        """The options of a choice item: a bank question's, or a calculation's choice version."""
+        if self.choices is not None:
+            return self.choices
+        return list(self.question.choices or []) if self.question is not None else []
 
     @property
     def kind(self) -> str | None:
@@ -133,12 +143,42 @@ def drill_item(kind_id: str, seed: int, difficulty: str = "medium") -> Item:
                 seed=seed, difficulty=difficulty, topics=(kind.topic,))
 
 
+def as_choice(item: Item) -> Item:
+    """A calculation item asked as a single-choice question whose wrong options are the values
+    of its named mistakes (:mod:`quizapp.core.calc_choice`). Items without a problem, or with
+    fewer than two options to offer, are returned unchanged."""
+    from quizapp.core.calc_choice import choice_version
+    from solvers import Text
+
+    if item.problem is None or item.type != "calculation":
+        return item
+    version = choice_version(item.problem, item.seed if item.seed is not None else 0)
+    if len(version.options) < 2:
+        return item
+    choices = []
+    for o in version.options:
+        why = None
+        if o.mistakes:
+            why = Bilingual(zh="这是常见错误得到的数值：" + "，或".join(m.label.zh for m in o.mistakes),
+                            en="That is the value a common mistake gives: "
+                               + "; or ".join(m.label.en for m in o.mistakes))
+        choices.append(Choice(zh=o.text, en=o.text, correct=o.correct, why=why))
+    label = version.field.label
+    ask = Text(f"（选择题）下列哪一项是{label.zh}的正确值？",
+               f"(Single choice) Which of these is the {label.en}?")
+    text = Text(f"{item.text.zh}\n{ask.zh}", f"{item.text.en}\n{ask.en}")
+    return replace(item, uid=f"{item.uid}#choice", type="single_choice", text=text,
+                   choice=version, choices=choices)
+
+
 def grade_item(item: Item, response: Mapping[str, Any]):
     """Grade a response (the JSON-able dict described in the README) against an item."""
     from quizapp.core import grading
 
     q = item.question
     t = item.type
+    if item.choice is not None:
+        return _grade_calc_choice(item, response.get("choice"))
     if t == "calculation":
         assert item.problem is not None
         return grading.grade_problem(item.problem, dict(response.get("fields") or {}))
@@ -158,6 +198,18 @@ def grade_item(item: Item, response: Mapping[str, Any]):
     if t == "comprehensive":
         return _grade_parts(item, list(response.get("parts") or []))
     raise ValueError(f"unknown item type {t!r}")
+
+
+def _grade_calc_choice(item: Item, choice: Any):
+    """A calculation's choice version: right or wrong, and a wrong pick names its mistake."""
+    from quizapp.core import grading
+
+    grade = grading.grade_single_choice(item.options, choice)
+    if not grade.malformed and not grade.correct and grade.fields:
+        picked = grade.fields[0].value
+        if picked is not None and item.choice is not None:
+            grade.mistakes = list(item.choice.options[picked].mistakes)
+    return grade
 
 
 def grade_part(part: ItemPart, response: Mapping[str, Any]):

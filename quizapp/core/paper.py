@@ -16,7 +16,7 @@ from quizapp.core.bank.loader import Bank
 from quizapp.core.bank.models import Blueprint, Question
 from quizapp.core.bank.rules import matches
 from quizapp.core.errors import BankError
-from quizapp.core.items import Item, realise
+from quizapp.core.items import Item, as_choice, realise
 
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I: codes are read off paper
 
@@ -101,7 +101,8 @@ def build_paper(bank: Bank, blueprint_id: str, seed: int, *, minutes: int | None
                     hint="Add questions to the bank or lower the count in the blueprint.")
             for q in draw_questions(pool, draw.count, rng, weights):
                 used.add(q.id)
-                items.append(realise(q, item_seed(seed, index), points=draw.points))
+                item = realise(q, item_seed(seed, index), points=draw.points)
+                items.append(as_choice(item) if draw.as_choice else item)
                 index += 1
         sections.append(PaperSection(
             id=section.id, title=Text(section.title.zh, section.title.en),

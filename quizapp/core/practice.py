@@ -10,6 +10,15 @@ Each round asks questions never answered first, then those answered wrong last t
 rest (shuffled within each group), so a student moves through the whole chapter before repeating.
 Calculation questions always get a fresh seed, so asking one twice gives new numbers. A malformed
 answer (``grade.malformed``) is not recorded and does not advance: it costs nothing.
+
+Two aids for calculations:
+
+* **as choice** (:meth:`PracticeSession.set_choice_mode`): calculations are asked as single-choice
+  questions whose wrong options are the values of the kind's named mistakes;
+* **hints** (:meth:`PracticeSession.reveal_step`): before answering, the worked steps can be
+  revealed one at a time. Each revealed step costs an equal share of the credit (all steps
+  revealed: the answer was shown, no credit); :meth:`PracticeSession.hint_credit` says how much is
+  left, and the attempt records ``{"hints": {"shown": k, "of": n}}`` in its response.
 """
 
 from __future__ import annotations
@@ -96,6 +105,8 @@ class PracticeSession:
         self._graded = False
         self._pool: list["Question"] = []
         self._queue: list["Question"] = []
+        self.as_choice = False
+        self.hints_shown = 0
         if mode == "drill":
             from solvers import get_kind
 
@@ -131,9 +142,46 @@ class PracticeSession:
                         self._queue[0].id == self.current.id:
                     self._queue.append(self._queue.pop(0))
             self.current = realise(self._queue.pop(0), fresh_seed(self.rng))
+        if self.as_choice:
+            from quizapp.core.items import as_choice
+
+            self.current = as_choice(self.current)
         self._asked_at = self.clock()
         self._graded = False
+        self.hints_shown = 0
         return self.current
+
+    def set_choice_mode(self, on: bool) -> None:
+        """Ask calculations (from the next question on) as single choice, or typed again."""
+        self.as_choice = bool(on)
+
+    # -- hints: the worked steps, one at a time, each costing credit ----------------------------
+
+    @property
+    def hint_steps(self) -> list:
+        """The worked steps of the current question (empty when it has none to reveal)."""
+        item = self.current
+        if item is None or item.problem is None:
+            return []
+        return list(item.problem.steps)
+
+    def hint_credit(self, shown: int | None = None) -> float:
+        """The share of the credit still available after ``shown`` revealed steps (0..1)."""
+        n = len(self.hint_steps)
+        k = self.hints_shown if shown is None else shown
+        return 1.0 if n == 0 else max(0.0, 1.0 - k / n)
+
+    def reveal_step(self):
+        """Reveal the next worked step of the current question; InputError when none is left."""
+        steps = self.hint_steps
+        if self._graded:
+            raise InputError("This question is already answered; the whole solution is shown.")
+        if not steps:
+            raise InputError("This question has no worked steps to reveal.")
+        if self.hints_shown >= len(steps):
+            raise InputError("Every step is already shown.")
+        self.hints_shown += 1
+        return steps[self.hints_shown - 1]
 
     def set_difficulty(self, difficulty: str) -> None:
         """Drills: the next variants use this difficulty (the current question is unchanged)."""
@@ -166,6 +214,8 @@ class PracticeSession:
         grade = no_answer_grade() if is_blank(response) else grade_item(item, response)
         if grade.malformed:
             return Feedback(item, grade, recorded=False)
+        if self.hints_shown:
+            grade, response = self._with_hints(grade, response)
         now = self.clock()
         seconds = now - self._asked_at if self._asked_at is not None else None
         with self.storage.transaction():  # the attempt and its mistake-book entry, or neither
@@ -176,3 +226,17 @@ class PracticeSession:
         self.answered += 1
         self.correct += int(bool(grade.correct))
         return Feedback(item, grade, recorded=True)
+
+    def _with_hints(self, grade: Any, response: Mapping[str, Any]) -> tuple[Any, dict]:
+        """The grade with the hint cost applied, and the response noting the hints used."""
+        from dataclasses import replace
+
+        n, k = len(self.hint_steps), self.hints_shown
+        credit = self.hint_credit()
+        pct = round(100 * (1 - credit))
+        zh = f"看了 {k}/{n} 步提示：扣 {pct}% 。"
+        en = f"{k} of {n} steps revealed: {pct}% off."
+        score = grade.score * credit  # a right answer after hints is partly right: it comes back
+        graded = replace(grade, score=score, correct=score >= 1.0 - 1e-9,
+                         message=f"{grade.message} {en}", message_zh=f"{grade.message_zh}{zh}")
+        return graded, {**dict(response), "hints": {"shown": k, "of": n}}

@@ -129,3 +129,75 @@ def load_progress(storage: Storage, bank: Any = None) -> Progress:
             return kind_id
 
     return summarise(storage.attempts(), chapters=chapters, kind_label=kind_label)
+
+
+# ----------------------------------------------------------------------------------------------
+# The named mistakes a student makes most often ("forgot the +1 in 4 of 9 conv problems")
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MistakeStat:
+    kind: str
+    kind_label: Any  # .get(lang) -> str, or a str
+    mistake: str  # the mistake's id in its kind's catalogue
+    label: Any  # .get(lang) -> str, or the id when the engine no longer knows it
+    count: int  # answers of the kind that made this mistake
+    attempts: int  # answers of the kind in all
+
+
+def frequent_mistakes(attempts: list[Attempt], *, limit: int = 5,
+                      kind_label: Callable[[str], Any] = lambda k: k,
+                      mistake_label: Callable[[str, str], Any] = lambda k, m: m) -> list[MistakeStat]:
+    """The named mistakes made most often, with how many answers of their kind made them.
+
+    Ranked by count, then by share of the kind's answers; ``limit`` rows at most."""
+    per_kind: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for a in attempts:
+        if not a.kind:
+            continue
+        per_kind[a.kind] = per_kind.get(a.kind, 0) + 1
+        for m in dict.fromkeys(a.mistakes):  # one answer counts a mistake once
+            counts[(a.kind, m)] = counts.get((a.kind, m), 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], -kv[1] / per_kind[kv[0][0]], kv[0]))
+    return [MistakeStat(kind=k, kind_label=kind_label(k), mistake=m, label=mistake_label(k, m),
+                        count=n, attempts=per_kind[k]) for (k, m), n in ranked[:limit]]
+
+
+def mistake_label(kind_id: str, mistake_id: str) -> Any:
+    """A mistake's name, found by generating problems of its kind (ids are stable, labels may
+    carry the numbers of one problem, so the first one found is used); the id if none is."""
+    return _mistake_labels(kind_id).get(mistake_id, mistake_id)
+
+
+_LABELS: dict[str, dict[str, Any]] = {}
+
+
+def _mistake_labels(kind_id: str) -> dict[str, Any]:
+    if kind_id not in _LABELS:
+        labels: dict[str, Any] = {}
+        try:
+            from solvers import DIFFICULTIES, make_problem
+
+            for seed in range(12):
+                for difficulty in DIFFICULTIES:
+                    for m in make_problem(kind_id, seed, difficulty).mistakes:
+                        labels.setdefault(m.id, m.label)
+        except KeyError:  # the kind is gone from the engine
+            pass
+        _LABELS[kind_id] = labels
+    return _LABELS[kind_id]
+
+
+def load_frequent_mistakes(storage: Storage, limit: int = 5) -> list[MistakeStat]:
+    def kind_label(kind_id: str) -> Any:
+        try:
+            from solvers import get_kind
+
+            return get_kind(kind_id).title
+        except KeyError:
+            return kind_id
+
+    return frequent_mistakes(storage.attempts(), limit=limit, kind_label=kind_label,
+                             mistake_label=mistake_label)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quizapp.core.errors import BankError, InputError
-from quizapp.core.items import Item, drill_item, realise
+from quizapp.core.items import Item, as_choice, drill_item, realise
 from quizapp.core.paper import short_code
 
 MIXED = ("all", "mixed")
@@ -34,11 +34,13 @@ class WorksheetSpec:
     count: int = 10
     difficulty: str | None = None  # None: drills are "medium", bank items any difficulty
     seed: int = 0
+    as_choice: bool = False  # drills asked as single choice (quizapp.core.calc_choice)
 
     def canonical(self) -> str:
-        return "|".join([",".join(self.kinds), ",".join(sorted(self.chapters)),
-                         ",".join(sorted(self.types)), str(self.count), self.difficulty or "",
-                         str(int(self.seed))])
+        fields = [",".join(self.kinds), ",".join(sorted(self.chapters)),
+                  ",".join(sorted(self.types)), str(self.count), self.difficulty or "",
+                  str(int(self.seed))]
+        return "|".join(fields + (["choice"] if self.as_choice else []))  # old codes unchanged
 
 
 def worksheet_code(spec: WorksheetSpec) -> str:
@@ -81,6 +83,8 @@ def draw_items(spec: WorksheetSpec, bank=None) -> list[Item]:
     difficulty = spec.difficulty or "medium"
     items = [drill_item(kinds[i % len(kinds)], item_seed(spec.seed, i), difficulty)
              for i in range(n_drills)]
+    if spec.as_choice:
+        items = [as_choice(item) for item in items]
     if n_bank:
         if bank is None:
             raise InputError("Bank items need the question bank.")

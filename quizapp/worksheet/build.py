@@ -74,11 +74,11 @@ def doc_item(item: Item, number: int, answer_lines: int | None = None,
     # A pure drill has no exam weight: print no points for it.
     points = item.points if item.question is not None else None
     out = DocItem(number=number, type=item.type, points=points, blocks=blocks_of(item.text))
-    q = item.question
-    if item.type in ("single_choice", "multiple_choice") and q is not None and q.choices:
-        order = order if order is not None else range(len(q.choices))
-        out.options = [Text(q.choices[i].zh, q.choices[i].en) for i in order]
-    if item.problem is not None:
+    options = item.options
+    if item.type in ("single_choice", "multiple_choice") and options:
+        order = order if order is not None else range(len(options))
+        out.options = [Text(options[i].zh, options[i].en) for i in order]
+    if item.problem is not None and item.choice is None:
         out.fields = _field_labels(item.problem)
     if item.type == "comprehensive":
         for part in item.parts:
@@ -155,7 +155,7 @@ def _mistakes(problem: Problem) -> list[KeyStep]:
 
 def printed_letters(item: Item, order: Sequence[int] | None = None) -> str:
     """The letters of the right options as printed (options appear in ``order``)."""
-    choices = item.question.choices or []  # type: ignore[union-attr]
+    choices = item.options
     order = list(order) if order is not None else list(range(len(choices)))
     return "".join(LETTERS[pos] for pos, i in enumerate(order) if choices[i].correct)
 
@@ -198,6 +198,9 @@ def key_entry(item: Item, number: int, order: Sequence[int] | None = None) -> Ke
     q = item.question
     if item.type in ("single_choice", "multiple_choice"):
         entry.answers = [_choice_answer(item, order)]
+        if item.problem is not None:  # a calculation asked as choice: its working and slips
+            entry.answers += problem_answers(item.problem)
+            entry.steps = problem_steps(item.problem) + _mistakes(item.problem)
     elif item.type == "true_false":
         verdict = Text("√（对）", "true") if q.answer else Text("×（错）", "false")
         entry.answers = [KeyAnswer(Text("答案", "Answer"), verdict)]
@@ -220,11 +223,9 @@ def key_entry(item: Item, number: int, order: Sequence[int] | None = None) -> Ke
 def quick_answer(item: Item, order: Sequence[int] | None = None) -> str:
     """The answer in a few characters for choice and true/false items ('' for the others)."""
     q = item.question
-    if q is None:
-        return ""
-    if item.type in ("single_choice", "multiple_choice") and q.choices:
+    if item.type in ("single_choice", "multiple_choice") and item.options:
         return printed_letters(item, order)
-    if item.type == "true_false":
+    if item.type == "true_false" and q is not None:
         return "√" if q.answer else "×"
     return ""
 
@@ -240,14 +241,16 @@ def option_order(item: Item, salt: str) -> list[int] | None:
     a paper must not. The order is a pure function of the code and the item, so the sheet and
     its key always agree and a reprint is identical. Items whose options refer to each other
     keep the bank's order."""
-    q = item.question
-    if q is None or not q.choices or item.type not in ("single_choice", "multiple_choice"):
+    options = item.options
+    if not options or item.type not in ("single_choice", "multiple_choice"):
         return None
-    if any(_POSITIONAL.search(f"{c.zh} {c.en}") for c in q.choices):
-        return list(range(len(q.choices)))
+    if item.choice is not None:  # a calculation's options are already shuffled by its seed
+        return list(range(len(options)))
+    if any(_POSITIONAL.search(f"{c.zh} {c.en}") for c in options):
+        return list(range(len(options)))
     seq = np.random.SeedSequence([zlib.crc32(salt.encode("utf-8")),
                                   zlib.crc32(item.uid.encode("utf-8"))])
-    return np.random.default_rng(seq).permutation(len(q.choices)).tolist()
+    return np.random.default_rng(seq).permutation(len(options)).tolist()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -152,6 +152,15 @@ class Draw(Strict):
     points: float = Field(gt=0)  # per item
     chapters: list[str] | None = None
     difficulty: Difficulty | None = None
+    # calculation items asked as single choice, the wrong options the kind's common mistakes
+    as_choice: bool = False
+
+    @model_validator(mode="after")
+    def _choice_needs_calculation(self) -> "Draw":
+        if self.as_choice and self.type != "calculation":
+            raise ValueError("'as_choice' asks calculations as single choice; use it with "
+                             "type: calculation")
+        return self
 
 
 class Section(Strict):

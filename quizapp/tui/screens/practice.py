@@ -1,7 +1,9 @@
 """One question at a time with immediate feedback: practice, calculation drills, mistake review.
 
 The screen holds a session from the core (PracticeSession or ReviewSession) and only shows what
-it returns. Keys: Enter/Ctrl+S check, Ctrl+N next (or skip), Esc back home.
+it returns. Keys: Enter/Ctrl+S check, Ctrl+N next (or skip), Ctrl+T reveal the next worked step
+(each costs credit, the screen says how much), Ctrl+O ask calculations as single choice or typed,
+Esc back home.
 """
 
 from __future__ import annotations
@@ -41,10 +43,13 @@ class PracticeScreen(Screen):
         Binding("ctrl+n", "next", "Next/skip", priority=True),
         Binding("enter", "next_if_done", "Next", show=False),
         Binding("ctrl+d", "harder", "Difficulty", priority=True),
+        Binding("ctrl+t", "hint", "Hint", priority=True),
+        Binding("ctrl+o", "toggle_choice", "As choice", priority=True),
         Binding("escape", "leave", "Home"),
     ]
     KEY_LABELS = {"check": ("检查", "Check"), "next": ("下一题/跳过", "Next/skip"),
-                  "harder": ("难度", "Difficulty"), "leave": ("主页", "Home")}
+                  "harder": ("难度", "Difficulty"), "hint": ("提示一步", "Hint"),
+                  "toggle_choice": ("选择题/填数", "Choice/typed"), "leave": ("主页", "Home")}
 
     def __init__(self, session: Any):
         super().__init__()
@@ -63,6 +68,7 @@ class PracticeScreen(Screen):
         with VerticalScroll(id="body"):
             yield Static(id="qhead", markup=False)
             yield Static(id="qtext", markup=False)
+            yield Static(id="hints", markup=False)
             yield Static(id="note", markup=False)
             yield FeedbackPanel(id="feedback")
         yield Footer()
@@ -109,6 +115,7 @@ class PracticeScreen(Screen):
         self.query_one("#qhead", Static).update(head)
         self.query_one("#qtext", Static).update(say(item.text, lang))
         self._note("")
+        self._show_hints()
         self.query_one(FeedbackPanel).clear()
         if self.area is not None:
             self.area.remove()
@@ -117,6 +124,7 @@ class PracticeScreen(Screen):
         self.call_after_refresh(self.area.focus_first)
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.update_top()
+        self.refresh_bindings()
 
     def _finished(self) -> None:
         lang = self.lang
@@ -170,9 +178,11 @@ class PracticeScreen(Screen):
             return
         self.state = "graded"
         self._note("")
+        self.query_one("#hints", Static).display = False  # the solution below shows every step
         self.area.freeze()
         self.query_one(FeedbackPanel).show(outcome.item, grade, self.lang, response, reveal=True)
         self.update_top()
+        self.refresh_bindings()
         # The body takes the focus so ↑↓/PgUp/PgDn scroll a long solution (Enter still moves on).
         self.query_one("#body", VerticalScroll).focus()
 
@@ -188,7 +198,57 @@ class PracticeScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "harder":
             return self.session.mode == "drill"
+        if action == "hint":
+            return bool(getattr(self.session, "hint_steps", None)) and self.state == "asking"
+        if action == "toggle_choice":
+            return hasattr(self.session, "set_choice_mode") and self.session.mode != "review"
         return True
+
+    # -- hints and choice versions ------------------------------------------------------------
+
+    def _show_hints(self) -> None:
+        """The revealed steps, and what the credit is now (hidden until the first hint)."""
+        box = self.query_one("#hints", Static)
+        s = self.session
+        shown = getattr(s, "hints_shown", 0)
+        if not shown:
+            box.display = False
+            return
+        lang = self.lang
+        steps = s.hint_steps[:shown]
+        n = len(s.hint_steps)
+        pct = round(100 * s.hint_credit())
+        lines = [ui(lang, f"提示（已看 {shown}/{n} 步，本题最多得 {pct}%）：",
+                    f"Hints ({shown} of {n} steps shown; this question is now worth {pct}%):")]
+        for step in steps:
+            lines.append(f"• {say(step, lang)}")
+            if step.math:
+                lines.extend(f"    {m}" for m in step.math.splitlines())
+        box.update("\n".join(lines))
+        box.display = True
+
+    def action_hint(self) -> None:
+        if self.state != "asking":
+            return
+        step = self.app.guard(self.session.reveal_step)
+        if step is None:
+            return
+        self._show_hints()
+        s = self.session
+        cost = round(100 * (1 - s.hint_credit(1)))
+        self.notify(ui(self.lang, f"每看一步提示扣 {cost}%；现在本题最多得 {round(100 * s.hint_credit())}%。",
+                       f"Each step revealed costs {cost}%; this question is now worth "
+                       f"{round(100 * s.hint_credit())}%."), timeout=4)
+
+    def action_toggle_choice(self) -> None:
+        s = self.session
+        s.set_choice_mode(not s.as_choice)
+        on = s.as_choice
+        self.notify(ui(self.lang, "下一题起：计算题以选择题形式出现（错误选项来自常见错误）。" if on
+                       else "下一题起：计算题填写数值。",
+                       "From the next question: calculations as single choice (the wrong options "
+                       "are common mistakes)." if on else "From the next question: calculations typed."),
+                    timeout=4)
 
     def action_harder(self) -> None:
         """Drills: cycle easy -> medium -> hard for the next variants."""

@@ -69,6 +69,25 @@ def row_text(stat: Any, lang: str, width: int = NAME_WIDTH) -> str:
     return f"{name} {bar(stat.accuracy)} {100 * stat.accuracy:3.0f}% n={stat.attempts}{arrow}"
 
 
+def mistake_line(stat: Any, lang: str) -> str:
+    """'forgot the +1 in 4 of 9 conv output problems' for one row of frequent_mistakes."""
+    kind = say(stat.kind_label, lang)
+    label = say(stat.label, lang)
+    return ui(lang, f"• {kind}：{stat.attempts} 题中有 {stat.count} 题 {label}",
+              f"• {label} in {stat.count} of {stat.attempts} {kind} problems")
+
+
+def mistake_rows(app: Any, lang: str) -> list[Any]:
+    from quizapp.core.progress import load_frequent_mistakes
+
+    stats = app.guard(load_frequent_mistakes, app.storage) or []
+    if not stats:
+        return []
+    return [Static(ui(lang, "最常犯的错误", "Your most frequent mistakes"), classes="heading",
+                   markup=False),
+            *[Static(mistake_line(s, lang), classes="mistake-row", markup=False) for s in stats]]
+
+
 class ProgressScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
     KEY_LABELS = {"app.pop_screen": ("返回", "Back")}
@@ -117,6 +136,7 @@ class ProgressScreen(Screen):
                 if stat.attempts >= min_trend():
                     children.append(Static(spark(stat.trend, 24), classes="stat-trend", markup=False))
                 widgets.append(Horizontal(*children, classes="stat-row"))
+        widgets += mistake_rows(app, lang)
         exams = [e for e in app.storage.exams() if e.submitted_at is not None and e.total]
         if exams:
             widgets.append(Static(ui(lang, "模拟考试记录（最近 5 次）", "Mock exams (last 5)"),

@@ -74,7 +74,7 @@ def response_text(item: Any, response: Any, lang: str) -> str:
     t = item.type
     if t in ("single_choice", "multiple_choice"):  # the letter with its option: the review
         picked = response.get("choices") if t == "multiple_choice" else [response.get("choice")]
-        choices = item.question.choices  # shows no option list, so "A" alone says nothing
+        choices = item.options  # shows no option list, so "A" alone says nothing
         lines = [f"{LETTERS[int(i)]}. {say(choices[int(i)], lang)}" for i in picked or []
                  if i is not None and 0 <= int(i) < len(choices)]
         return "\n".join(lines) or "-"

@@ -160,7 +160,7 @@ class ChoiceForm(AnswerForm):
         if item.type == "true_false":
             labels = [ui(lang, "对", "True"), ui(lang, "错", "False")]
         else:
-            labels = [say(c, lang) for c in item.question.choices]
+            labels = [say(c, lang) for c in item.options]
         self.choices = ChoiceList(labels, multiple=item.type == "multiple_choice",
                                   true_false=item.type == "true_false")
         n = len(labels)

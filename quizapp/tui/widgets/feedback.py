@@ -43,9 +43,12 @@ def solution_text(item: Any, lang: str) -> str:
     lines: list[str] = []
     q = item.question
     if item.type in ("single_choice", "multiple_choice"):
-        right = [i for i, c in enumerate(q.choices) if c.correct]
+        options = item.options
+        right = [i for i, c in enumerate(options) if c.correct]
         for i in right:
-            lines.append(f"{LETTERS[i]}. {say(q.choices[i], lang)}")
+            lines.append(f"{LETTERS[i]}. {say(options[i], lang)}")
+        if item.problem is not None:  # a calculation asked as choice: how the value comes out
+            lines.extend(_steps(item.problem, lang))
     elif item.type == "true_false":
         lines.append(ui(lang, "对", "True") if q.answer else ui(lang, "错", "False"))
     elif item.type == "fill_blank":
@@ -108,13 +111,14 @@ def field_lines(grade: Any, lang: str, item: Any = None) -> list[str]:
 
 def why_lines(item: Any, response: Any, lang: str) -> list[str]:
     """The bank's note on why a picked option is wrong (single/multiple choice)."""
-    if item.type not in ("single_choice", "multiple_choice") or not response:
+    if item.type not in ("single_choice", "multiple_choice") or not response \
+            or getattr(item, "choice", None) is not None:  # its mistakes are named above
         return []
     picked = response.get("choices") or ([response["choice"]] if response.get("choice") is not None else [])
     out = []
     for i in picked:
-        if 0 <= int(i) < len(item.question.choices):
-            c = item.question.choices[int(i)]
+        if 0 <= int(i) < len(item.options):
+            c = item.options[int(i)]
             if not c.correct and c.why is not None:
                 out.append(f"{LETTERS[int(i)]}: {say(c.why, lang)}")
     return out
