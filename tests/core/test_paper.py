@@ -148,3 +148,30 @@ def test_the_shipped_final_paper_builds_for_many_seeds():
         assert paper.total_points == 100
         ids = [i.id for i in paper.items()]
         assert len(ids) == len(set(ids))
+
+
+def test_the_final_papers_choice_section_asks_two_small_calculations_as_choice():
+    from quizapp.core.bank.loader import load_bank
+    from quizapp.core.items import grade_item
+
+    bank = load_bank(None)
+    for seed in (1, 2, 3):
+        paper = build_paper(bank, "final", seed)
+        choice = paper.sections[0]
+        calc = [i for i in choice.items if i.choice is not None]
+        assert len(calc) == 2 and choice.points == 30
+        for item in calc:
+            assert item.type == "single_choice" and item.points == 2 and item.problem is not None
+            assert grade_item(item, {"choice": item.choice.correct_index}).correct
+        again = build_paper(bank, "final", seed).sections[0].items
+        assert [i.text for i in again] == [i.text for i in choice.items]
+        assert [i.options for i in again] == [i.options for i in choice.items]
+
+
+def test_as_choice_needs_a_calculation_draw():
+    from pydantic import ValidationError
+
+    from quizapp.core.bank.models import Draw
+
+    with pytest.raises(ValidationError, match="as_choice"):
+        Draw(type="single_choice", count=1, points=2, as_choice=True)

@@ -185,3 +185,65 @@ def test_review_asks_the_most_missed_first(bank, tmp_path):
                                chapter="ch1_cnn", mistakes=[], at=at + i * 0.01)
     r = ReviewSession(bank, storage, seed=1)
     assert [r.next_item().id for _ in range(4)] == ["t-tf", "t-nms", "t-pool", "t-relu"]
+
+
+# -- hints and choice versions ----------------------------------------------------------------
+
+
+def test_hints_reveal_steps_one_at_a_time_and_cost_an_equal_share_each(bank, storage):
+    s = PracticeSession(bank, storage, mode="drill", target="iou", difficulty="easy", seed=3)
+    item = s.next_item()
+    steps = item.problem.steps
+    n = len(steps)
+    assert n >= 2 and s.hint_credit() == 1.0
+    assert s.reveal_step() == steps[0] and s.hints_shown == 1
+    assert s.hint_credit() == pytest.approx(1 - 1 / n)
+    s.reveal_step()
+    feedback = s.submit({"fields": {k: str(v) for k, v in item.problem.answer.items()}})
+    assert feedback.grade.score == pytest.approx(1 - 2 / n)
+    assert not feedback.grade.correct  # needed help: partly right, back in the mistake book
+    assert f"2 of {n} steps revealed" in feedback.grade.message
+    stored = storage.attempts()[-1]
+    assert stored.score == pytest.approx(1 - 2 / n)
+    assert stored.response["hints"] == {"shown": 2, "of": n}
+    assert [e.key for e in storage.open_mistakes()] == ["drill:iou:easy"]
+    with pytest.raises(InputError):  # answered: the whole solution is shown anyway
+        s.reveal_step()
+    s.next_item()
+    assert s.hints_shown == 0 and s.hint_credit() == 1.0
+
+
+def test_every_step_revealed_leaves_no_credit_and_no_more_hints(bank, storage):
+    s = PracticeSession(bank, storage, mode="drill", target="iou", difficulty="easy", seed=4)
+    item = s.next_item()
+    for _ in item.problem.steps:
+        s.reveal_step()
+    with pytest.raises(InputError):
+        s.reveal_step()
+    feedback = s.submit({"fields": {k: str(v) for k, v in item.problem.answer.items()}})
+    assert feedback.grade.score == 0.0
+
+
+def test_a_concept_question_has_no_hints(bank, storage):
+    s = PracticeSession(bank, storage, mode="chapter", target="ch1_cnn", seed=1)
+    while s.next_item().problem is not None:
+        pass
+    assert s.hint_steps == []
+    with pytest.raises(InputError):
+        s.reveal_step()
+
+
+def test_choice_mode_asks_calculations_as_single_choice(bank, storage):
+    s = PracticeSession(bank, storage, mode="drill", target="conv_output", difficulty="easy", seed=5)
+    assert s.next_item().type == "calculation"
+    s.set_choice_mode(True)
+    item = s.next_item()
+    assert item.type == "single_choice" and item.choice is not None and item.kind == "conv_output"
+    wrong = next(i for i, o in enumerate(item.choice.options) if not o.correct)
+    feedback = s.submit({"choice": wrong})
+    assert not feedback.grade.correct
+    stored = storage.attempts()[-1]
+    assert stored.kind == "conv_output" and stored.type == "single_choice"
+    assert stored.mistakes == [m.id for m in item.choice.options[wrong].mistakes]
+    s.set_choice_mode(False)
+    assert s.next_item().type == "calculation"

@@ -85,3 +85,28 @@ def test_topics_counted_once_per_attempt_and_weakest_listed():
     assert [s.key for s in p.by_topic] == ["nms", "iou"]
     assert p.weakest[0].key in ("nms", "c")  # the weakest of any grouping comes first
     assert all(a.smoothed <= b.smoothed for a, b in zip(p.weakest, p.weakest[1:]))
+
+
+def test_frequent_mistakes_counts_each_answer_once_and_ranks_by_count():
+    from quizapp.core.progress import frequent_mistakes
+
+    def att(at, kind, mistakes):
+        a = _a(at, "ch1", 0.0 if mistakes else 1.0, kind=kind)
+        a.mistakes = list(mistakes)
+        return a
+
+    attempts = ([att(i, "conv_output", ["forgot_plus_one"]) for i in range(4)]
+                + [att(10 + i, "conv_output", []) for i in range(5)]
+                + [att(20, "iou", ["union_twice", "union_twice"]), att(21, "iou", ["one_box"]),
+                   att(22, "iou", ["union_twice"]), att(23, None, ["x"])])
+    rows = frequent_mistakes(attempts, limit=3)
+    assert [(r.kind, r.mistake, r.count, r.attempts) for r in rows] == [
+        ("conv_output", "forgot_plus_one", 4, 9), ("iou", "union_twice", 2, 3), ("iou", "one_box", 1, 3)]
+
+
+def test_mistake_labels_come_from_the_engine():
+    from quizapp.core.progress import mistake_label
+
+    assert mistake_label("conv_output", "forgot_plus_one").en == "forgot the +1"
+    assert mistake_label("conv_output", "no_such_mistake") == "no_such_mistake"
+    assert mistake_label("no_such_kind", "x") == "x"

@@ -158,3 +158,24 @@ def test_every_kind_renders_in_html_and_markdown_in_every_language():
             text = html_text(html)[0]
             for n in range(1, len(kinds) + 1):
                 assert f"{n}." in text and f"\n{n}. " in md
+
+
+def test_a_worksheet_of_drills_as_choice_prints_the_options_and_the_keys_letter():
+    from quizapp.core.grading import LETTERS
+
+    spec = WorksheetSpec(kinds=("iou", "conv_output"), count=4, seed=9, as_choice=True)
+    sheet, key = worksheet_sheets(spec)
+    md = render_md(Document([sheet, key], sheet.header.title), "en")
+    from quizapp.core.selection import draw_items
+
+    items = draw_items(spec)
+    assert all(i.choice is not None for i in items)
+    for item in items:
+        for option in item.options:
+            assert md_escape(option.en) in md
+        assert f"{LETTERS[item.choice.correct_index]}" in md
+    assert "Single choice" in md
+    plain = WorksheetSpec(kinds=("iou", "conv_output"), count=4, seed=9)
+    from quizapp.core.selection import worksheet_code
+
+    assert worksheet_code(plain) != worksheet_code(spec)
