@@ -115,8 +115,8 @@ NEGATIVE = {
     "zh": re.compile(r"不正确|不恰当|不合理|不成立|不属于|不包括|不是|不能|不会|不需要|不可能|不适合|"
                      r"错误|有误|不对"),
     # the negative word of the question itself: after 'which'/'what' in the same sentence
-    "en": re.compile(r"\b(?:which|what)\b[^?.]*?\b(not|incorrect|false|except|wrong|untrue)\b",
-                     re.I),
+    "en": re.compile(r"\b(?:which|what)\b[^?.]*?\b(not|incorrect|false|except|untrue|"
+                     r"(?<=is )wrong|(?<=are )wrong)\b", re.I),
 }
 EMPHASIS_ZH = re.compile(r"【[^】]*】")
 ASIDE = re.compile(r"（[^）]*）|\([^)]*\)")  # a parenthesised aside is not the question
