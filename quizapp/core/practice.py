@@ -15,10 +15,11 @@ Two aids for calculations:
 
 * **as choice** (:meth:`PracticeSession.set_choice_mode`): calculations are asked as single-choice
   questions whose wrong options are the values of the kind's named mistakes;
-* **hints** (:meth:`PracticeSession.reveal_step`): before answering, the worked steps can be
-  revealed one at a time. Each revealed step costs an equal share of the credit (all steps
-  revealed: the answer was shown, no credit); :meth:`PracticeSession.hint_credit` says how much is
-  left, and the attempt records ``{"hints": {"shown": k, "of": n}}`` in its response.
+* **hints** (:meth:`PracticeSession.reveal_step`): before answering, the worked solution can be
+  revealed a piece at a time: a step's method first ("Union = A + B - intersection"), then its
+  numbers. Each piece costs an equal share of the credit (everything revealed: the answer was
+  shown, no credit); :meth:`PracticeSession.hint_credit` says how much is left, and the attempt
+  records ``{"hints": {"shown": k, "of": n}}`` in its response.
 """
 
 from __future__ import annotations
@@ -165,23 +166,43 @@ class PracticeSession:
             return []
         return list(item.problem.steps)
 
+    @property
+    def hint_units(self) -> list[tuple[Any, bool]]:
+        """The pieces hints reveal, in order: ``(step, False)`` its method in words, then
+        ``(step, True)`` its numbers (steps without a formula line are one piece)."""
+        units: list[tuple[Any, bool]] = []
+        for step in self.hint_steps:
+            units.append((step, False))
+            if step.math:
+                units.append((step, True))
+        return units
+
+    def revealed(self) -> list[tuple[Any, bool]]:
+        """The steps revealed so far, each with whether its numbers are shown too."""
+        shown: dict[int, bool] = {}
+        steps = self.hint_steps
+        for step, numbers in self.hint_units[: self.hints_shown]:
+            i = next(j for j, s in enumerate(steps) if s is step)
+            shown[i] = numbers or shown.get(i, False)
+        return [(steps[i], numbers) for i, numbers in sorted(shown.items())]
+
     def hint_credit(self, shown: int | None = None) -> float:
-        """The share of the credit still available after ``shown`` revealed steps (0..1)."""
-        n = len(self.hint_steps)
+        """The share of the credit still available after ``shown`` revealed pieces (0..1)."""
+        n = len(self.hint_units)
         k = self.hints_shown if shown is None else shown
         return 1.0 if n == 0 else max(0.0, 1.0 - k / n)
 
-    def reveal_step(self):
-        """Reveal the next worked step of the current question; InputError when none is left."""
-        steps = self.hint_steps
+    def reveal_step(self) -> tuple[Any, bool]:
+        """Reveal the next piece of the worked solution; InputError when none is left."""
+        units = self.hint_units
         if self._graded:
             raise InputError("This question is already answered; the whole solution is shown.")
-        if not steps:
+        if not units:
             raise InputError("This question has no worked steps to reveal.")
-        if self.hints_shown >= len(steps):
+        if self.hints_shown >= len(units):
             raise InputError("Every step is already shown.")
         self.hints_shown += 1
-        return steps[self.hints_shown - 1]
+        return units[self.hints_shown - 1]
 
     def set_difficulty(self, difficulty: str) -> None:
         """Drills: the next variants use this difficulty (the current question is unchanged)."""
@@ -231,11 +252,11 @@ class PracticeSession:
         """The grade with the hint cost applied, and the response noting the hints used."""
         from dataclasses import replace
 
-        n, k = len(self.hint_steps), self.hints_shown
+        n, k = len(self.hint_units), self.hints_shown
         credit = self.hint_credit()
         pct = round(100 * (1 - credit))
-        zh = f"看了 {k}/{n} 步提示：扣 {pct}% 。"
-        en = f"{k} of {n} steps revealed: {pct}% off."
+        zh = f"看了 {k}/{n} 条提示：扣 {pct}%。"
+        en = f"{k} of {n} hints used: {pct}% off."
         score = grade.score * credit  # a right answer after hints is partly right: it comes back
         graded = replace(grade, score=score, correct=score >= 1.0 - 1e-9,
                          message=f"{grade.message} {en}", message_zh=f"{grade.message_zh}{zh}")

@@ -190,19 +190,21 @@ def test_review_asks_the_most_missed_first(bank, tmp_path):
 # -- hints and choice versions ----------------------------------------------------------------
 
 
-def test_hints_reveal_steps_one_at_a_time_and_cost_an_equal_share_each(bank, storage):
+def test_hints_reveal_method_then_numbers_and_cost_an_equal_share_each(bank, storage):
     s = PracticeSession(bank, storage, mode="drill", target="iou", difficulty="easy", seed=3)
     item = s.next_item()
     steps = item.problem.steps
-    n = len(steps)
-    assert n >= 2 and s.hint_credit() == 1.0
-    assert s.reveal_step() == steps[0] and s.hints_shown == 1
+    n = len(steps) + sum(1 for st in steps if st.math)  # method, then numbers, per step
+    assert len(steps) >= 2 and s.hint_credit() == 1.0
+    assert s.reveal_step() == (steps[0], False) and s.hints_shown == 1
+    assert s.revealed() == [(steps[0], False)]  # the method without its numbers
     assert s.hint_credit() == pytest.approx(1 - 1 / n)
-    s.reveal_step()
+    assert s.reveal_step() == (steps[0], True)
+    assert s.revealed() == [(steps[0], True)]
     feedback = s.submit({"fields": {k: str(v) for k, v in item.problem.answer.items()}})
     assert feedback.grade.score == pytest.approx(1 - 2 / n)
     assert not feedback.grade.correct  # needed help: partly right, back in the mistake book
-    assert f"2 of {n} steps revealed" in feedback.grade.message
+    assert f"2 of {n} hints used" in feedback.grade.message
     stored = storage.attempts()[-1]
     assert stored.score == pytest.approx(1 - 2 / n)
     assert stored.response["hints"] == {"shown": 2, "of": n}
@@ -216,8 +218,9 @@ def test_hints_reveal_steps_one_at_a_time_and_cost_an_equal_share_each(bank, sto
 def test_every_step_revealed_leaves_no_credit_and_no_more_hints(bank, storage):
     s = PracticeSession(bank, storage, mode="drill", target="iou", difficulty="easy", seed=4)
     item = s.next_item()
-    for _ in item.problem.steps:
+    for _ in s.hint_units:
         s.reveal_step()
+    assert s.revealed() == [(step, bool(step.math)) for step in item.problem.steps]
     with pytest.raises(InputError):
         s.reveal_step()
     feedback = s.submit({"fields": {k: str(v) for k, v in item.problem.answer.items()}})

@@ -37,9 +37,9 @@ KEYS = [
         ("1-8  Space", "简答题要点：勾选 / 取消，Enter 评分", "key points: tick or untick; Enter grades"),
         ("Enter  Ctrl+N", "看完反馈后下一题；Ctrl+N 也可跳过", "next question; Ctrl+N also skips"),
         ("Ctrl+D", "计算题训练：切换难度（下一题起）", "drills: change difficulty (from the next question)"),
-        ("Ctrl+T", "计算题：作答前逐步显示解题步骤（每步扣分，屏幕显示扣多少）",
-         "calculations: reveal the next worked step before answering (each costs credit; the "
-         "screen says how much)"),
+        ("Ctrl+T", "计算题：作答前逐条显示解题步骤（先方法后数字；每条扣分，屏幕显示扣多少）",
+         "calculations: reveal the worked solution a piece at a time before answering (a step's "
+         "method, then its numbers; each costs credit, the screen says how much)"),
         ("Ctrl+O", "计算题以选择题 / 填数值形式出现（下一题起；错误选项来自常见错误）",
          "calculations as single choice or typed (from the next question; the wrong options "
          "are common mistakes)"),

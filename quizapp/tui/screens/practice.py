@@ -215,14 +215,13 @@ class PracticeScreen(Screen):
             box.display = False
             return
         lang = self.lang
-        steps = s.hint_steps[:shown]
-        n = len(s.hint_steps)
+        n = len(s.hint_units)
         pct = round(100 * s.hint_credit())
-        lines = [ui(lang, f"提示（已看 {shown}/{n} 步，本题最多得 {pct}%）：",
-                    f"Hints ({shown} of {n} steps shown; this question is now worth {pct}%):")]
-        for step in steps:
+        lines = [ui(lang, f"提示（已看 {shown}/{n} 条，本题最多得 {pct}%）：",
+                    f"Hints ({shown} of {n} shown; this question is now worth {pct}%):")]
+        for step, numbers in s.revealed():
             lines.append(f"• {say(step, lang)}")
-            if step.math:
+            if numbers:
                 lines.extend(f"    {m}" for m in step.math.splitlines())
         box.update("\n".join(lines))
         box.display = True
@@ -236,8 +235,8 @@ class PracticeScreen(Screen):
         self._show_hints()
         s = self.session
         cost = round(100 * (1 - s.hint_credit(1)))
-        self.notify(ui(self.lang, f"每看一步提示扣 {cost}%；现在本题最多得 {round(100 * s.hint_credit())}%。",
-                       f"Each step revealed costs {cost}%; this question is now worth "
+        self.notify(ui(self.lang, f"每条提示扣 {cost}%；现在本题最多得 {round(100 * s.hint_credit())}%。",
+                       f"Each hint costs {cost}%; this question is now worth "
                        f"{round(100 * s.hint_credit())}%."), timeout=4)
 
     def action_toggle_choice(self) -> None:
