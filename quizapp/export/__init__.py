@@ -20,6 +20,7 @@ from quizapp.core.errors import OutputError
 # format -> (module, usual file extension)
 FORMATS: dict[str, tuple[str, str]] = {
     "moodle": ("moodle", ".xml"),
+    "anki": ("anki", ".apkg"),
 }
 
 
