@@ -40,3 +40,15 @@ def test_the_glossary_knows_stride(glossary):
 def test_true_false_items_are_balanced(bank):
     lo, hi = TRUE_RANGE
     assert lo <= cue_stats(bank).true_share <= hi
+
+
+def test_det_comp_002_computes_with_the_two_classes_its_stem_names(bank):
+    # Regression: the stem said pedestrians and vehicles while the calculation drew 80 classes.
+    from quizapp.core.items import realise
+
+    q = bank.get("det-comp-002")
+    assert "2 classes" in q.text.en and "共 2 类" in q.text.zh
+    for seed in range(5):
+        problem = realise(q, seed).parts[0].problem
+        assert "there are 2 classes" in problem.question.en
+        assert problem.answer["depth"] == 5 * 2 + 2
