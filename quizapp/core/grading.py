@@ -16,15 +16,17 @@ Rules (the README's "how answers are marked" summarises them for students):
   wrong pick, otherwise nothing.
 * **Fill in the blanks**: each blank is worth the same; a blank is right when it matches any
   accepted variant after folding case, width, spaces and punctuation, or numerically.
-* **Short answers**: the key points the student (or a teacher) ticks, weighted by their points;
-  :func:`propose_key_points` pre-ticks the ones whose keywords appear in the text.
+* **Short answers**: the key points the student (or a teacher) ticks, weighted by their points.
+  :mod:`quizapp.core.marking` *suggests* ticks from each key point's accepted phrasings; a
+  suggestion is shown as one and only counts where no one marked the answer (``quizapp check``).
 
 Feedback is bilingual: ``Grade.message`` is English, ``Grade.message_zh`` Chinese;
 ``Grade.text`` gives both as a :class:`solvers.Text` and ``Grade.get(lang)`` picks one.
 
 This module holds the grade itself and the calculations; the concept questions (choices,
-true-false, blanks, key points) are graded in :mod:`quizapp.core.grading_concepts`, and every
-name of it can be imported from here.
+true-false, blanks, key points) are graded in :mod:`quizapp.core.grading_concepts`, which imports
+this one (never the other way: ``tests/core/test_grading.py`` and an import-linter contract hold
+the direction).
 """
 
 from __future__ import annotations
@@ -227,24 +229,3 @@ def combine(graded: Iterable[tuple[Grade, float]]) -> Grade:
         message = (message[0] + "常见错误：" + "；".join(m.label.zh for m in mistakes) + "。",
                    message[1] + " Common mistakes: " + "; ".join(m.label.en for m in mistakes) + ".")
     return _grade(earned / total, message, fields, mistakes)
-
-
-# ----------------------------------------------------------------------------------------------
-# Concept questions live in quizapp.core.grading_concepts; their names are served from here too
-# (lazily: that module imports Grade and the helpers above, so it cannot be imported at the top).
-# ----------------------------------------------------------------------------------------------
-
-_CONCEPT_NAMES = frozenset({
-    "grade_single_choice", "grade_multiple_choice", "grade_true_false", "grade_blanks",
-    "grade_short_answer", "propose_key_points", "blank_matches", "fold_text",
-})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _CONCEPT_NAMES:
-        from quizapp.core import grading_concepts
-
-        value = getattr(grading_concepts, name)
-        globals()[name] = value  # once found, an ordinary module attribute
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

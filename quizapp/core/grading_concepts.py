@@ -1,8 +1,8 @@
 """Grading of concept questions: single and multiple choice, true or false, fill in the blanks,
 short answers by key points. Pure functions returning a :class:`~quizapp.core.grading.Grade`.
 
-The rules are the ones :mod:`quizapp.core.grading` states; every name here is also importable
-from there, which is where callers take them from.
+The rules are the ones :mod:`quizapp.core.grading` states. This module imports that one, never
+the other way round (an import-linter contract keeps it so).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import unicodedata
 from typing import Any, Iterable, Sequence
 
 from quizapp.core.answers import AnswerFormatError, normalise, parse_number
+from quizapp.core.marking import suggested_ticks
 from quizapp.core.grading import LETTERS, FieldResult, Grade, _grade, _malformed, _score_message
 from solvers._base import Text
 
@@ -176,16 +177,66 @@ def blank_matches(given: str, accepted: str) -> bool:
     return abs(g - a) <= tol
 
 
-def grade_blanks(blanks: Sequence[Any], texts: Sequence[Any]) -> Grade:
-    """Each blank (a bank ``Blank`` with ``accept`` variants) is worth the same."""
+def _blank_ok(blank: Any, given: str) -> bool:
+    accept = list(getattr(blank, "accept", blank) or [])
+    return bool(given) and any(blank_matches(given, a) for a in accept)
+
+
+def _assign(blanks: Sequence[Any], given: list[str], any_order: bool) -> list[int | None]:
+    """Which typed answer fills each blank: the same position, or (``any_order``) the pairing
+    that gets the most blanks right (a small bipartite matching by augmenting paths)."""
+    n = len(blanks)
+    if not any_order:
+        return [i if i < len(given) else None for i in range(n)]
+    owner: dict[int, int] = {}  # typed answer index -> blank index
+
+    def place(b: int, seen: set[int]) -> bool:
+        for g in range(len(given)):
+            if g not in seen and _blank_ok(blanks[b], given[g]):
+                seen.add(g)
+                if g not in owner or place(owner[g], seen):
+                    owner[g] = b
+                    return True
+        return False
+
+    for b in range(n):
+        place(b, set())
+    chosen: list[int | None] = [None] * n
+    for g, b in owner.items():
+        chosen[b] = g
+    spare = [g for g in range(len(given)) if g not in owner]
+    for b in range(n):  # a wrong answer still shows beside some blank
+        if chosen[b] is None and spare:
+            chosen[b] = spare.pop(0)
+    return chosen
+
+
+def blank_verdict(blanks: Sequence[Any], texts: Sequence[Any], i: int, any_order: bool = False) -> str:
+    """Why blank ``i`` is right or wrong, in one line (for ``quizapp check``)."""
+    given = ["" if t is None else str(t).strip() for t in texts]
+    g = _assign(blanks, given, any_order)[i]
+    typed = given[g] if g is not None else ""
+    accept = list(getattr(blanks[i], "accept", blanks[i]) or [])
+    if not typed:
+        return "empty; accepted: " + ", ".join(accept[:5])
+    for a in accept:
+        if blank_matches(typed, a):
+            return f"“{typed}” matches the accepted “{a}”"
+    return f"“{typed}” is none of the accepted: " + ", ".join(accept[:5])
+
+
+def grade_blanks(blanks: Sequence[Any], texts: Sequence[Any], *, any_order: bool = False) -> Grade:
+    """Each blank (a bank ``Blank`` with ``accept`` variants) is worth the same. With
+    ``any_order`` the typed answers may fill the blanks in any order (each used once)."""
+    given = ["" if t is None else str(t).strip() for t in texts]
+    chosen = _assign(blanks, given, any_order)
     results = []
     for i, blank in enumerate(blanks):
         accept = list(getattr(blank, "accept", blank))
-        raw = texts[i] if i < len(texts) else ""
-        given = "" if raw is None else str(raw).strip()
-        ok = bool(given) and any(blank_matches(given, a) for a in accept)
+        typed = given[chosen[i]] if chosen[i] is not None else ""
+        ok = _blank_ok(blank, typed)
         results.append(FieldResult(f"blank{i + 1}", Text(f"第 {i + 1} 空", f"blank {i + 1}"), ok,
-                                   accept[0], given))
+                                   accept[0], typed))
     if not results:
         raise ValueError("the item has no blanks")
     if not any(r.given for r in results):
@@ -199,21 +250,10 @@ def grade_blanks(blanks: Sequence[Any], texts: Sequence[Any]) -> Grade:
     return _grade(right / len(results), msg, results)
 
 
-def _keyword_in(keyword: str, text: str) -> bool:
-    kw = " ".join(unicodedata.normalize("NFKC", keyword).casefold().split())
-    if not kw:
-        return False
-    if kw.isascii():
-        # an English keyword starts a word ("gradient" finds "gradients", "relu" not "prelu")
-        return re.search(r"(?<![a-z0-9])" + re.escape(kw), text) is not None
-    return kw.replace(" ", "") in text.replace(" ", "")
-
-
-def propose_key_points(key_points: Sequence[Any], text: str) -> list[bool]:
-    """Pre-tick the key points whose keywords appear in ``text`` (case- and width-insensitive;
-    Chinese keywords as substrings). A key point without keywords is never pre-ticked."""
-    folded = " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
-    return [any(_keyword_in(k, folded) for k in (kp.keywords or [])) for kp in key_points]
+def propose_key_points(key_points: Sequence[Any], text: str, stem: str = "") -> list[bool]:
+    """The machine's suggested ticks (see :mod:`quizapp.core.marking`): a suggestion, never a
+    mark by itself."""
+    return suggested_ticks(key_points, text, stem)
 
 
 def grade_short_answer(key_points: Sequence[Any], ticked: Sequence[Any]) -> Grade:

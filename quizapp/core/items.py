@@ -33,6 +33,7 @@ class ItemPart:
     problem: "Problem | None" = None
     key_points: list[KeyPoint] | None = None
     blanks: list[Blank] | None = None
+    any_order: bool = False
 
     @property
     def kind(self) -> str:
@@ -118,7 +119,8 @@ def realise(question: Question, seed: int, points: float | None = None) -> Item:
                 text = _framed(part.text, problem.question)
             parts.append(ItemPart(label=_text(part.label) if part.label else None,
                                   points=part.points, text=text, problem=problem,
-                                  key_points=part.key_points, blanks=part.blanks))
+                                  key_points=part.key_points, blanks=part.blanks,
+                                  any_order=part.any_order))
         # A paper may weight the item differently from the sum of its parts: scale the parts.
         total = sum(p.points for p in parts)
         if points is not None and total > 0 and abs(total - pts) > 1e-9:
@@ -171,9 +173,22 @@ def as_choice(item: Item) -> Item:
                    choice=version, choices=choices)
 
 
+def stem_of(item: Item, part: ItemPart | None = None) -> str:
+    """The question's own words (both languages): words from here never earn a key point."""
+    texts = [item.text.zh, item.text.en]
+    if part is not None:
+        for t in (part.text, part.label):
+            if t is not None:
+                texts += [t.zh, t.en]
+    return "\n".join(texts)
+
+
 def grade_item(item: Item, response: Mapping[str, Any]):
-    """Grade a response (the JSON-able dict described in the README) against an item."""
-    from quizapp.core import grading
+    """Grade a response (the JSON-able dict described in the README) against an item.
+
+    A written answer without ``ticked`` is scored by the machine's suggested ticks (what
+    ``quizapp check`` shows); the app always passes the ticks a person gave."""
+    from quizapp.core import grading, grading_concepts as concepts
 
     q = item.question
     t = item.type
@@ -183,18 +198,20 @@ def grade_item(item: Item, response: Mapping[str, Any]):
         assert item.problem is not None
         return grading.grade_problem(item.problem, dict(response.get("fields") or {}))
     if t == "single_choice":
-        return grading.grade_single_choice(q, response.get("choice"))
+        return concepts.grade_single_choice(q, response.get("choice"))
     if t == "multiple_choice":
-        return grading.grade_multiple_choice(q, list(response.get("choices") or []))
+        return concepts.grade_multiple_choice(q, list(response.get("choices") or []))
     if t == "true_false":
-        return grading.grade_true_false(q, response.get("value"))
+        return concepts.grade_true_false(q, response.get("value"))
     if t == "fill_blank":
-        return grading.grade_blanks(q.blanks, list(response.get("blanks") or []))
+        return concepts.grade_blanks(q.blanks, list(response.get("blanks") or []),
+                                     any_order=q.any_order)
     if t == "short_answer":
         ticked = response.get("ticked")
         if ticked is None:
-            ticked = grading.propose_key_points(q.key_points, response.get("text") or "")
-        return grading.grade_short_answer(q.key_points, list(ticked))
+            ticked = concepts.propose_key_points(q.key_points, response.get("text") or "",
+                                                 stem_of(item))
+        return concepts.grade_short_answer(q.key_points, list(ticked))
     if t == "comprehensive":
         return _grade_parts(item, list(response.get("parts") or []))
     raise ValueError(f"unknown item type {t!r}")
@@ -202,9 +219,9 @@ def grade_item(item: Item, response: Mapping[str, Any]):
 
 def _grade_calc_choice(item: Item, choice: Any):
     """A calculation's choice version: right or wrong, and a wrong pick names its mistake."""
-    from quizapp.core import grading
+    from quizapp.core import grading_concepts
 
-    grade = grading.grade_single_choice(item.options, choice)
+    grade = grading_concepts.grade_single_choice(item.options, choice)
     if not grade.malformed and not grade.correct and grade.fields:
         picked = grade.fields[0].value
         if picked is not None and item.choice is not None:
@@ -212,22 +229,23 @@ def _grade_calc_choice(item: Item, choice: Any):
     return grade
 
 
-def grade_part(part: ItemPart, response: Mapping[str, Any]):
-    from quizapp.core import grading
+def grade_part(part: ItemPart, response: Mapping[str, Any], stem: str = ""):
+    from quizapp.core import grading, grading_concepts as concepts
 
     if part.problem is not None:
         return grading.grade_problem(part.problem, dict(response.get("fields") or {}))
     if part.key_points is not None:
         ticked = response.get("ticked")
         if ticked is None:
-            ticked = grading.propose_key_points(part.key_points, response.get("text") or "")
-        return grading.grade_short_answer(part.key_points, list(ticked))
-    return grading.grade_blanks(part.blanks, list(response.get("blanks") or []))
+            ticked = concepts.propose_key_points(part.key_points, response.get("text") or "", stem)
+        return concepts.grade_short_answer(part.key_points, list(ticked))
+    return concepts.grade_blanks(part.blanks, list(response.get("blanks") or []),
+                                 any_order=part.any_order)
 
 
 def _grade_parts(item: Item, responses: list[Mapping[str, Any]]):
     from quizapp.core import grading
 
-    grades = [grade_part(p, responses[i] if i < len(responses) else {})
+    grades = [grade_part(p, responses[i] if i < len(responses) else {}, stem_of(item, p))
               for i, p in enumerate(item.parts)]
     return grading.combine([(g, p.points) for g, p in zip(grades, item.parts)])

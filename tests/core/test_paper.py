@@ -48,7 +48,7 @@ CALC = """\
         points: 4
         text: {zh: 为什么要填充？, en: Why pad?}
         key_points:
-          - {zh: 保持尺寸, en: keeps the size, keywords: [尺寸, size]}
+          - {zh: 保持尺寸, en: keeps the size, accept: {zh: ["尺寸"], en: ["size"]}}
 """
 
 BLUEPRINT = """\

@@ -61,13 +61,39 @@ class Blank(Strict):
     accept: list[str] = Field(min_length=1)
 
 
+class Phrasings(Strict):
+    """Phrasings of one key point, in Chinese and English (see :mod:`quizapp.core.phrasing`)."""
+
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
 class KeyPoint(Strict):
-    """A point a grader looks for in a short answer; keywords propose the tick automatically."""
+    """A point a teacher looks for in a written answer, and what earns it::
+
+        - zh: 空洞卷积在不增加参数的情况下扩大感受野
+          en: Dilation enlarges the receptive field with no extra parameters
+          points: 1
+          accept:                      # any one found (un-negated) suggests the tick
+            zh: ["{increase} .. 感受野", "感受野 .. {increase}"]
+            en: ["{increase} .. {rf}", "{rf} .. {increase}"]
+          reject:                      # any one found withholds it ("SPP .. dilat*")
+            zh: ["感受野 .. 不变"]
+            en: ["{rf} .. (unchanged|stays the same)"]
+
+    A phrasing is words in order (``..``) or in any order (``&``) within one clause, with
+    alternatives ``(a|b)``, shared word groups ``{increase}`` and ``*`` for an English word that
+    goes on; a negation before or inside it cancels it, and words of the question alone never
+    earn (``quizapp check`` shows what decided each point). Both languages' phrasings are tried
+    on any answer. Every shipped key point has at least one accepted phrasing per language.
+    The tick is only a suggestion: the student (or teacher) decides.
+    """
 
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
-    keywords: list[str] = Field(default_factory=list)
     points: float = 1.0
+    accept: Phrasings = Field(default_factory=Phrasings)
+    reject: Phrasings = Field(default_factory=Phrasings)
 
 
 class Calculation(Strict):
@@ -86,6 +112,7 @@ class Part(Strict):
     calculation: Calculation | None = None
     key_points: list[KeyPoint] | None = None
     blanks: list[Blank] | None = None
+    any_order: bool = False  # the blanks may be filled in any order (each answer used once)
     text: Bilingual | None = None
 
     @model_validator(mode="after")
@@ -110,6 +137,7 @@ class Question(Strict):
     choices: list[Choice] | None = None
     answer: bool | None = None  # true_false
     blanks: list[Blank] | None = None  # fill_blank: one entry per ____ in the text
+    any_order: bool = False  # fill_blank: the blanks may be filled in any order
     key_points: list[KeyPoint] | None = None  # short_answer
     calculation: Calculation | None = None
     parts: list[Part] | None = None  # comprehensive

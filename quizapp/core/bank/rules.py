@@ -69,17 +69,53 @@ def check_question(q: Question, chapters: list[Chapter], memorise: list[Memorise
                                        f"{n} blank(s) '____' but 'blanks' lists {len(q.blanks)}")
     if q.calculation is not None and check_kinds:
         yield from _check_calculation(q.calculation, ("calculation",))
+    if q.key_points is not None:
+        yield from _check_key_points(q.key_points, ("key_points",), _stem(q.text))
     if q.parts is not None:
         if not q.parts:
             yield ("parts",), "a comprehensive item needs at least one part"
         for i, part in enumerate(q.parts):
             if part.calculation is not None and check_kinds:
                 yield from _check_calculation(part.calculation, ("parts", i, "calculation"))
+            if part.key_points is not None:
+                yield from _check_key_points(part.key_points, ("parts", i, "key_points"),
+                                             _stem(q.text, part.text, part.label))
             if part.blanks is not None and part.text is not None:
                 n = len(BLANK.findall(part.text.zh))
                 if n != len(part.blanks):
                     yield ("parts", i, "text"), (f"the part's text has {n} blank(s) but 'blanks' "
                                                  f"lists {len(part.blanks)}")
+
+
+def _stem(*texts) -> str:
+    return "\n".join(t for b in texts if b is not None for t in (b.zh, b.en))
+
+
+def _check_key_points(key_points, loc: tuple, stem: str) -> Iterator[Problem]:
+    """Every phrasing reads; each key point has accepted phrasings in both languages; none of
+    them is already said by the question (words of the stem never earn a point)."""
+    from quizapp.core.phrasing import PhrasingError, compile_phrasing, find
+
+    for k, kp in enumerate(key_points):
+        for which in ("accept", "reject"):
+            for lang in ("zh", "en"):
+                for j, source in enumerate(getattr(getattr(kp, which), lang)):
+                    where = loc + (k, which, lang, j)
+                    try:
+                        compile_phrasing(source)
+                    except PhrasingError as exc:
+                        yield where, f"the phrasing cannot be read: {exc}"
+                        continue
+                    if which == "accept" and stem:
+                        m = find(source, stem)
+                        if m is not None and not m.negated:
+                            yield where, (f"the phrasing '{source[:60]}' is found in the question "
+                                          f"itself (“{m.text[:40]}”), so it could never earn")
+        for lang in ("zh", "en"):
+            if not getattr(kp.accept, lang):
+                yield loc + (k, "accept"), (f"the key point needs at least one accepted phrasing in "
+                                            f"{'Chinese' if lang == 'zh' else 'English'} ('accept: "
+                                            f"{{{lang}: [...]}}')")
 
 
 def _check_choices(q: Question) -> Iterator[Problem]:
