@@ -108,8 +108,7 @@ def _true_false(item: Item, ctx: Context, name: str, key: str) -> str:
 def _essay(name: str, key: str, text: str, general: str, grade: float, key_points, st: Style) -> str:
     rows = []
     for kp in key_points:
-        extra = f" <small>({escape(', '.join(kp.keywords))})</small>" if kp.keywords else ""
-        rows.append(f"<li>[{kp.points:g}] {st.inline(Text(kp.zh, kp.en))}{extra}{_phrasings(kp, st)}</li>")
+        rows.append(f"<li>[{kp.points:g}] {st.inline(Text(kp.zh, kp.en))}{_phrasings(kp, st)}</li>")
     grader = f"<ul>{''.join(rows)}</ul>"
     return (_head("essay", name, key, text, general, grade)
             + "<responseformat>editor</responseformat><responserequired>1</responserequired>"
@@ -122,8 +121,9 @@ def _phrasings(kp, st: Style) -> str:
     """Accepted and contradicting phrasings of a key point, when the bank gives them."""
     out = []
     for attr, title in (("accept", Text("可接受的说法", "Accepted phrasings")),
-                        ("contradicts", Text("相矛盾的说法", "Contradicting phrasings"))):
-        values = getattr(kp, attr, None)
+                        ("reject", Text("相矛盾的说法", "Contradicting phrasings"))):
+        group = getattr(kp, attr, None)  # a bank Phrasings: zh and en lists
+        values = [*group.zh, *group.en] if group is not None else []
         if values:
             out.append(f"<br>{st.inline(title)}: " + escape("; ".join(str(v) for v in values)))
     return "".join(out)

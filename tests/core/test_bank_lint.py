@@ -107,8 +107,8 @@ def test_key_point_earned_by_words_of_the_stem():
         "id": "t-short-001", "type": "short_answer", "chapter": "ch1_cnn",
         "text": {"zh": "简述 dropout 的作用。", "en": "What does dropout do?"},
         "explanation": {"zh": "解释。", "en": "Because."},
-        "key_points": [{"zh": "随机丢弃", "en": "drops at random", "keywords": ["dropout", "丢弃"]},
-                       {"zh": "集成", "en": "ensemble", "keywords": ["集成", "ensemble"]}]})
+        "key_points": [{"zh": "随机丢弃", "en": "drops at random", "accept": {"zh": ["丢弃"], "en": ["dropout"]}},
+                       {"zh": "集成", "en": "ensemble", "accept": {"zh": ["集成"], "en": ["ensemble"]}}]})
     found = findings(lint.stem_words_in_key_points, q)
     assert [loc for loc, _ in found] == [("key_points", 0)] and "'dropout'" in found[0][1]
 
