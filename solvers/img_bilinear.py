@@ -1,0 +1,247 @@
+"""Bilinear interpolation: the value at a fractional point, and resizing a small image.
+
+Conventions (stated in every question)::
+
+    pixel (row r, column c) sits at the point x = c, y = r  (x to the right, y downward)
+    f(x, y) with x0 = floor(x), a = x - x0, y0 = floor(y), b = y - y0:
+        f = (1-a)(1-b) f[y0][x0] + a(1-b) f[y0][x0+1] + (1-a) b f[y0+1][x0] + a b f[y0+1][x0+1]
+    resize n -> m along each axis, output index i reads the input at
+        align_corners = True :  src = i * (n - 1) / (m - 1)         (corner pixels line up)
+        align_corners = False:  src = (i + 0.5) * n / m - 0.5, clamped to [0, n - 1]
+                                (pixel centres line up; PyTorch / OpenCV / scikit-image default)
+
+Arithmetic is exact (fractions); only the final values are rounded.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import (
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, need_bool, need_choice,
+    need_float, need_int, register,
+)
+from solvers.img_edges import check_image
+
+DECIMALS = 2
+MODES = ("point", "resize")
+# Named difficulty ranges: what is asked, image size, resize pairs (n, m).
+RANGES = {
+    "easy": dict(mode="point", size=2, top=9),
+    "medium": dict(mode="point", size=4, top=9),
+    "hard": dict(mode="resize", pairs=((2, 3), (2, 4), (3, 4), (3, 5), (2, 5)), top=9),
+}
+
+
+def bilinear_at(image: Any, x: Fraction, y: Fraction) -> Fraction:
+    """The bilinear value at (x, y), exact; x is the column, y the row.
+
+    >>> bilinear_at([[91, 210], [162, 95]], Fraction(1, 2), Fraction(1, 5))
+    Fraction(1461, 10)
+    """
+    img = np.asarray(image)
+    h, w = img.shape
+    x0 = min(math.floor(x), w - 2) if w > 1 else 0
+    y0 = min(math.floor(y), h - 2) if h > 1 else 0
+    a, b = x - x0, y - y0
+    x1, y1 = min(x0 + 1, w - 1), min(y0 + 1, h - 1)
+    f = lambda r, c: int(img[r, c])  # noqa: E731
+    return ((1 - a) * (1 - b) * f(y0, x0) + a * (1 - b) * f(y0, x1)
+            + (1 - a) * b * f(y1, x0) + a * b * f(y1, x1))
+
+
+def source_coords(n: int, m: int, align_corners: bool) -> list[Fraction]:
+    """Where each of the m output positions reads the n-long input.
+
+    >>> [str(s) for s in source_coords(2, 4, False)], [str(s) for s in source_coords(2, 3, True)]
+    (['0', '1/4', '3/4', '1'], ['0', '1/2', '1'])
+    """
+    if align_corners:
+        return [Fraction(i * (n - 1), m - 1) if m > 1 else Fraction(0) for i in range(m)]
+    return [min(max(Fraction(2 * i + 1, 2) * Fraction(n, m) - Fraction(1, 2), Fraction(0)), Fraction(n - 1))
+            for i in range(m)]
+
+
+def resize(image: Any, m: int, align_corners: bool) -> list[list[Fraction]]:
+    img = np.asarray(image)
+    ys = source_coords(img.shape[0], m, align_corners)
+    xs = source_coords(img.shape[1], m, align_corners)
+    return [[bilinear_at(img, x, y) for x in xs] for y in ys]
+
+
+def nearest_at(image: Any, x: Fraction, y: Fraction) -> int:
+    """Nearest-neighbour value (halves round up), for the 'used nearest' mistake."""
+    img = np.asarray(image)
+    r = min(int(math.floor(y + Fraction(1, 2))), img.shape[0] - 1)
+    c = min(int(math.floor(x + Fraction(1, 2))), img.shape[1] - 1)
+    return int(img[r, c])
+
+
+def _frac(v: Any) -> Fraction:
+    return Fraction(repr(float(v))) if not isinstance(v, int) else Fraction(v)
+
+
+def _f(x: Fraction) -> str:
+    """A fraction as a student writes it: 3/4 -> 0.75, 2/3 stays 2/3."""
+    d = x.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return f"{x.numerator}/{x.denominator}"
+    exact = Decimal(x.numerator) / Decimal(x.denominator)  # terminates: every digit shown
+    return fmt(exact) if exact == exact.to_integral_value() else format(exact.normalize(), "f")
+
+
+@register
+class Bilinear(Kind):
+    id = "bilinear"
+    topic = "image"
+    chapter = "ch3_image_processing"
+    title = Text("双线性插值", "Bilinear interpolation")
+    description = "Bilinear value at a fractional point, or a bilinear resize with align_corners stated."
+    params_help = {
+        "image": "a small grey image, whole numbers 0..255, at least 2x2",
+        "mode": "point (value at x, y) or resize (to an m x m image)",
+        "x": "point mode: the column coordinate, 0 <= x <= width-1",
+        "y": "point mode: the row coordinate, 0 <= y <= height-1",
+        "size": "resize mode: the output side m (2..8)",
+        "align_corners": "resize mode: true (corners line up) or false (pixel centres line up)",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        if r["mode"] == "point":
+            n = r["size"]
+            while True:
+                img = rng.integers(0, r["top"] + 1, size=(n, n))
+                x = int(rng.integers(1, 10 * (n - 1))) / 10
+                y = int(rng.integers(1, 10 * (n - 1))) / 10
+                if x % 1 == 0 or y % 1 == 0 or x == y:
+                    continue
+                p = {"image": img.tolist(), "mode": "point", "x": x, "y": y}
+                sol = self.solve(p)
+                wrong = {round(m.answer["value"], 2) for m in sol.mistakes
+                         if abs(m.answer["value"] - sol.answer["value"]) > 0.006}
+                if len(wrong) >= 2:  # at least two named mistakes really show
+                    return p
+        n, m = r["pairs"][int(rng.integers(len(r["pairs"])))]
+        while True:
+            img = rng.integers(0, r["top"] + 1, size=(n, n))
+            if len(np.unique(img)) >= 3:
+                return {"image": img.tolist(), "mode": "resize", "size": m, "align_corners": bool(rng.random() < 0.5)}
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        img = check_image(params, "image", 2)
+        h, w = len(img), len(img[0])
+        mode = need_choice(params, "mode", MODES, default="point")
+        if mode == "point":
+            x = need_float(params, "x", minimum=0.0, maximum=w - 1)
+            y = need_float(params, "y", minimum=0.0, maximum=h - 1)
+            num = (lambda v: int(v) if v.is_integer() else v)
+            return {"image": img, "mode": mode, "x": num(x), "y": num(y)}
+        if h != w:
+            raise ParamError("image", f"must be square to resize, got {h} x {w}")
+        return {"image": img, "mode": mode, "size": need_int(params, "size", minimum=2, maximum=8),
+                "align_corners": need_bool(params, "align_corners", default=False)}
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        if params["mode"] == "point":
+            return (AnswerField("value", Text("插值结果", "interpolated value"), decimals=DECIMALS),)
+        return (AnswerField("output", Text("缩放后的图像", "resized image"), shape="matrix", decimals=DECIMALS),)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        img = fmt_matrix(params["image"])
+        conv_zh = "像素 (行 r, 列 c) 位于点 x = c、y = r（x 向右、y 向下，从 0 开始）"
+        conv_en = "pixel (row r, column c) sits at the point x = c, y = r (x to the right, y downward, from 0)"
+        if params["mode"] == "point":
+            x, y = fmt(params["x"]), fmt(params["y"])
+            return Text(
+                f"对下面的灰度图像做双线性插值，{conv_zh}。求点 (x, y) = ({x}, {y}) 处的值，保留 {DECIMALS} 位小数"
+                f"（中间过程用精确值）。\n{img}",
+                f"Interpolate the grey image below bilinearly; {conv_en}. Find the value at (x, y) = ({x}, {y}) "
+                f"to {DECIMALS} decimal places (keep exact values in between).\n{img}",
+            )
+        n, m = len(params["image"]), params["size"]
+        if params["align_corners"]:
+            rule_zh, rule_en = (f"align_corners = True：输出下标 i 对应输入坐标 i·(n-1)/(m-1)（四角像素对齐）",
+                                f"align_corners = True: output index i reads the input at i*(n-1)/(m-1) (the corner pixels line up)")
+        else:
+            rule_zh, rule_en = (f"align_corners = False：输出下标 i 对应输入坐标 (i+0.5)·n/m - 0.5，超出 [0, n-1] 的截到边界（像素中心对齐）",
+                                f"align_corners = False: output index i reads the input at (i+0.5)*n/m - 0.5, clamped to [0, n-1] (pixel centres line up)")
+        return Text(
+            f"用双线性插值把下面 {n}×{n} 的图像缩放为 {m}×{m}，{conv_zh}。行、列分别按 {rule_zh}（n = {n}，m = {m}）。"
+            f"求缩放后的图像，每个值保留 {DECIMALS} 位小数（中间过程用精确分数）。\n{img}",
+            f"Resize the {n}x{n} image below to {m}x{m} by bilinear interpolation; {conv_en}. Rows and columns "
+            f"both use {rule_en} (n = {n}, m = {m}). Give the resized image, each value to {DECIMALS} decimal "
+            f"places (keep exact fractions in between).\n{img}",
+        )
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        img = np.asarray(params["image"], dtype=np.int64)
+        if params["mode"] == "point":
+            return self._solve_point(img, _frac(params["x"]), _frac(params["y"]))
+        return self._solve_resize(img, params["size"], params["align_corners"])
+
+    def _solve_point(self, img: np.ndarray, x: Fraction, y: Fraction) -> Solution:
+        h, w = img.shape
+        x0, y0 = min(math.floor(x), w - 2), min(math.floor(y), h - 2)
+        a, b = x - x0, y - y0
+        f00, f01, f10, f11 = (int(img[y0, x0]), int(img[y0, x0 + 1]), int(img[y0 + 1, x0]), int(img[y0 + 1, x0 + 1]))
+        top, bottom = (1 - a) * f00 + a * f01, (1 - a) * f10 + a * f11
+        value = (1 - b) * top + b * bottom
+        steps = [
+            Step("找出包围该点的 4 个像素（x 为列、y 为行）及小数部分 a、b。",
+                 "Find the 4 pixels around the point (x is the column, y the row) and the fractions a, b.",
+                 f"x0 = {x0}, a = {_f(x)} - {x0} = {_f(a)};  y0 = {y0}, b = {_f(y)} - {y0} = {_f(b)};  "
+                 f"f({y0},{x0}) = {f00}, f({y0},{x0 + 1}) = {f01}, f({y0 + 1},{x0}) = {f10}, f({y0 + 1},{x0 + 1}) = {f11}"),
+            Step("先沿 x 方向在上下两行各做一次线性插值：", "First interpolate along x on the upper and lower rows:",
+                 f"top = {_f(1 - a)}*{f00} + {_f(a)}*{f01} = {_f(top)};  bottom = {_f(1 - a)}*{f10} + {_f(a)}*{f11} = {_f(bottom)}"),
+            Step("再沿 y 方向插值：", "Then interpolate along y:",
+                 f"f = {_f(1 - b)}*{_f(top)} + {_f(b)}*{_f(bottom)} = {_f(value)} ≈ {fmt(float(value), DECIMALS)}"),
+        ]
+        mistakes = [
+            Mistake("swapped_xy", Text("把 x 和 y 弄反了（x 当成了行）", "swapped x and y (took x as the row)"),
+                    {"value": float(bilinear_at(img, y, x))}) if max(x, y) <= min(h, w) - 1 else None,
+            Mistake("weights_reversed", Text("权重用反了（离得近的像素反而给了小权重）",
+                                             "reversed the weights (the nearer pixel got the smaller weight)"),
+                    {"value": float(bilinear_at(img, x0 + 1 - a, y0 + 1 - b))}),
+            Mistake("nearest", Text("用了最近邻而不是双线性插值", "used the nearest pixel instead of bilinear interpolation"),
+                    {"value": float(nearest_at(img, x, y))}),
+        ]
+        return Solution({"value": float(value)}, steps, [m for m in mistakes if m is not None],
+                        exact={"value": str(value)} if value.denominator != 1 else {})
+
+    def _solve_resize(self, img: np.ndarray, m: int, align_corners: bool) -> Solution:
+        n = img.shape[0]
+        coords = source_coords(n, m, align_corners)
+        out = resize(img, m, align_corners)
+        formula = f"i*({n}-1)/({m}-1)" if align_corners else f"(i+0.5)*{n}/{m} - 0.5, clamped to [0, {n - 1}]"
+        steps = [
+            Step("每个输出下标在输入中的坐标（行列相同）：", "The input coordinate of each output index (same for rows and columns):",
+                 f"src(i) = {formula}:  " + ", ".join(f"i={i}: {_f(s)}" for i, s in enumerate(coords))),
+        ]
+        lines = []
+        for i, y in enumerate(coords):
+            for j, x in enumerate(coords):
+                lines.append(f"({i},{j}): f(x={_f(x)}, y={_f(y)}) = {_f(out[i][j])}")
+        steps.append(Step("对每个输出像素在对应坐标处做双线性插值：", "Interpolate bilinearly at each output pixel's coordinates:",
+                          "\n".join(lines)))
+        steps.append(Step(f"缩放后的图像（保留 {DECIMALS} 位小数）：", f"The resized image (to {DECIMALS} decimal places):",
+                          fmt_matrix([[float(v) for v in row] for row in out], DECIMALS)))
+        other = resize(img, m, not align_corners)
+        ys = source_coords(n, m, align_corners)
+        near = [[nearest_at(img, x, y) for x in ys] for y in ys]
+        mistakes = [
+            Mistake("align_corners_mixup", Text("align_corners 的两种约定弄混了", "mixed up the two align_corners conventions"),
+                    {"output": [[float(v) for v in row] for row in other]}),
+            Mistake("nearest", Text("用了最近邻而不是双线性插值", "used the nearest pixel instead of bilinear interpolation"),
+                    {"output": [[float(v) for v in row] for row in near]}),
+        ]
+        return Solution({"output": [[float(v) for v in row] for row in out]}, steps, mistakes)
