@@ -21,6 +21,7 @@ from quizapp.core.errors import OutputError
 FORMATS: dict[str, tuple[str, str]] = {
     "moodle": ("moodle", ".xml"),
     "anki": ("anki", ".apkg"),
+    "gift": ("gift", ".txt"),  # Moodle's GIFT import picks .txt files
 }
 
 

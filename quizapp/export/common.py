@@ -21,15 +21,17 @@ class Context:
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def cannot(self, what: str, reason: str) -> None:
-        """Record that items of ``what`` (a type or kind) lose something in this format; the
-        CLI prints one warning per ``what`` and reason, with how many items it touched."""
+        """Record that an item of ``what`` (a type or kind) loses or changes something in this
+        format; the CLI prints one warning per reason, naming each type or kind it touched."""
         key = (what, reason)
         self.notices[key] = reason
         self.counts[key] = self.counts.get(key, 0) + 1
 
     def warnings(self, fmt_name: str) -> list[str]:
-        return [f"{fmt_name}: {what} ({self.counts[(what, r)]} item(s)): {r}"
-                for (what, r) in sorted(self.notices)]
+        by_reason: dict[str, list[str]] = {}
+        for what, reason in sorted(self.notices):
+            by_reason.setdefault(reason, []).append(f"{what} ({self.counts[(what, reason)]})")
+        return [f"{fmt_name}: {reason}: {', '.join(whats)}" for reason, whats in by_reason.items()]
 
 
 def item_name(item: Item) -> str:
@@ -49,3 +51,13 @@ def where(item: Item) -> tuple[str, ...]:
     if item.type == "calculation" and item.kind:
         return (item.chapter, item.kind)
     return (item.chapter, item.type)
+
+
+def unique_answers(values) -> list[str]:
+    """Accepted answers without repeats that differ only in case (LMS matching ignores case)."""
+    seen, out = set(), []
+    for v in values:
+        if v.casefold() not in seen:
+            seen.add(v.casefold())
+            out.append(v)
+    return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from quizapp.core.items import Item, ItemPart
 from quizapp.export.answers import Gap, field_gaps, joined
-from quizapp.export.common import Context, item_key, item_name, where
+from quizapp.export.common import Context, item_key, item_name, unique_answers, where
 from quizapp.export.html import Style, escape
 from solvers import Problem, Text
 
@@ -132,10 +132,10 @@ def _phrasings(kp, st: Style) -> str:
 def _blanks(item_text: Text, blanks, name: str, key: str, general: str, grade: float, st: Style) -> str:
     if len(blanks) == 1:
         answers = "".join(_answer("100", shortanswer_escape(a), "", fmt="moodle_auto_format")
-                          for a in _unique(blanks[0].accept))
+                          for a in unique_answers(blanks[0].accept))
         return (_head("shortanswer", name, key, st.statement(item_text), general, grade)
                 + "<usecase>0</usecase>" + answers + "</question>")
-    gaps = ["{1:SHORTANSWER:" + "~".join("=" + cloze_escape(a) for a in _unique(b.accept)) + "}"
+    gaps = ["{1:SHORTANSWER:" + "~".join("=" + cloze_escape(a) for a in unique_answers(b.accept)) + "}"
             for b in blanks]
     text = _fill_in(item_text, gaps, st)
     return _head("cloze", name, key, text, general, grade) + "</question>"
@@ -157,15 +157,6 @@ def _fill_in(text: Text, gaps: list[str], st: Style) -> str:
 def _number_blanks(s: str) -> str:
     parts = s.split("____")
     return parts[0] + "".join(f"__({i})__{p}" for i, p in enumerate(parts[1:], 1))
-
-
-def _unique(values) -> list[str]:
-    seen, out = set(), []
-    for v in values:
-        if v.casefold() not in seen:
-            seen.add(v.casefold())
-            out.append(v)
-    return out
 
 
 def _calculation(problem: Problem, text: Text, name: str, key: str, general: str, grade: float,

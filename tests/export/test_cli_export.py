@@ -35,7 +35,7 @@ def test_kinds_alone_mean_calculations_only(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, valid", [
-    (["pdf"], "moodle, anki"),
+    (["pdf"], "moodle, anki, gift"),
     (["moodle", "--chapters", "ch99_nothing"], "ch1_cnn"),
     (["moodle", "--types", "essay"], "single_choice"),
     (["moodle", "--kinds", "iuo"], "conv_output"),
