@@ -64,9 +64,28 @@ _EXTRA = str.maketrans({
 })
 
 
+_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-"))
+_SUPERSCRIPT_RUN = re.compile("[" + "".join(_SUPERSCRIPT) + "]+")
+
+
+def _powers(text: str) -> str:
+    """``3²`` is three squared, not 32 (NFKC alone folds ² to 2): write it as ``3^(2)``."""
+    if not any(ch in _SUPERSCRIPT for ch in text):
+        return text
+    return _SUPERSCRIPT_RUN.sub(
+        lambda m: "^(" + "".join(_SUPERSCRIPT[c] for c in m.group()) + ")", text)
+
+
+def _q(raw: str, limit: int = 40) -> str:
+    """What the student typed, cut to a bounded length for a message (never a whole paste)."""
+    raw = str(raw)
+    return raw if len(raw) <= limit else raw[: limit - 1] + "…"
+
+
 def normalise(text: str) -> str:
-    """Fold full-width forms to ASCII (NFKC), unify minus signs, brackets and separators."""
-    s = unicodedata.normalize("NFKC", str(text)).translate(_EXTRA)
+    """Fold full-width forms to ASCII (NFKC), unify minus signs, brackets and separators;
+    superscript digits become a power (``2³`` is ``2^(3)``)."""
+    s = unicodedata.normalize("NFKC", _powers(str(text))).translate(_EXTRA)
     # An IME full stop between digits is a decimal point ("0。5").
     s = re.sub(r"(?<=\d)\u3002(?=\d)", ".", s)
     s = s.replace("**", "^")
@@ -97,29 +116,50 @@ def _typed(text: str, limit: int, what: tuple[str, str]) -> tuple[str, str]:
     return raw, s
 
 
+def _reads_or_says_why(what: tuple[str, str]):
+    """Any failure while reading an answer is a malformed answer with a sentence, never a crash
+    (a crash here used to be saved with an exam answer and break every later start)."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def read(text, *args, **kwargs):
+            try:
+                return fn(text, *args, **kwargs)
+            except AnswerFormatError:
+                raise
+            except Exception:
+                shown = _q(str(text).strip())
+                raise AnswerFormatError(f"'{shown}' cannot be read as {what[0]}.",
+                                        f"'{shown}' 无法读作{what[1]}。") from None
+        return read
+    return wrap
+
+
+@_reads_or_says_why(("a number", "一个数"))
 def parse_exact(text: str, *, percent: float | Fraction = Fraction(1, 100)) -> Number:
     """Read one number, keeping it an exact :class:`Fraction` when it is one (``1/3``, ``0.1``)."""
     raw, s = _typed(text, MAX_NUMBER_CHARS, ("one number", "不是一个数"))
     if "," in s or ";" in s:
         raise AnswerFormatError(
-            f"'{raw}' is not a number: use a point for decimals and give one number only.",
-            f"'{raw}' 不是一个数：小数请用小数点，并且只填一个数。")
+            f"'{_q(raw)}' is not a number: use a point for decimals and give one number only.",
+            f"'{_q(raw)}' 不是一个数：小数请用小数点，并且只填一个数。")
     try:
         if _PLAIN.fullmatch(s):  # the common case, "30" or "-0.25": no tokenizer needed
             return number_literal(s)
         pct = percent if isinstance(percent, Fraction) else _percent_fraction(percent)
         value = evaluate(s, pct)
     except ExpressionError as bad:
-        raise AnswerFormatError(f"'{raw}' is not a number: {bad.en}.",
-                                f"'{raw}' 不是一个数：{bad.zh}。") from None
+        raise AnswerFormatError(f"'{_q(raw)}' is not a number: {bad.en}.",
+                                f"'{_q(raw)}' 不是一个数：{bad.zh}。") from None
     except (ValueError, ZeroDivisionError, OverflowError, RecursionError):
-        raise AnswerFormatError(f"'{raw}' is not a number.", f"'{raw}' 不是一个数。") from None
+        raise AnswerFormatError(f"'{_q(raw)}' is not a number.", f"'{_q(raw)}' 不是一个数。") from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise AnswerFormatError(f"'{raw}' is not a number: it is too large.",
-                                f"'{raw}' 不是一个数：数值太大。")
+        raise AnswerFormatError(f"'{_q(raw)}' is not a number: it is too large.",
+                                f"'{_q(raw)}' 不是一个数：数值太大。")
     return value
 
 
+@_reads_or_says_why(("a number", "一个数"))
 def parse_number(text: str, *, percent: float = 0.01) -> float:
     """Read one number typed by a student.
 
@@ -139,6 +179,31 @@ def parse_number(text: str, *, percent: float = 0.01) -> float:
 # ----------------------------------------------------------------------------------------------
 
 _OPEN, _CLOSE = "([", ")]"
+
+
+def _unwrap_all(s: str) -> str:
+    """Strip every pair of brackets that wraps the whole of ``s`` (``[[ [1, 2] ]]`` -> ``1, 2``),
+    in one pass: peeling one layer at a time with :func:`_wrapped` was quadratic, and one pasted
+    answer of nested brackets froze the exam for seconds."""
+    match = [-1] * len(s)  # index of the closing bracket of each opening one
+    stack: list[int] = []
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            stack.append(i)
+        elif ch in _CLOSE and stack:
+            j = stack.pop()
+            if _CLOSE.index(ch) == _OPEN.index(s[j]):
+                match[j] = i
+    lo, hi = 0, len(s) - 1
+    while True:
+        while lo <= hi and s[lo].isspace():
+            lo += 1
+        while hi >= lo and s[hi].isspace():
+            hi -= 1
+        if lo < hi and match[lo] == hi:
+            lo, hi = lo + 1, hi - 1
+        else:
+            return s[lo:hi + 1]
 
 
 def _wrapped(s: str) -> bool:
@@ -166,7 +231,7 @@ def _check_brackets(raw: str, s: str) -> None:
             if depth < 0:
                 break
     if depth != 0:
-        raise AnswerFormatError(f"'{raw}' has unbalanced brackets.", f"'{raw}' 的括号不配对。")
+        raise AnswerFormatError(f"'{_q(raw)}' has unbalanced brackets.", f"'{_q(raw)}' 的括号不配对。")
 
 
 def _split_top(s: str, seps: str) -> list[str]:
@@ -196,29 +261,29 @@ def _split_items(s: str) -> list[str]:
 
 
 def _vector_items(raw: str, s: str, percent: float = 0.01) -> list[float]:
-    while _wrapped(s):
-        s = s[1:-1].strip()
+    s = _unwrap_all(s)
     items = _split_items(s)
     if not items or items == [""]:
-        raise AnswerFormatError(f"'{raw}' contains no numbers.", f"'{raw}' 里没有数。")
+        raise AnswerFormatError(f"'{_q(raw)}' contains no numbers.", f"'{_q(raw)}' 里没有数。")
     values = []
     for item in items:
         if item == "":
-            raise AnswerFormatError(f"'{raw}' has an empty entry between separators.",
-                                    f"'{raw}' 的分隔符之间缺少数。")
+            raise AnswerFormatError(f"'{_q(raw)}' has an empty entry between separators.",
+                                    f"'{_q(raw)}' 的分隔符之间缺少数。")
         if any(ch in item for ch in "[]") or (_wrapped(item) and "," in item):
-            raise AnswerFormatError(f"'{raw}' is nested: give a flat list of numbers.",
-                                    f"'{raw}' 有嵌套括号：请填写一列数。")
+            raise AnswerFormatError(f"'{_q(raw)}' is nested: give a flat list of numbers.",
+                                    f"'{_q(raw)}' 有嵌套括号：请填写一列数。")
         try:
             values.append(parse_number(item, percent=percent))
         except AnswerFormatError as exc:
             if item.strip() == raw.strip():
                 raise
-            raise AnswerFormatError(f"In '{raw}', {exc.message[0].lower()}{exc.message[1:]}",
-                                    f"'{raw}' 中：{exc.message_zh}") from None
+            raise AnswerFormatError(f"In '{_q(raw)}', {exc.message[0].lower()}{exc.message[1:]}",
+                                    f"'{_q(raw)}' 中：{exc.message_zh}") from None
     return values
 
 
+@_reads_or_says_why(("a list of numbers", "一组数"))
 def parse_vector(text: str, *, percent: float = 0.01) -> list[float]:
     """Read a vector: ``[1, 2, 3]``, ``(1,2,3)``, ``1, 2, 3`` or ``1 2 3``.
 
@@ -234,6 +299,12 @@ _SIZE = re.compile(
     r"^\s*(\d+)\s*(?:(?:x|X|by)\s*(\d+)\s*(?::|=)?|\*\s*(\d+)\s*(?::|=|\n|$))\s*")
 
 
+def _side(digits: str) -> int:
+    """A matrix side as typed; thousands of digits are not a size (and int() would refuse them)."""
+    return int(digits) if len(digits) <= 6 else MAX_MATRIX_SIDE + 1
+
+
+@_reads_or_says_why(("a matrix", "矩阵"))
 def parse_matrix(text: str, *, percent: float = 0.01) -> list[list[float]]:
     """Read a matrix: ``2x3: 1 2 3; 4 5 6``, ``[[1,2,3],[4,5,6]]``, or rows on separate lines.
 
@@ -247,14 +318,16 @@ def parse_matrix(text: str, *, percent: float = 0.01) -> list[list[float]]:
     size = None
     m = _SIZE.match(s)
     if m:
-        size = (int(m.group(1)), int(m.group(2) or m.group(3)))
+        size = (_side(m.group(1)), _side(m.group(2) or m.group(3)))
         s = s[m.end():].strip()
         if not (1 <= size[0] <= MAX_MATRIX_SIDE and 1 <= size[1] <= MAX_MATRIX_SIDE):
-            raise AnswerFormatError(f"The size {size[0]}x{size[1]} is not a usable matrix size.",
-                                    f"尺寸 {size[0]}x{size[1]} 不是可用的矩阵尺寸。")
+            shown = _q(raw[:m.end()].strip().rstrip(":="), 24)
+            raise AnswerFormatError(
+                f"The size {shown} is not a usable matrix size (each side 1 to {MAX_MATRIX_SIDE}).",
+                f"尺寸 {shown} 不是可用的矩阵尺寸（每边 1 到 {MAX_MATRIX_SIDE}）。")
         if not s:
-            raise AnswerFormatError(f"'{raw}' gives a size but no numbers.",
-                                    f"'{raw}' 只给了尺寸，没有数。")
+            raise AnswerFormatError(f"'{_q(raw)}' gives a size but no numbers.",
+                                    f"'{_q(raw)}' 只给了尺寸，没有数。")
     _check_brackets(raw, s)
     rows = _rows(raw, s, percent)
     if size is not None:
@@ -304,7 +377,7 @@ def _rows(raw: str, s: str, percent: float) -> list[list[float]]:
         lines.pop()
     for i, ln in enumerate(lines, 1):
         if ln == "":
-            raise AnswerFormatError(f"Row {i} of '{raw}' is empty.", f"'{raw}' 的第 {i} 行是空的。")
+            raise AnswerFormatError(f"Row {i} of '{_q(raw)}' is empty.", f"'{_q(raw)}' 的第 {i} 行是空的。")
     rows = [_vector_items(raw, ln, percent) for ln in lines]
     _limit(raw, rows)
     return rows
