@@ -39,7 +39,30 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.add_parsers(sub)
+    _accept_global_options_after_commands(parser)
     return parser
+
+
+GLOBAL_OPTIONS = ("--data-dir", "--bank")
+
+
+def _accept_global_options_after_commands(parser: argparse.ArgumentParser) -> None:
+    """``quizapp bank validate --bank DIR`` means what ``quizapp --bank DIR bank validate`` does:
+    every subcommand also accepts the global options (given there, they win; absent, the global
+    value stands, hence SUPPRESS as the default)."""
+    globals_ = [a for a in parser._actions if any(o in GLOBAL_OPTIONS for o in a.option_strings)]
+    todo = [parser]
+    while todo:
+        for action in todo.pop()._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            for child in set(action.choices.values()):
+                known = {o for a in child._actions for o in a.option_strings}
+                for g in globals_:
+                    if not known.intersection(g.option_strings):
+                        child.add_argument(*g.option_strings, dest=g.dest, metavar=g.metavar,
+                                           default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+                todo.append(child)
 
 
 def main(argv: list[str] | None = None) -> int:

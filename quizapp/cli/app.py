@@ -36,6 +36,8 @@ def _run(args: argparse.Namespace, start=None) -> int:
         check_start(start)
     app = create_app(data_dir=args.data_dir, bank_dir=args.bank, start=start)
     app.run()
+    if app.crashed and not app.return_code:
+        return 1  # Textual printed the traceback; a crash is never a success
     return int(app.return_code or 0)
 
 

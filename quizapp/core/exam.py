@@ -31,6 +31,14 @@ if TYPE_CHECKING:
     from quizapp.core.paper import Paper
 
 MAX_MINUTES = 24 * 60
+MAX_SEED = 2**63 - 1  # the progress file stores the seed as a 64-bit integer
+
+
+def check_seed(seed: int | None) -> None:
+    """An exam seed is a whole number from 0 to 2**63 - 1 (one sentence otherwise)."""
+    if seed is not None and not (0 <= seed <= MAX_SEED):
+        shown = str(seed) if len(str(seed)) <= 24 else f"a number of {len(str(seed))} digits"
+        raise InputError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {shown}.")
 
 
 @dataclass
@@ -122,6 +130,7 @@ class ExamSession:
 
         if minutes is not None and not (1 <= int(minutes) <= MAX_MINUTES):
             raise InputError(f"--minutes must be between 1 and {MAX_MINUTES}, got {minutes}.")
+        check_seed(seed)
         seed = new_exam_seed() if seed is None else int(seed)
         paper = build_paper(bank, blueprint_id, seed, minutes=minutes)
         if not paper.items():

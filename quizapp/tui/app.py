@@ -17,6 +17,7 @@ from typing import Any, Callable
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from quizapp.core.errors import BankError, InputError, QuizappError, StorageError
@@ -38,6 +39,10 @@ class Start:
     blueprint: str = "final"
     minutes: int | None = None
     seed: int | None = None
+
+
+class TerminalNotUtf8(Message):
+    """The terminal sent bytes that are not UTF-8 (posted from the input thread)."""
 
 
 class QuizApp(FlowsMixin, App[int]):
@@ -67,6 +72,11 @@ class QuizApp(FlowsMixin, App[int]):
         self.difficulty = "medium"
         self._bank_waiters: list[Callable[[], None]] = []
         self._bank_done = asyncio.Event()
+        self.crashed = False  # a panic (a bug): the CLI must not exit 0 after it
+        self._told_not_utf8 = False
+        from quizapp.tui import terminal
+
+        terminal.install(lambda: self.post_message(TerminalNotUtf8()))
 
     # -- start-up --------------------------------------------------------------------------------
 
@@ -233,6 +243,23 @@ class QuizApp(FlowsMixin, App[int]):
                         title=exc.title, severity="error", timeout=8, markup=False)
             return None
 
+    def on_terminal_not_utf8(self, _message: TerminalNotUtf8) -> None:
+        if self._told_not_utf8:
+            return
+        self._told_not_utf8 = True
+        from quizapp.tui.terminal import NOT_UTF8
+
+        self.notify(ui(self.lang, *NOT_UTF8), title="UTF-8", severity="warning", timeout=15,
+                    markup=False)
+
+    def panic(self, *renderables: Any) -> None:
+        self.crashed = True
+        super().panic(*renderables)
+
+    def _handle_exception(self, error: Exception) -> None:
+        self.crashed = True
+        super()._handle_exception(error)
+
     def on_unmount(self) -> None:
         if self.storage is not None:
             self.storage.close()
@@ -252,3 +279,6 @@ def check_start(start: Start) -> None:
         raise InputError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, got '{start.difficulty}'.")
     if start.minutes is not None and start.minutes < 1:
         raise InputError(f"--minutes must be at least 1, got {start.minutes}.")
+    from quizapp.core.exam import check_seed
+
+    check_seed(start.seed)

@@ -1,0 +1,42 @@
+"""The command line under bad options (issue 13: C3, `--bank` after the subcommand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quizapp.cli import main
+
+BANK = Path(__file__).parent / "tui" / "fixtures" / "bank"
+
+
+@pytest.mark.parametrize("seed", ["-1", "9223372036854775808", "9" * 400], ids=["negative", "2**63", "400 digits"])
+def test_exam_seed_out_of_range_is_one_sentence(seed, tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path), "exam", "--seed", seed]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("quizapp: --seed must be a whole number from 0 to ")
+    assert len(err.splitlines()) == 1 and len(err) < 160
+
+
+def test_exam_seed_at_the_top_of_the_range_is_stored(tmp_path):
+    from quizapp.core.bank.loader import load_bank
+    from quizapp.core.exam import MAX_SEED, ExamSession
+    from quizapp.core.storage import Storage
+
+    e = ExamSession.start(load_bank(BANK), Storage.open(tmp_path / "p.db"), "mini", seed=MAX_SEED)
+    assert e.row.seed == MAX_SEED
+
+
+@pytest.mark.parametrize("argv", [["bank", "validate", "--bank", str(BANK)],
+                                  ["--bank", str(BANK), "bank", "validate"],
+                                  ["bank", "stats", "--bank", str(BANK)]])
+def test_bank_option_is_accepted_after_the_subcommand(argv, capsys):
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "10 questions" in out or "10" in out
+
+
+def test_bank_option_after_the_subcommand_wins(tmp_path, capsys):
+    assert main(["--bank", str(tmp_path / "missing"), "bank", "validate", "--bank", str(BANK)]) == 0
+    assert "OK: 10 questions" in capsys.readouterr().out
