@@ -24,7 +24,9 @@ def glossary(bank):
     return found
 
 
-CLEAN_RULES = [lint.all_or_none_of_the_above, lint.terminology]
+# Key points are being rewritten with accepted phrasings (issue #9, the marking work); once that
+# lands the validator refuses phrasings found in the stem and this list becomes lint.RULES.
+CLEAN_RULES = [rule for rule in lint.RULES if rule is not lint.stem_words_in_key_points]
 
 
 @pytest.mark.parametrize("rule", CLEAN_RULES, ids=lambda r: r.__name__)
@@ -35,6 +37,14 @@ def test_the_shipped_bank_passes_the_rule(bank, glossary, rule):
 
 def test_the_glossary_knows_stride(glossary):
     assert any(t.en == "stride" and t.zh == "步幅" and "步长" in t.reject for t in glossary.terms)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_correct_option_is_rarely_the_longest(bank, lang):
+    cues = cue_stats(bank)
+    assert cues.single_choice >= 150
+    assert cues.longest_share[lang] <= LONGEST_LIMIT, (
+        f"{cues.longest[lang]}/{cues.single_choice} single-choice items have the longest key")
 
 
 def test_true_false_items_are_balanced(bank):

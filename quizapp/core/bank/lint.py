@@ -112,8 +112,9 @@ def absolute_words_only_in_distractors(q: Question, glossary: Glossary) -> Itera
 
 
 NEGATIVE = {
-    "zh": re.compile(r"不正确|不恰当|不合理|不成立|不属于|不包括|不是|不能|不会|不需要|不可能|不适合|"
-                     r"错误|有误|不对"),
+    # '而不是' compares (A rather than B); it does not ask for the wrong option
+    "zh": re.compile(r"不正确|不恰当|不合理|不成立|不属于|不包括|(?<!而)不是|不能|不会|不需要|不可能|"
+                     r"不适合|错误|有误|不对"),
     # the negative word of the question itself: after 'which'/'what' in the same sentence
     "en": re.compile(r"\b(?:which|what)\b[^?.]*?\b(not|incorrect|false|except|untrue|"
                      r"(?<=is )wrong|(?<=are )wrong)\b", re.I),
