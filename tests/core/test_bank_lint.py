@@ -102,15 +102,20 @@ def test_negative_stem_must_be_emphasised():
     assert findings(lint.negative_stem_not_emphasised, q) == []
 
 
-def test_key_point_earned_by_words_of_the_stem():
-    q = Question.model_validate({
-        "id": "t-short-001", "type": "short_answer", "chapter": "ch1_cnn",
-        "text": {"zh": "简述 dropout 的作用。", "en": "What does dropout do?"},
-        "explanation": {"zh": "解释。", "en": "Because."},
-        "key_points": [{"zh": "随机丢弃", "en": "drops at random", "accept": {"zh": ["丢弃"], "en": ["dropout"]}},
-                       {"zh": "集成", "en": "ensemble", "accept": {"zh": ["集成"], "en": ["ensemble"]}}]})
-    found = findings(lint.stem_words_in_key_points, q)
-    assert [loc for loc, _ in found] == [("key_points", 0)] and "'dropout'" in found[0][1]
+def test_key_point_earned_by_words_of_the_stem_is_refused_before_lint(tmp_path, capsys):
+    short = """\
+  - id: cnn-dropout-001
+    type: short_answer
+    text: {zh: 简述 dropout 的作用。, en: What does dropout do?}
+    key_points:
+      - zh: 随机丢弃神经元
+        en: drops neurons at random
+        accept: {zh: [丢弃], en: [dropout]}
+    explanation: {zh: 解释。, en: Because.}
+"""
+    assert main(["bank", "lint", str(make_bank(tmp_path, short))]) == 1
+    out = capsys.readouterr()
+    assert "'dropout' is found in the question itself" in out.out and "does not validate" in out.err
 
 
 def test_duplicate_options_after_normalising():

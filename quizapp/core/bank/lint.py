@@ -11,6 +11,9 @@ Conventions the rules enforce (README, "Writing items"):
   in English in capitals (Which is NOT ...);
 * the correct option is not conspicuously the longest (see :func:`longest_is_a_cue`);
 * no "all/none of the above"; no absolute word (always, 必须, ...) that only distractors use.
+
+A key point earned by words of its own question is refused earlier, by `bank validate` (see
+``rules._check_key_points``): a bank that does not validate is not linted.
 """
 
 from __future__ import annotations
@@ -140,33 +143,6 @@ def negative_stem_not_emphasised(q: Question, glossary: Glossary) -> Iterator[Fi
             break
 
 
-def _phrasings(kp) -> list[str]:
-    """What earns a key point: its accepted phrasings (or, in the older schema, keywords)."""
-    accept = getattr(kp, "accept", None)
-    if accept is not None:
-        return list(accept.zh) + list(accept.en)
-    return list(getattr(kp, "keywords", []) or [])
-
-
-def _key_point_groups(q: Question):
-    if q.key_points:
-        yield ("key_points",), q.key_points, [q.text]
-    for p, part in enumerate(q.parts or []):
-        if part.key_points:
-            yield ("parts", p, "key_points"), part.key_points, [q.text, part.text, part.label]
-
-
-def stem_words_in_key_points(q: Question, glossary: Glossary) -> Iterator[Finding]:
-    """A key point earned by a word the question already says can be earned by copying it."""
-    for loc, key_points, texts in _key_point_groups(q):
-        stem = " ".join(t for b in texts if b is not None for t in (b.zh, b.en)).lower()
-        for k, kp in enumerate(key_points):
-            given = [w for w in _phrasings(kp) if w.strip() and w.strip().lower() in stem]
-            if given:
-                yield loc + (k,), (f"the key point is earned by {', '.join(repr(w) for w in given[:3])}"
-                                   ", which the question itself says; copying the stem would score")
-
-
 def _normalise(text: str) -> str:
     """Case, spaces and punctuation ignored; signs and symbols kept ('−0.05' is not '0.05')."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -245,7 +221,7 @@ def terminology(q: Question, glossary: Glossary) -> Iterator[Finding]:
 Rule = Callable[[Question, Glossary], Iterator[Finding]]
 RULES: tuple[Rule, ...] = (
     correct_option_longest, all_or_none_of_the_above, absolute_words_only_in_distractors,
-    negative_stem_not_emphasised, stem_words_in_key_points, duplicate_options,
+    negative_stem_not_emphasised, duplicate_options,
     languages_disagree, terminology,
 )
 
