@@ -19,11 +19,12 @@ the global ``random`` module is never used.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Literal, Mapping
 
 import numpy as np
+
+from solvers._rounding import round_half_up
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
@@ -117,6 +118,9 @@ class Solution:
     steps: list[Step]
     mistakes: list[Mistake] = field(default_factory=list)
     exact: dict[str, str] = field(default_factory=dict)  # e.g. {"iou": "7/25"} from SymPy
+    # The answer reached by carrying the places the statement instructs through the shown steps
+    # (only the fields where it can differ); graded as right too. See solvers/_rounding.py.
+    carried: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,6 +137,7 @@ class Problem:
     steps: list[Step]
     mistakes: list[Mistake]
     exact: dict[str, str] = field(default_factory=dict)
+    carried: dict[str, Any] = field(default_factory=dict)  # a second accepted key, see Solution
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON interchange form (see README: `quizapp generate --format json`)."""
@@ -143,6 +148,7 @@ class Problem:
             "params": to_jsonable(self.params),
             "answer": to_jsonable(self.answer),
             "exact": dict(self.exact),
+            "carried": to_jsonable(self.carried),
             "fields": [
                 {
                     "name": f.name,
@@ -226,24 +232,27 @@ def build(kind: Kind, params: dict[str, Any], seed: int | None, difficulty: str 
         fields=fields,
         answer=sol.answer,
         steps=sol.steps,
-        mistakes=distinct_mistakes(sol.answer, sol.mistakes, fields),
+        mistakes=distinct_mistakes(sol.answer, sol.mistakes, fields, sol.carried),
         exact=sol.exact,
+        carried=sol.carried,
     )
 
 
 def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
-                      fields: tuple[AnswerField, ...] = ()) -> list[Mistake]:
+                      fields: tuple[AnswerField, ...] = (),
+                      carried: Mapping[str, Any] | None = None) -> list[Mistake]:
     """Drop mistakes that, for these numbers, give the right answer anyway (e.g. P=0 makes
     'used P instead of 2P' harmless), judged at the precision the question asks for: a wrong
     value that rounds to the right one would be accepted, so naming it would be wrong. Two
     mistakes giving the same wrong answer are both kept (feedback names both)."""
     tolerance = {f.name: f.tolerance for f in fields}
-    out = []
-    for m in mistakes:
-        if any(not values_close(v, answer.get(k), tol=tolerance.get(k), relative=k not in tolerance)
-               for k, v in m.answer.items()):
-            out.append(m)
-    return out
+    carried = carried or {}
+
+    def accepted(k: str, v: Any) -> bool:  # the grader would mark v right (see Solution.carried)
+        return any(values_close(v, key.get(k), tol=tolerance.get(k), relative=k not in tolerance)
+                   for key in (answer, carried) if k in key)
+
+    return [m for m in mistakes if any(not accepted(k, v) for k, v in m.answer.items())]
 
 
 def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True) -> bool:
@@ -275,8 +284,8 @@ def to_jsonable(value: Any) -> Any:
         return float(value)
     if isinstance(value, (np.bool_,)):
         return bool(value)
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
-        return value  # keep floats as floats; integer answers are ints already
+    if isinstance(value, float):
+        return float(value)  # keep floats as floats (an Exact float becomes a plain one)
     if hasattr(value, "is_Number") and getattr(value, "is_Number"):  # a SymPy number
         return float(value)
     return value
@@ -403,9 +412,9 @@ def fmt(x: Any, decimals: int | None = None) -> str:
         return str(int(xf))
     if decimals is None:
         return f"{xf:.6g}"
-    # Round half up on the decimal digits a student sees (158.625 -> 158.63), as by hand;
-    # f-strings round the binary value half-to-even and would print 158.62.
-    s = str(Decimal(repr(xf)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    # Round half up on the decimal value a student sees (158.625 -> 158.63; an exact 0.00125 that
+    # the float stores as 0.0012499... -> 0.0013), as by hand: see solvers/_rounding.py.
+    s = str(round_half_up(x, decimals))
     return "0" if s.strip("-0.") == "" and decimals > 0 and float(s) == 0 else s
 
 

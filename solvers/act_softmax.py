@@ -18,7 +18,10 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
+from solvers._rounding import carry
 from solvers.train_numbers import dec, num, to_plain, vec_text
+
+CARRY = 6  # decimal places of e^z and their sum in the steps (the statement asks for at least 6)
 
 RANGES = {
     "easy": dict(K=(3,), z=(-1, 0, 1, 2)),
@@ -86,13 +89,16 @@ class SoftmaxCrossEntropy(Kind):
         z, t = params["logits"], params["target"]
         K = len(z)
         return Text(
-            f"某分类网络对 {K} 个类别输出的得分（logits）为 z = {vec_text(z)}，真实类别为第 {t} 类。"
+            f"某分类网络对 {K} 个类别输出的得分（logits）为 z = {vec_text(z)}，真实类别为第 {t} 类"
+            f"（类别从 1 开始编号：第 1 类是第一个得分）。"
             f"(1) 求 softmax 概率 p；(2) 求交叉熵损失 L = -ln p_{t}（自然对数）。结果保留 4 位小数"
-            f"（L 请用未舍入的 p 计算，例如 L = ln Σe^z - z_{t}）。",
+            f"（e^z 及其和至少保留 6 位小数；L 请用未舍入的 p 计算，例如 L = ln Σe^z - z_{t}）。",
             f"A classifier outputs the logits z = {vec_text(z)} over {K} classes; the true class is "
-            f"class {t} (the logit in position {t}). (1) Find the softmax probabilities p. (2) Find the "
-            f"cross-entropy loss L = -ln p_{t} (natural log). Give your answers to 4 decimal places "
-            f"(compute L from the unrounded p, e.g. L = ln(sum of e^z) - z_{t}).",
+            f"class {t}, counting classes from 1 (class 1 is the first logit, class {t} the logit in "
+            f"position {t}). (1) Find the softmax probabilities p. (2) Find the cross-entropy loss "
+            f"L = -ln p_{t} (natural log). Give your answers to 4 decimal places (carry e^z and their "
+            f"sum to at least 6 decimal places; compute L from the unrounded p, e.g. "
+            f"L = ln(sum of e^z) - z_{t}).",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -100,15 +106,20 @@ class SoftmaxCrossEntropy(Kind):
         y = int(params["target"]) - 1
         p, loss = softmax_cross_entropy(z, y)
         e = np.exp(z)
+        # as the steps carry it (e^z to 6 places, their sum, p and L from those): the second key
+        e6 = carry(e, CARRY)
+        total6 = float(e6.sum())
+        p6, loss6 = e6 / total6, math.log(total6) - float(z[y])
         steps = [
-            Step("对每个得分取指数。", "Exponentiate each score.", "e^z = " + vec_text(e, 4)),
+            Step("对每个得分取指数（保留 6 位小数）。", "Exponentiate each score (to 6 places).",
+                 "e^z = " + vec_text(e6, CARRY)),
             Step("除以总和得到概率（和为 1）。", "Divide by their sum so they add up to 1.",
-                 f"sum = {dec(e.sum(), 4)};  p = " + vec_text(p, 4)),
+                 f"sum = {dec(total6, CARRY)};  p = " + vec_text(p6, 4)),
             # -ln of the 4-place p_y can miss the 4-place loss (-ln 0.0900 = 2.4079, not 2.4076);
             # ln(sum) - z_y needs no rounded probability
             Step("交叉熵只看真实类别的概率：L = -ln p_y = ln Σe^z - z_y。",
                  "Cross-entropy uses only the true class: L = -ln p_y = ln(sum of e^z) - z_y.",
-                 f"L = ln({dec(e.sum(), 6)}) - ({fmt(z[y])}) = {dec(loss, 4)}"),
+                 f"L = ln({dec(total6, CARRY)}) - ({fmt(z[y])}) = {dec(loss6, 4)}"),
         ]
         mistakes = [
             Mistake("log10", Text("用了以 10 为底的对数", "used log10 instead of ln"),
@@ -125,7 +136,8 @@ class SoftmaxCrossEntropy(Kind):
                                                              "normalised the raw scores (no exponential)"),
                                     {"probs": (z / z.sum()).tolist(), "loss": float(-math.log(z[y] / z.sum()))}))
         answer = {"probs": p.tolist(), "loss": loss}
-        return Solution(answer, steps, mistakes, _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params),
+                        carried={"probs": p6.tolist(), "loss": loss6})
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

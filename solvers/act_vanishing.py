@@ -10,6 +10,7 @@ so |d a_T / d a_0| <= prod_t |w_t| * (1/4)^T, which shrinks geometrically unless
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
+from solvers._rounding import Exact, carry, fraction
 from solvers.act_functions import sigmoid
 from solvers.train_numbers import dec, num, to_plain, vec_text
 
@@ -107,20 +109,27 @@ class SigmoidVanishing(Kind):
     def solve(self, params: Mapping[str, Any]) -> Solution:
         z = np.asarray(params["z"], dtype=float)
         w = np.asarray(params["w"], dtype=float)
-        product, bound = sigmoid_chain_gradient(z, w)
+        product, _ = sigmoid_chain_gradient(z, w)
+        # prod|w_t| / 4^T is rational: an exact ...5 must not print from a float just below it
+        bound = Exact(math.prod(abs(fraction(v)) for v in params["w"]) / 4 ** len(params["w"]))
         s = sigmoid(z)
         d = s * (1 - s)
         T = z.size
+        # as the steps carry it: s and s' to 6 places, s' from the rounded s (the second key)
+        s6 = carry(s, CARRY)
+        d6 = carry(s6 * (1 - s6), CARRY)
+        carried = float(np.prod(w * d6))
         steps = [
             Step("先算每个单元的 σ(z_t)。", "First each unit's s(z_t).",
-                 "s(z) = " + vec_text(s, CARRY)),
+                 "s(z) = " + vec_text(s6, CARRY)),
             Step("σ'(z) = σ(z)(1-σ(z))，最大值 1/4（在 z = 0 处）。",
-                 "s'(z) = s(z)(1 - s(z)), at most 1/4 (at z = 0).", "s'(z) = " + vec_text(d, CARRY)),
+                 "s'(z) = s(z)(1 - s(z)), at most 1/4 (at z = 0).", "s'(z) = " + vec_text(d6, CARRY)),
             Step("链式法则：逐层相乘 w_t·σ'(z_t)。", "Chain rule: multiply w_t*s'(z_t) over the layers.",
-                 " * ".join(f"({fmt(wi)}*{dec(di, CARRY)})" for wi, di in zip(w, d)) + f" = {product:.6f} (= {product:.3e})"),
+                 " * ".join(f"({fmt(wi)}*{dec(di, CARRY)})" for wi, di in zip(w, d6))
+                 + f" = {dec(carried, 6)} (= {carried:.3e})"),
             Step("由 σ' <= 1/4 得上界；每多一层至少缩小为原来的 |w|/4。",
                  "Since s' <= 1/4, each layer multiplies the bound by |w_t|/4.",
-                 f"{fmt(np.prod(np.abs(w)))} * 0.25^{T} = {bound:.6f} (= {bound:.3e})"),
+                 f"{fmt(np.prod(np.abs(w)))} * 0.25^{T} = {dec(bound, 6)} (= {bound:.3e})"),
         ]
         mistakes = [
             Mistake("used_sigmoid_not_derivative", Text("乘的是 σ(z) 而不是 σ'(z)", "multiplied s(z) instead of s'(z)"),
@@ -133,7 +142,7 @@ class SigmoidVanishing(Kind):
                     {"bound": float(np.prod(np.abs(w)) * 0.5 ** T)}),
         ]
         answer = {"product": product, "bound": bound}
-        return Solution(answer, steps, mistakes, _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params), carried={"product": carried})
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

@@ -11,14 +11,15 @@ so "used PyTorch's convention" is one of this kind's named mistakes.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, register
+from solvers._rounding import exact_values, fraction
 from solvers.opt_updates import (
-    asked, check_common, draw_common, draw_vector, flat, grads_text, momentum_steps, optional_state,
-    step_fields,
+    asked, check_common, draw_common, draw_vector, flat, grads_text, optional_state, step_fields,
 )
 from solvers.train_numbers import num, vec_text
 
@@ -81,9 +82,9 @@ class SgdMomentum(Kind):
         answer: dict[str, Any] = {}
         steps = []
         v_prev, w_prev = v0, w0
-        for t, ((v, w), g) in enumerate(zip(momentum_steps(w0, grads, lr, mu, v0), grads), start=1):
-            flat(answer, "v", t, v)
-            flat(answer, "w", t, w)
+        # exact rational steps: an exact ...5 must not print from a float just below it
+        for t, ((v, w), g) in enumerate(zip(_exact_steps(params), grads), start=1):
+            answer[f"v_{t}"], answer[f"w_{t}"] = v, w
             steps.append(Step(f"第 {t} 步：先更新速度 v = μv - ηg。", f"Step {t}: velocity v = mu*v - lr*g.",
                               f"v_{t} = {fmt(mu)}*{vec_text(v_prev, 4)} - {fmt(lr)}*{vec_text(g)} = {vec_text(v, 4)}"))
             steps.append(Step(f"第 {t} 步：再更新权重 w = w + v。", f"Step {t}: weights w = w + v.",
@@ -102,6 +103,19 @@ class SgdMomentum(Kind):
                     _variant(w0, v0, grads, lambda v, g: mu * v - g, lambda w, v: w + lr * v)),
         ]
         return Solution(answer, steps, mistakes)
+
+
+def _exact_steps(params: Mapping[str, Any]) -> list[tuple[list, list]]:
+    """(v_t, w_t) of every step in exact rational arithmetic, as lists of Exact floats."""
+    lr, mu = fraction(params["lr"]), fraction(params["mu"])
+    w = [fraction(x) for x in params["w0"]]
+    v = [Fraction(0)] * len(w) if params["v0"] is None else [fraction(x) for x in params["v0"]]
+    out = []
+    for g in params["grads"]:
+        v = [mu * vi - lr * fraction(gi) for vi, gi in zip(v, g)]
+        w = [wi + vi for wi, vi in zip(w, v)]
+        out.append((exact_values(v), exact_values(w)))
+    return out
 
 
 def _variant(w0, v0, grads, velocity, position) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register
+from solvers._rounding import carry
 from solvers.opt_updates import (
     asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
 )
@@ -83,17 +84,25 @@ class RmsProp(Kind):
         lr, rho, eps, grads = float(params["lr"]), float(params["rho"]), float(params["eps"]), params["grads"]
         s0 = np.zeros_like(w0) if params["s0"] is None else np.asarray(params["s0"], dtype=float)
         answer: dict[str, Any] = {}
+        carried: dict[str, Any] = {}
         steps = []
-        s_prev, w_prev = s0, w0
-        for t, ((s, w), g) in enumerate(zip(rmsprop_steps(w0, grads, lr, rho, eps, s0), grads), start=1):
+        for t, (s, w) in enumerate(rmsprop_steps(w0, grads, lr, rho, eps, s0), start=1):
             flat(answer, "s", t, s)
             flat(answer, "w", t, w)
+        # the steps as a student carries them (6 places), and the second accepted key from them
+        s_prev, w_prev = carry(s0, 6), carry(w0, 6)
+        for t, g in enumerate(grads, start=1):
             g = np.asarray(g, dtype=float)
+            s = carry(rho * s_prev + (1 - rho) * g ** 2, 6)
+            root = carry(np.sqrt(s), 6)
+            w = carry(w_prev - lr * g / (root + eps), 6)
+            flat(carried, "s", t, s)
+            flat(carried, "w", t, w)
             steps.append(Step(f"第 {t} 步：更新梯度平方的滑动平均。", f"Step {t}: running mean of the squared gradient.",
-                              f"s_{t} = {fmt(rho)}*{vec_text(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g ** 2)} "
+                              f"s_{t} = {fmt(rho)}*{vec_carried(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g ** 2)} "
                               f"= {vec_text(s, 6)}"))
             steps.append(Step(f"第 {t} 步：按 √s 缩放步长。", f"Step {t}: scale the step by sqrt(s).",
-                              f"sqrt(s_{t}) = {vec_carried(np.sqrt(s), 6)};  w_{t} = {vec_carried(w_prev, 6)} - "
+                              f"sqrt(s_{t}) = {vec_carried(root, 6)};  w_{t} = {vec_carried(w_prev, 6)} - "
                               f"{fmt(lr)}*{vec_text(g)}/sqrt(s_{t}) = {vec_carried(w, 6)}"))
             s_prev, w_prev = s, w
         mistakes = [
@@ -110,7 +119,7 @@ class RmsProp(Kind):
                     _variant(w0, s0, grads, lambda s, g: rho * s + (1 - rho) * g ** 2,
                              lambda w, s, g: w + lr * g / (np.sqrt(s) + eps))),
         ]
-        return Solution(answer, steps, mistakes)
+        return Solution(answer, steps, mistakes, carried=carried)
 
 
 def _variant(w0, s0, grads, mean_square, update) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register
+from solvers._rounding import carry
 from solvers.act_functions import sigmoid
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, GATES, check_gated, check_vec, draw_gated, draw_vec, gated_text, lstm_cell, sequence_text
 from solvers.train_numbers import to_plain, vec_carried, vec_text, weights
@@ -87,24 +88,36 @@ def _variants(W, b, H: int, D: int) -> list[tuple[str, Text, Cell]]:
     return out
 
 
-def _step_lines(t: str, x, h, c, W, b, s) -> list[Step]:
-    # gates, c and a carried h are shown to CARRY places: from 4-place gates the 4-place c and h
-    # came out different in 12-26% of items (measured)
+def lstm_cell_carried(x, h, c, W, b, places: int = CARRY) -> dict[str, np.ndarray]:
+    """One LSTM step as the worked steps show it: every shown value (the pre-activations, the
+    gates, c and h) rounded half up to ``places`` and used rounded from then on. Its c and h, and
+    a sequence run on them, are the *carried* key (see solvers/_rounding.py)."""
+    hx = np.concatenate([h, x])
+    pre = {k: carry(W[k] @ hx + b[k], places) for k in GATES}
+    f, i, o = (carry(sigmoid(pre[k]), places) for k in ("f", "i", "o"))
+    g = carry(np.tanh(pre["g"]), places)
+    c_new = carry(f * c + i * g, places)
+    return {"pre": pre, "f": f, "i": i, "g": g, "o": o, "c": c_new, "h": carry(o * np.tanh(c_new), places)}
+
+
+def _step_lines(t: str, x, h, c, s) -> list[Step]:
+    # every value is shown to CARRY places and the next is computed from the shown one
+    # (lstm_cell_carried): from 4-place gates the 4-place c and h came out different in 12-26% of
+    # items (measured), and from unrounded ones a student carrying 6 places was marked wrong
     hx = np.concatenate([h, x])
     sfx = f"_{t}" if t else ""
     lines = [Step(f"拼接 [h_prev; x]{'（第 ' + t + ' 步）' if t else ''}。",
                   f"Concatenate [h_prev; x]{' (step ' + t + ')' if t else ''}.", f"[h; x] = {vec_carried(hx, CARRY)}")]
     for k, act in (("f", "s"), ("i", "s"), ("g", "tanh"), ("o", "s")):
-        z = W[k] @ hx + b[k]
         lines.append(Step(f"{LABELS[k][0]} = {'σ' if act == 's' else 'tanh'}(W_{k}[h; x] + b_{k})。",
                           f"{LABELS[k][1]} = {act}(W_{k}[h; x] + b_{k}).",
-                          f"W_{k}[h; x] + b_{k} = {vec_carried(z, CARRY)};  {k}{sfx} = {vec_carried(s[k], CARRY)}"))
+                          f"W_{k}[h; x] + b_{k} = {vec_carried(s['pre'][k], CARRY)};  {k}{sfx} = {vec_carried(s[k], CARRY)}"))
     lines.append(Step("细胞状态：c = f·c_prev + i·g（逐元素）。", "Cell state: c = f*c_prev + i*g (elementwise).",
                       f"c{sfx} = {vec_carried(s['f'], CARRY)}*{vec_carried(c, CARRY)} + {vec_carried(s['i'], CARRY)}*"
                       f"{vec_carried(s['g'], CARRY)} = {vec_carried(s['c'], CARRY)}"))
     lines.append(Step("输出：h = o·tanh(c)。", "Output: h = o*tanh(c).",
                       f"h{sfx} = {vec_carried(s['o'], CARRY)}*tanh({vec_carried(s['c'], CARRY)}) = "
-                      f"{vec_carried(s['h'], CARRY) if t else vec_text(s['h'], 4)}"))
+                      f"{vec_carried(s['h'], CARRY)}"))
     return lines
 
 
@@ -159,7 +172,9 @@ class LstmStep(Kind):
         answer = {k: s[k].tolist() for k in OUT}
         mistakes = [Mistake(mid, label, {k: v.tolist() for k, v in cell(x, h, c).items()})
                     for mid, label, cell in _variants(W, b, h.size, x.size)]
-        return Solution(answer, _step_lines("", x, h, c, W, b, s), mistakes)
+        shown = lstm_cell_carried(x, carry(h, CARRY), carry(c, CARRY), W, b)
+        return Solution(answer, _step_lines("", x, h, c, shown), mistakes,
+                        carried={k: shown[k].tolist() for k in OUT})
 
 
 @register
@@ -226,9 +241,12 @@ class LstmSequence(Kind):
         trace = lstm_sequence(xs, h0, c0, W, b)
         answer = {f"{k}_{t}": s[k].tolist() for t, s in enumerate(trace, start=1) for k in OUT}
         steps: list[Step] = []
-        h, c = h0, c0
-        for t, (x, s) in enumerate(zip(xs, trace), start=1):
-            steps += _step_lines(str(t), x, h, c, W, b, s)
+        carried: dict[str, Any] = {}
+        h, c = carry(h0, CARRY), carry(c0, CARRY)
+        for t, x in enumerate(xs, start=1):
+            s = lstm_cell_carried(x, h, c, W, b)
+            steps += _step_lines(str(t), x, h, c, s)
+            carried.update({f"{k}_{t}": s[k].tolist() for k in OUT})
             h, c = s["h"], s["c"]
         variants = _variants(W, b, h0.size, xs.shape[1])
         mistakes = [Mistake(mid, label, _run(cell, xs, h0, c0)) for mid, label, cell in variants]
@@ -236,7 +254,7 @@ class LstmSequence(Kind):
         mistakes.append(Mistake("reset_state", Text("每一步都从 h_0、c_0 重新开始，没有传递状态",
                                                     "restarted from h_0, c_0 at every step"),
                                 _run(lambda x, h, c: right(x, h0, c0), xs, h0, c0)))
-        return Solution(answer, steps, mistakes)
+        return Solution(answer, steps, mistakes, carried=carried)
 
 
 def _run(cell: Cell, xs: np.ndarray, h0: np.ndarray, c0: np.ndarray) -> dict[str, Any]:

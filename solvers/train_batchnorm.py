@@ -19,6 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, need_matrix,
     need_vector, register,
 )
+from solvers._rounding import carry
 from solvers.train_numbers import dec, mat_text, num, to_plain, vec_text
 
 CARRY = 6  # decimal places of the intermediate values shown in the steps
@@ -158,6 +159,10 @@ class BatchNormForward(Kind):
         eps = float(params["eps"])
         m = x.shape[0]
         mean, var, x_hat, y = batchnorm_forward(x, g, b, eps)
+        # as the steps carry it: sqrt(var + eps) and x_hat to 6 places, y from those (second key)
+        root = carry(np.sqrt(var + eps), CARRY)
+        xh6 = carry((x - mean) / root, CARRY)
+        y6 = g * xh6 + b
         show = mat_text if x.ndim == 2 else vec_text
         stat = vec_text if x.ndim == 2 else dec
         steps = [
@@ -166,11 +171,11 @@ class BatchNormForward(Kind):
                  "Variance (biased, divide by m): var = (1/m) sum (x_i - mu)^2.",
                  f"x - mu = {show(x - mean, 4)};  var = {stat(var, 4)}"),
             Step("归一化：x̂ = (x-μ)/√(σ²+ε)。", "Normalise: x_hat = (x - mu)/sqrt(var + eps).",
-                 f"sqrt(var + eps) = {stat(np.sqrt(var + eps), CARRY)};  x_hat = {show(x_hat, 4)}"),
+                 f"sqrt(var + eps) = {stat(root, CARRY)};  x_hat = {show(xh6, 4)}"),
             # y from the 4-place x_hat misses the 4-place y in 45-87% of items (measured); carry 6
             Step("缩放和平移：y = γx̂ + β（x̂ 用 6 位小数）。",
                  "Scale and shift: y = gamma*x_hat + beta (x_hat to 6 places).",
-                 f"x_hat = {show(x_hat, CARRY)};  y = {show(y, 4)}"),
+                 f"x_hat = {show(xh6, CARRY)};  y = {show(y6, 4)}"),
         ]
         var_u = var * m / (m - 1)
         xh_u = (x - mean) / np.sqrt(var_u + eps)
@@ -184,7 +189,8 @@ class BatchNormForward(Kind):
                     {"y": _plain(b * x_hat + g)}),
         ]
         answer = {"mean": _plain(mean), "var": _plain(var), "x_hat": _plain(x_hat), "y": _plain(y)}
-        return Solution(answer, steps, mistakes, _exact(params))
+        return Solution(answer, steps, mistakes, _exact(params),
+                        carried={"x_hat": _plain(xh6), "y": _plain(y6)})
 
 
 def _dec(rng: np.random.Generator, bounds: tuple[float, float]) -> float:

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from solvers._base import fmt
+from solvers._rounding import round_half_up
 
 EASY_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 
@@ -54,13 +55,13 @@ def dec(x: Any, decimals: int | None = None) -> str:
     xf = float(x)
     if decimals is None or xf.is_integer():
         return fmt(xf, decimals)
-    s = f"{xf:.{decimals}f}"
+    s = str(round_half_up(x, decimals))  # half up from the exact value, like fmt and the key
     return s[1:] if s.startswith("-") and float(s) == 0 else s
 
 
 def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
     """``[0.5, -1]``: a vector as a student writes it."""
-    return "[" + ", ".join(dec(x, decimals) for x in np.asarray(v, dtype=float).ravel()) + "]"
+    return "[" + ", ".join(dec(x, decimals) for x in _elements(v)) + "]"
 
 
 def carried(x: Any, places: int = 6) -> str:
@@ -68,14 +69,22 @@ def carried(x: Any, places: int = 6) -> str:
     ``0.2`` (not ``0.200000``), ``0.331812`` (rounded, all places shown)."""
     xf = float(x)
     if abs(xf - round(xf, places)) < 1e-12:  # exact at this many places: drop the trailing zeros
-        short = f"{round(xf, places):.{places}f}".rstrip("0").rstrip(".")
+        s = str(round_half_up(x, places))
+        short = s.rstrip("0").rstrip(".") if "." in s else s
         return "0" if short in ("", "-0") else short
-    return dec(xf, places)
+    return dec(x, places)
 
 
 def vec_carried(v: Sequence[float], places: int = 6) -> str:
     """``[0.2, 0.331812]``: a vector of intermediate values, see :func:`carried`."""
-    return "[" + ", ".join(carried(x, places) for x in np.asarray(v, dtype=float).ravel()) + "]"
+    return "[" + ", ".join(carried(x, places) for x in _elements(v)) + "]"
+
+
+def _elements(v: Any) -> list:
+    """The numbers of a vector in order; a list keeps its elements (an Exact float stays exact)."""
+    if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
+        return list(v)
+    return np.asarray(v, dtype=float).ravel().tolist()
 
 
 def mat_text(m: Any, decimals: int | None = None) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, need_vector, register,
 )
+from solvers._rounding import Exact, exact_values, fraction
 from solvers.train_numbers import dec, num, to_plain, vec_text
 
 RANGES = {
@@ -110,16 +111,16 @@ class WeightPenalty(Kind):
         g = np.asarray(params["grad"], dtype=float)
         lam, lr = float(params["lam"]), float(params["lr"])
         l1, l2 = weight_penalties(w, lam)
-        w_new = sgd_weight_decay_step(w, g, lam, lr)
+        exact = _exact_answer(params)
         steps = [
             Step("L1：绝对值之和乘 λ。", "L1: lambda times the sum of absolute values.",
-                 f"{fmt(lam)} * {fmt(np.abs(w).sum())} = {dec(l1, 4)}"),
+                 f"{fmt(lam)} * {fmt(np.abs(w).sum())} = {dec(exact['l1'], 4)}"),
             Step("L2：平方和乘 λ/2。", "L2: lambda/2 times the sum of squares.",
-                 f"{fmt(lam)}/2 * {fmt((w ** 2).sum())} = {dec(l2, 4)}"),
+                 f"{fmt(lam)}/2 * {fmt((w ** 2).sum())} = {dec(exact['l2'], 4)}"),
             Step("L2 惩罚的梯度是 λw，加到数据梯度上。", "The L2 penalty adds lambda*w to the gradient.",
                  f"g + lambda*w = {vec_text(g + lam * w, 4)}"),
             Step("沿负梯度走一步。", "Step against the gradient.",
-                 f"w - {fmt(lr)} * {vec_text(g + lam * w, 4)} = {vec_text(w_new, 4)}"),
+                 f"w - {fmt(lr)} * {vec_text(g + lam * w, 4)} = {vec_text(exact['w_new'], 4)}"),
         ]
         mistakes = [
             Mistake("l2_without_half", Text("L2 忘了 1/2（用了 λ‖w‖²）", "left out the 1/2 in L2"),
@@ -136,8 +137,17 @@ class WeightPenalty(Kind):
             Mistake("decay_sign", Text("衰减项符号错误（把权重变大了）", "added the decay with the wrong sign"),
                     {"w_new": (w - lr * (g - lam * w)).tolist()}),
         ]
-        answer = {"l1": l1, "l2": l2, "w_new": w_new.tolist()}
+        answer = exact  # rational: an exact ...5 must not print from a float below it
         return Solution(answer, steps, mistakes, _exact(params))
+
+
+def _exact_answer(params: Mapping[str, Any]) -> dict[str, Any]:
+    """l1, l2 and w_new in exact rational arithmetic (as Exact floats)."""
+    w = [fraction(v) for v in params["w"]]
+    g = [fraction(v) for v in params["grad"]]
+    lam, lr = fraction(params["lam"]), fraction(params["lr"])
+    return {"l1": Exact(lam * sum(abs(v) for v in w)), "l2": Exact(lam / 2 * sum(v * v for v in w)),
+            "w_new": exact_values([wi - lr * (gi + lam * wi) for wi, gi in zip(w, g)])}
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:

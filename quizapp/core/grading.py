@@ -9,6 +9,8 @@ Rules (the README's "how answers are marked" summarises them for students):
   ``%`` divides by 100, so ``30%`` answers a ratio of ``0.3``; in a field whose ``unit`` is ``%``
   the sign is decoration and ``30%`` means 30. Empty fields are wrong. If any field cannot be read
   the whole response is *malformed*: no score, one sentence saying why, ask again.
+* A field whose kind gives a *carried* key (``Problem.carried``: the value reached by carrying
+  the places the statement instructs through the worked steps) accepts that value too.
 * A wrong answer that equals one of the problem's known :class:`~solvers.Mistake` values (on the
   fields that mistake names, with the same tolerance) is named in the feedback.
 * **Single choice / true-false**: right or wrong. **Multiple choice**: the common exam rule, full
@@ -172,7 +174,8 @@ def grade_problem(problem: Problem, responses: Mapping[str, Any]) -> Grade:
             first_error = first_error or (res, exc)
             continue
         res.value = values[f.name] = value
-        res.correct = _close(f, value, problem.answer[f.name])
+        res.correct = _close(f, value, problem.answer[f.name]) or (
+            f.name in problem.carried and _close(f, value, problem.carried[f.name]))
     if first_error is not None:
         res, exc = first_error
         prefix = len(problem.fields) > 1

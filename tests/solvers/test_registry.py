@@ -26,6 +26,7 @@ from quizapp.core.answers import format_matrix_answer
 from quizapp.core.grading import expected_text, grade_problem
 from solvers import DIFFICULTIES, all_kinds, item_seed, make_problem, solve_params
 from solvers._base import fmt, values_close
+from solvers._rounding import Exact
 
 N_SEEDS = int(os.environ.get("QUIZAPP_REGISTRY_SEEDS", "60"))
 SLOW_SEEDS = 600
@@ -49,7 +50,7 @@ def problems(kind: str, difficulty: str, n: int = N_SEEDS) -> tuple:
 # Checks on one problem; each returns a list of failure descriptions (empty = fine).
 # ---------------------------------------------------------------------------------------------
 
-PLAIN = (int, float, str, bool, type(None))
+PLAIN = (int, float, str, bool, type(None), Exact)  # Exact: a float that knows its exact value
 
 
 def _plain(value, path="") -> list[str]:
@@ -151,10 +152,14 @@ def steps_show_answer(p) -> list[str]:
     for f in p.fields:
         if f.name in p.exact and p.exact[f.name] in text:
             continue
-        value = p.answer[f.name]
-        flat = value if f.shape == "vector" else ([x for r in value for x in r] if f.shape == "matrix" else [value])
+        def flat(value):
+            return value if f.shape == "vector" else ([x for r in value for x in r] if f.shape == "matrix" else [value])
+
         need = max(1, min(f.decimals if f.decimals is not None else 2, 2))
-        missing = sorted({x for x in flat if not _shown(x, tokens, need)})
+        # the steps may show the value carried at the instructed places instead (Problem.carried)
+        carried = flat(p.carried[f.name]) if f.name in p.carried else [None] * len(flat(p.answer[f.name]))
+        missing = sorted({x for x, c in zip(flat(p.answer[f.name]), carried)
+                          if not _shown(x, tokens, need) and (c is None or not _shown(c, tokens, need))})
         if missing:
             errors.append(f"{f.name}: {missing[:4]} not shown in the worked steps")
     return errors

@@ -1,0 +1,252 @@
+"""Keys that match a careful hand calculation (issue #11, "Keys off by rounding").
+
+1. The printed key is the exact value rounded half up: recomputed here in exact rational
+   arithmetic (``fractions``) for the kinds whose answers are rational, and from the SymPy exact
+   form (``Solution.exact``, evaluated to 40 digits) for every kind that gives one. On the landed
+   code 35 of 13,500 keys were one digit off (an exact ...5 stored as a float just below it).
+2. A student who carries the instructed places through the shown steps is marked right: each
+   kind's carrying is re-done here independently (``Decimal`` half-up at every shown value), and
+   the answer that student writes is graded. On the landed code 41 fields rejected such answers.
+
+``QUIZAPP_ROUNDING_SEEDS`` changes the number of seeds per difficulty (default 40).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from quizapp.core.grading import expected_text, grade_problem
+from solvers import DIFFICULTIES, all_kinds, item_seed, make_problem
+
+N = int(os.environ.get("QUIZAPP_ROUNDING_SEEDS", "40"))
+BASE = 11_13_2026
+
+
+def problems(kind: str):
+    for d in DIFFICULTIES:
+        for i in range(N):
+            yield make_problem(kind, item_seed(BASE, i), d)
+
+
+def F(x) -> Fraction:
+    return Fraction(repr(x)) if isinstance(x, float) else Fraction(x)
+
+
+def key_of(q: Fraction, places: int) -> str:
+    """Exact half-up rounding of a rational, as text."""
+    scaled = abs(q) * 10 ** places + Fraction(1, 2)
+    d = Decimal(scaled.numerator // scaled.denominator).scaleb(-places)
+    return str(-d if q < 0 and d else d)
+
+
+def same_number(a: str, b: str) -> bool:
+    return Decimal(a) == Decimal(b)
+
+
+def printed(problem, name):
+    f = next(f for f in problem.fields if f.name == name)
+    return expected_text(f, problem.answer[name]), f.decimals
+
+
+def vector_text(text: str) -> list[str]:
+    return [t.strip() for t in text.strip("[]").split(",")]
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Exact keys
+# ---------------------------------------------------------------------------------------------
+
+def exact_momentum(p):
+    lr, mu = F(p["lr"]), F(p["mu"])
+    w = [F(x) for x in p["w0"]]
+    v = [Fraction(0)] * len(w) if p["v0"] is None else [F(x) for x in p["v0"]]
+    out = {}
+    for t, g in enumerate(p["grads"], start=1):
+        v = [mu * vi - lr * F(gi) for vi, gi in zip(v, g)]
+        w = [wi + vi for wi, vi in zip(w, v)]
+        out[f"v_{t}"], out[f"w_{t}"] = v, w
+    return out
+
+
+def exact_penalty(p):
+    w, g, lam, lr = [F(x) for x in p["w"]], [F(x) for x in p["grad"]], F(p["lam"]), F(p["lr"])
+    return {"l1": lam * sum(abs(x) for x in w), "l2": lam / 2 * sum(x * x for x in w),
+            "w_new": [wi - lr * (gi + lam * wi) for wi, gi in zip(w, g)]}
+
+
+def exact_vanishing_bound(p):
+    return {"bound": math.prod(abs(F(x)) for x in p["w"]) / Fraction(4) ** len(p["w"])}
+
+
+EXACT = {"sgd_momentum": exact_momentum, "weight_penalty": exact_penalty,
+         "sigmoid_vanishing": exact_vanishing_bound}
+
+
+@pytest.mark.parametrize("kind", sorted(EXACT))
+def test_printed_keys_are_the_exact_values_rounded_half_up(kind):
+    wrong = []
+    for problem in problems(kind):
+        for name, q in EXACT[kind](problem.params).items():
+            text, places = printed(problem, name)
+            want = [key_of(x, places) for x in q] if isinstance(q, list) else [key_of(q, places)]
+            got = vector_text(text) if isinstance(q, list) else [text]
+            if not all(same_number(a, b) for a, b in zip(got, want)):
+                wrong.append(f"{problem.difficulty} seed {problem.seed} {name}: printed {got}, exact {want}")
+    assert not wrong, f"{len(wrong)} keys off by rounding, e.g. {wrong[:3]}"
+
+
+def _sympy_values(text: str):
+    import sympy as sp
+
+    value = sp.sympify(text)
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [sp.Float(sp.N(v, 40), 40) for v in items], isinstance(value, (list, tuple))
+
+
+@pytest.mark.parametrize("kind", [k.id for k in all_kinds()])
+def test_keys_agree_with_the_exact_form_where_a_kind_gives_one(kind):
+    """Every registered kind (new ones too) that states an exact form prints it rounded half up."""
+    checked, wrong = 0, []
+    for problem in problems(kind):
+        fields = {f.name: f for f in problem.fields}
+        for name, text in problem.exact.items():
+            f = fields.get(name)
+            if f is None or f.shape == "matrix" or f.integer or f.decimals is None:
+                continue
+            values, is_list = _sympy_values(text)
+            want = [str(Decimal(str(v)).quantize(Decimal(1).scaleb(-f.decimals), ROUND_HALF_UP))
+                    for v in values]
+            shown = expected_text(f, problem.answer[name])
+            got = vector_text(shown) if is_list else [shown]
+            checked += 1
+            if len(got) != len(want) or not all(same_number(a, b) for a, b in zip(got, want)):
+                wrong.append(f"{problem.difficulty} seed {problem.seed} {name}: printed {got}, exact {want}")
+    assert not wrong, f"{len(wrong)} of {checked} keys differ from the exact value, e.g. {wrong[:3]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. A student carrying the instructed places through the shown steps
+# ---------------------------------------------------------------------------------------------
+
+def hu(x, places: int) -> float:
+    """Half up to ``places`` as a student writes it (float noise below 15 digits ignored)."""
+    d = Decimal(repr(float(x))).quantize(Decimal("1e-12"), ROUND_HALF_UP) if abs(x) < 1e3 else Decimal(repr(float(x)))
+    return float(d.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def hv(values, places: int) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    return np.array([hu(v, places) for v in a.ravel()]).reshape(a.shape)
+
+
+def sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def student_rmsprop(p):
+    lr, rho, eps = p["lr"], p["rho"], p["eps"]
+    w = hv(p["w0"], 6)
+    s = np.zeros_like(w) if p["s0"] is None else hv(p["s0"], 6)
+    out = {}
+    for t, g in enumerate(p["grads"], start=1):
+        g = np.asarray(g, float)
+        s = hv(rho * s + (1 - rho) * g * g, 6)
+        w_calc = w - lr * g / (hv(np.sqrt(s), 6) + eps)
+        out[f"s_{t}"], out[f"w_{t}"] = hv(s, 6), hv(w_calc, 4)
+        w = hv(w_calc, 6)
+    return out
+
+
+def student_batchnorm(p):
+    x = np.asarray(p["x"], float)
+    g, b = np.asarray(p["gamma"], float), np.asarray(p["beta"], float)
+    mean, var = x.mean(axis=0), x.var(axis=0)
+    root = hv(np.sqrt(var + p["eps"]), 6)
+    x_hat = (x - mean) / root
+    return {"mean": hv(mean, 4), "var": hv(var, 4), "x_hat": hv(x_hat, 4), "y": hv(g * hv(x_hat, 6) + b, 4)}
+
+
+def student_lstm(p, xs, h, c, *, from_written: bool):
+    W = {k: np.asarray(p[f"W_{k}"], float) for k in "figo"}
+    b = {k: np.asarray(p[f"b_{k}"], float) for k in "figo"}
+    h, c = hv(h, 6), hv(c, 6)
+    out = []
+    for x in xs:
+        hx = np.concatenate([h, np.asarray(x, float)])
+        z = {k: hv(W[k] @ hx + b[k], 6) for k in "figo"}
+        calc = {"f": sig(z["f"]), "i": sig(z["i"]), "g": np.tanh(z["g"]), "o": sig(z["o"])}
+        six = {k: hv(v, 6) for k, v in calc.items()}
+        calc["c"] = six["f"] * c + six["i"] * six["g"]
+        six["c"] = hv(calc["c"], 6)
+        calc["h"] = six["o"] * np.tanh(six["c"])
+        six["h"] = hv(calc["h"], 6)
+        out.append({k: hv(six[k] if from_written else calc[k], 4) for k in calc})
+        h, c = six["h"], six["c"]
+    return out
+
+
+def student_lstm_step(p, from_written=False):
+    return student_lstm(p, [p["x"]], p["h_prev"], p["c_prev"], from_written=from_written)[0]
+
+
+def student_lstm_sequence(p, from_written=False):
+    steps = student_lstm(p, p["xs"], p["h0"], p["c0"], from_written=from_written)
+    return {f"{k}_{t}": v for t, s in enumerate(steps, start=1) for k, v in s.items()}
+
+
+def student_vanishing(p):
+    z, w = np.asarray(p["z"], float), np.asarray(p["w"], float)
+    s6 = hv(sig(z), 6)
+    d6 = hv(s6 * (1 - s6), 6)
+    bound = math.prod(abs(F(x)) for x in p["w"]) / Fraction(4) ** len(p["w"])
+    return {"product": hu(float(np.prod(w * d6)), 6), "bound": float(key_of(bound, 6))}
+
+
+def student_softmax(p):
+    z = np.asarray(p["logits"], float)
+    e6 = hv(np.exp(z), 6)
+    total = e6.sum()
+    return {"probs": hv(e6 / total, 4), "loss": hu(math.log(total) - z[p["target"] - 1], 4)}
+
+
+STUDENTS = {
+    "rmsprop": student_rmsprop, "batchnorm_forward": student_batchnorm,
+    "lstm_step": student_lstm_step, "lstm_sequence": student_lstm_sequence,
+    "sigmoid_vanishing": student_vanishing, "softmax_cross_entropy": student_softmax,
+}
+
+
+def _as_typed(value) -> str:
+    a = np.asarray(value, dtype=float)
+    if a.ndim == 0:
+        return repr(float(a))
+    if a.ndim == 1:
+        return "[" + ", ".join(repr(float(v)) for v in a) + "]"
+    return f"{a.shape[0]}x{a.shape[1]}: " + "; ".join(" ".join(repr(float(v)) for v in r) for r in a)
+
+
+def _rejected(problem, answers) -> list[str]:
+    grade = grade_problem(problem, {k: _as_typed(v) for k, v in answers.items()})
+    assert not grade.malformed, grade.message
+    return [f"{problem.difficulty} seed {problem.seed} {r.name}: typed {r.given}, key {r.expected}"
+            for r in grade.fields if not r.correct]
+
+
+@pytest.mark.parametrize("kind", sorted(STUDENTS))
+def test_a_student_carrying_the_instructed_places_is_marked_right(kind):
+    wrong = [w for problem in problems(kind) for w in _rejected(problem, STUDENTS[kind](problem.params))]
+    assert not wrong, f"{len(wrong)} fields reject a student who carries 6 places, e.g. {wrong[:3]}"
+
+
+@pytest.mark.parametrize("kind", ["lstm_step", "lstm_sequence"])
+def test_rounding_the_written_six_place_values_is_right_too(kind):
+    """The 4-place answer may be rounded from the 6-place value written in the steps."""
+    wrong = [w for problem in problems(kind)
+             for w in _rejected(problem, STUDENTS[kind](problem.params, from_written=True))]
+    assert not wrong, f"{len(wrong)} fields, e.g. {wrong[:3]}"
