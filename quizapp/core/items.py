@@ -166,7 +166,10 @@ def as_choice(item: Item) -> Item:
                                + "; or ".join(m.label.en for m in o.mistakes))
         choices.append(Choice(zh=o.text, en=o.text, correct=o.correct, why=why))
     label = version.field.label
-    ask = Text(f"（选择题）下列哪一项是{label.zh}的正确值？",
+    zh = label.zh.strip()
+    # a space beside a Latin name, none beside Chinese: 是 IoU 的, 是输出尺寸的
+    zh = (" " if zh[:1].isascii() else "") + zh + (" " if zh[-1:].isascii() else "")
+    ask = Text(f"（选择题）下列哪一项是{zh}的正确值？",
                f"(Single choice) Which of these is the {label.en}?")
     text = Text(f"{item.text.zh}\n{ask.zh}", f"{item.text.en}\n{ask.en}")
     return replace(item, uid=f"{item.uid}#choice", type="single_choice", text=text,

@@ -48,8 +48,8 @@ class PracticeScreen(Screen):
         Binding("escape", "leave", "Home"),
     ]
     KEY_LABELS = {"check": ("检查", "Check"), "next": ("下一题/跳过", "Next/skip"),
-                  "harder": ("难度", "Difficulty"), "hint": ("提示一步", "Hint"),
-                  "toggle_choice": ("选择题/填数", "Choice/typed"), "leave": ("主页", "Home")}
+                  "harder": ("难度", "Difficulty"), "hint": ("提示", "Hint"),
+                  "toggle_choice": ("选择/填数", "Choice"), "leave": ("主页", "Home")}
 
     def __init__(self, session: Any):
         super().__init__()
