@@ -13,13 +13,24 @@ from tui_helpers import right_response_keys, settle
 SIZE = (80, 24)
 
 
+def steady(run_before):
+    """``run_before``, then without the toasts: a toast expires on the wall clock (6 s), so on a
+    loaded machine it may or may not be there when the picture is taken."""
+    async def run(pilot):
+        await run_before(pilot)
+        pilot.app.clear_notifications()
+        await settle(pilot)
+
+    return run
+
+
 def test_home(snap_compare, make_app):
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=steady(settle))
 
 
 def test_practice_question(snap_compare, make_app):
     app = make_app(Start("practice", mode="chapter", target="ch8_detection"), seed=11)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)  # focus is set after a refresh
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(settle))  # focus is set after a refresh
 
 
 def test_practice_feedback_with_named_mistake(snap_compare, make_app):
@@ -35,7 +46,7 @@ def test_practice_feedback_with_named_mistake(snap_compare, make_app):
         await pilot.press(*str(wrong), "enter")
         await settle(pilot)  # the feedback scrolls into view after the refresh
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=answer_with_mistake)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(answer_with_mistake))
 
 
 def test_exam_screen(snap_compare, make_app):
@@ -46,7 +57,7 @@ def test_exam_screen(snap_compare, make_app):
         await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "pagedown", "ctrl+f")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=answer_first_and_flag_second)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(answer_first_and_flag_second))
 
 
 def test_result(snap_compare, make_app):
@@ -57,7 +68,7 @@ def test_result(snap_compare, make_app):
         await pilot.press(right_response_keys(pilot.app.screen.exam.items[0])[0], "ctrl+s", "y")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=answer_and_submit)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(answer_and_submit))
 
 
 def test_practice_in_light_theme_and_english(snap_compare, make_app):
@@ -70,7 +81,7 @@ def test_practice_in_light_theme_and_english(snap_compare, make_app):
         pilot.app.screen.show_next()  # redraw the question in English
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=light_english)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(light_english))
 
 
 def test_progress(snap_compare, make_app, clock):
@@ -97,4 +108,4 @@ def test_progress(snap_compare, make_app, clock):
         await pilot.press("6")
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=history_then_progress)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(history_then_progress))
