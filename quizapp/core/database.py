@@ -88,6 +88,13 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 1 -> 2: the exam clock counts time used (monotonic while the app runs, wall time while it
+    # is closed, never a negative step), so setting the system clock back adds no time.
+    """
+    ALTER TABLE exams ADD COLUMN used REAL;     -- seconds of the limit used up to seen_at
+                                                -- (NULL: an exam started before; see deadline)
+    ALTER TABLE exams ADD COLUMN seen_at REAL;  -- wall clock when `used` was last saved
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

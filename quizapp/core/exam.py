@@ -4,9 +4,11 @@ Rules, in one place:
 
 * The paper is rebuilt from ``(blueprint, seed, minutes)``, so storage keeps only those and the
   answers; the item uids stored at the start guard against a bank that changed since.
-* The clock is wall-clock and keeps running while the app is closed, like a real exam hall: the
-  deadline is fixed when the exam starts. An exam whose deadline passed is submitted automatically
-  with the answers it has (``submit(reason="time")``).
+* The clock keeps running while the app is closed, like a real exam hall. Time used is counted
+  with a monotonic clock while the app runs and with the wall clock while it is closed, and no
+  step ever counts negative: setting the system clock back neither adds nor gives back time
+  (:func:`used_at`). An exam whose time ran out is submitted automatically with the answers it
+  has (``submit(reason="time")``).
 * No feedback before the end. A malformed answer is still saved (nothing typed is lost) and the
   student is told it cannot be read; it scores nothing if left that way.
 * An unanswered question scores zero. Submitting records every question as an attempt (for
@@ -98,6 +100,23 @@ class ExamResult:
         return self.earned / self.total if self.total else 0.0
 
 
+CLOCK_SAVE_SECONDS = 15.0  # how often a running exam saves its clock (a kill loses at most this)
+
+
+def used_at(row: ExamRow, now: float) -> float:
+    """Seconds of the limit used by wall time ``now``: what was saved, plus the time since it
+    was saved (zero if the wall clock went back meanwhile)."""
+    limit = 60.0 * row.minutes
+    if row.used is None or row.seen_at is None:  # started before the clock was saved
+        return min(limit, max(0.0, limit - (row.deadline - now)))
+    return row.used + max(0.0, now - row.seen_at)
+
+
+def time_left(row: ExamRow, now: float) -> float:
+    """Seconds left of a stored exam (for the home screen's line)."""
+    return max(0.0, 60.0 * row.minutes - used_at(row, now))
+
+
 def new_exam_seed() -> int:
     """A short seed the student can share so classmates sit the same paper."""
     return int(np.random.default_rng().integers(1, 1_000_000))
@@ -107,12 +126,19 @@ class ExamSession:
     """One exam in progress (or finished). Build with :meth:`start` or :meth:`resume`."""
 
     def __init__(self, bank: "Bank", storage: Storage, row: ExamRow, paper: "Paper",
-                 answers: list[ExamAnswer], clock: Callable[[], float]):
+                 answers: list[ExamAnswer], clock: Callable[[], float],
+                 monotonic: Callable[[], float] | None = None):
         self.bank = bank
         self.storage = storage
         self.row = row
         self.paper = paper
         self.clock = clock
+        # The real app counts running time on the monotonic clock; an injected clock (tests)
+        # drives both.
+        self._mono = monotonic or (time.monotonic if clock is time.time else clock)
+        self._used = used_at(row, clock())
+        self._last_mono = self._mono()
+        self._saved_mono = self._last_mono
         self.items: list["Item"] = paper.items()
         self.section_of: list[int] = [si for si, s in enumerate(paper.sections) for _ in s.items]
         self.responses: list[dict[str, Any] | None] = [a.response for a in answers]
@@ -125,7 +151,8 @@ class ExamSession:
     @classmethod
     def start(cls, bank: "Bank", storage: Storage, blueprint_id: str = "final", *,
               seed: int | None = None, minutes: int | None = None,
-              clock: Callable[[], float] = time.time) -> "ExamSession":
+              clock: Callable[[], float] = time.time,
+              monotonic: Callable[[], float] | None = None) -> "ExamSession":
         from quizapp.core.paper import build_paper
 
         if minutes is not None and not (1 <= int(minutes) <= MAX_MINUTES):
@@ -140,12 +167,15 @@ class ExamSession:
             blueprint=paper.blueprint_id, seed=seed, minutes=paper.duration_minutes,
             code=paper.code, started_at=now, deadline=now + 60.0 * paper.duration_minutes,
             item_uids=[i.uid for i in paper.items()])
-        return cls(bank, storage, storage.exam(exam_id), paper, storage.exam_answers(exam_id), clock)
+        return cls(bank, storage, storage.exam(exam_id), paper, storage.exam_answers(exam_id), clock,
+                   monotonic)
 
     @classmethod
     def resume(cls, bank: "Bank", storage: Storage, exam_id: int, *,
-               clock: Callable[[], float] = time.time) -> "ExamSession":
-        """The exam as it was left: answers, flags, position and the same deadline."""
+               clock: Callable[[], float] = time.time,
+               monotonic: Callable[[], float] | None = None) -> "ExamSession":
+        """The exam as it was left: answers, flags, position, and the time used (the time it was
+        closed included)."""
         from quizapp.core.paper import build_paper
 
         row = storage.exam(exam_id)
@@ -156,7 +186,10 @@ class ExamSession:
                 f"The question bank changed since exam {paper.code} started, so it cannot be "
                 "rebuilt question for question.",
                 hint="Abandon it from the home screen and start a new exam.")
-        return cls(bank, storage, row, paper, answers, clock)
+        exam = cls(bank, storage, row, paper, answers, clock, monotonic)
+        if not exam.submitted:
+            exam.save_clock()  # the closed time is counted now, whatever the wall clock does next
+        return exam
 
     @staticmethod
     def abandon(storage: Storage, exam_id: int, clock: Callable[[], float] = time.time) -> None:
@@ -177,12 +210,34 @@ class ExamSession:
     def submitted(self) -> bool:
         return self.row.submitted_at is not None
 
+    def used(self) -> float:
+        """Seconds of the limit used so far (running time on the monotonic clock)."""
+        now = self._mono()
+        if now > self._last_mono:  # never a negative step
+            self._used += now - self._last_mono
+        self._last_mono = max(self._last_mono, now)
+        return self._used
+
     def remaining(self) -> float:
         """Seconds left (0 when time is up)."""
-        return max(0.0, self.row.deadline - self.clock())
+        return max(0.0, 60.0 * self.row.minutes - self.used())
 
     def expired(self) -> bool:
-        return self.clock() >= self.row.deadline
+        return self.used() >= 60.0 * self.row.minutes
+
+    def save_clock(self, *, due_only: bool = False) -> None:
+        """Save the time used (with ``due_only``, only if the last save is CLOCK_SAVE_SECONDS
+        old: the exam screen calls this every second)."""
+        if self.submitted:
+            return
+        used = self.used()
+        if due_only and self._last_mono - self._saved_mono < CLOCK_SAVE_SECONDS:
+            return
+        try:
+            self._write(self.storage.save_exam_clock, used, self.clock())
+        except ExamClosed:
+            return
+        self._saved_mono = self._last_mono
 
     def answered(self, position: int) -> bool:
         return not is_blank(self.responses[position])

@@ -9,9 +9,10 @@ A database that cannot be used raises one of three :class:`StorageError` subclas
 sentence for the student and a way out (:func:`backup_and_reset` keeps the bad file beside the new
 one): :class:`CorruptDatabase`, :class:`LockedDatabase`, :class:`NewerDatabase`.
 
-Exam timing: an exam stores its wall-clock ``deadline``. The clock keeps running while the app is
-closed, as in a real exam hall; an exam whose deadline passed while closed is submitted with the
-answers it had when the app starts again.
+Exam timing: an exam stores the seconds of its limit ``used`` and the wall time ``seen_at`` they
+were saved (see :mod:`quizapp.core.exam` for the rule). The clock keeps running while the app is
+closed, as in a real exam hall; an exam whose time ran out while closed is submitted with the
+answers it had when the app starts again. ``deadline`` is kept for exams started before.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class ExamRow:
     score: float | None
     total: float | None
     current: int
+    used: float | None = None
+    seen_at: float | None = None
 
 
 @dataclass
@@ -253,15 +256,16 @@ class Storage:
                     started_at: float, deadline: float, item_uids: list[str]) -> int:
         with self._tx() as c:
             cur = c.execute(
-                "INSERT INTO exams(blueprint, seed, minutes, code, started_at, deadline) "
-                "VALUES (?,?,?,?,?,?)", (blueprint, int(seed), int(minutes), code, started_at, deadline))
+                "INSERT INTO exams(blueprint, seed, minutes, code, started_at, deadline, used, "
+                "seen_at) VALUES (?,?,?,?,?,?,0,?)",
+                (blueprint, int(seed), int(minutes), code, started_at, deadline, started_at))
             exam_id = int(cur.lastrowid)
             c.executemany("INSERT INTO exam_answers(exam_id, position, item_uid) VALUES (?,?,?)",
                           [(exam_id, i, uid) for i, uid in enumerate(item_uids)])
         return exam_id
 
     _EXAM_COLS = ("id, blueprint, seed, minutes, code, started_at, deadline, submitted_at, "
-                  "submit_reason, score, total, current")
+                  "submit_reason, score, total, current, used, seen_at")
 
     def exam(self, exam_id: int) -> ExamRow:
         rows = self._query(f"SELECT {self._EXAM_COLS} FROM exams WHERE id = ?", (exam_id,))
@@ -314,6 +318,13 @@ class Storage:
     def add_exam_seconds(self, exam_id: int, position: int, seconds: float) -> None:
         self._exam_write(exam_id, "UPDATE exam_answers SET seconds = seconds + ? WHERE exam_id = ? "
                          "AND position = ?", (max(0.0, float(seconds)), exam_id, position))
+
+    def save_exam_clock(self, exam_id: int, used: float, seen_at: float) -> None:
+        """Seconds of the limit used, as of wall time ``seen_at`` (and the deadline that implies,
+        for older readers)."""
+        self._exam_write(exam_id, "UPDATE exams SET used = ?, seen_at = ?, "
+                         "deadline = ? + 60.0 * minutes - ? WHERE id = ?",
+                         (float(used), float(seen_at), float(seen_at), float(used), exam_id))
 
     def set_exam_current(self, exam_id: int, position: int) -> None:
         self._exam_write(exam_id, "UPDATE exams SET current = ? WHERE id = ?", (position, exam_id))

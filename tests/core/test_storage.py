@@ -55,7 +55,7 @@ def test_failed_migration_leaves_previous_version(tmp_path, monkeypatch):
     with pytest.raises(st.StorageError):
         Storage.open(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == st.SCHEMA_VERSION
     assert not conn.execute("SELECT name FROM sqlite_master WHERE name='x'").fetchall()
 
 

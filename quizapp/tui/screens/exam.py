@@ -180,6 +180,7 @@ class ExamScreen(Screen):
         if self._finishing or self.exam.submitted:
             return
         left = self.exam.remaining()
+        self.app.guard(self.exam.save_clock, due_only=True)
         cd = self.query_one("#countdown", Static)
         cd.update("⏱ " + clock_text(left))
         cd.set_class(left <= WARN_SECONDS, "warn")
@@ -285,6 +286,7 @@ class ExamScreen(Screen):
     def action_leave(self) -> None:
         """Back home; the exam stays open (and its clock keeps running)."""
         self._leave_question()
+        self.app.guard(self.exam.save_clock)
         self.app.notify(ui(self.lang, "考试仍在计时，可在主页继续。",
                            "The exam is still running; resume it from home."))
         self.app.pop_screen()

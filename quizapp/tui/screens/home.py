@@ -68,7 +68,9 @@ class HomeScreen(Screen):
                 parts.append(ui(lang, f"错题本 {n} 题待重做", f"{n} mistakes to redo"))
             row = app.storage.open_exam()
             if row is not None:
-                left = max(0, int(row.deadline - app.clock()))
+                from quizapp.core.exam import time_left
+
+                left = int(time_left(row, app.clock()))
                 parts.append(ui(lang, f"考试 {row.code} 进行中，剩余 {left // 60} 分钟",
                                 f"exam {row.code} in progress, {left // 60} min left"))
         return "  ·  ".join(parts)
