@@ -22,6 +22,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "moodle": ("moodle", ".xml"),
     "anki": ("anki", ".apkg"),
     "gift": ("gift", ".txt"),  # Moodle's GIFT import picks .txt files
+    "qti": ("qti", ".zip"),
 }
 
 

@@ -35,7 +35,7 @@ def test_kinds_alone_mean_calculations_only(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, valid", [
-    (["pdf"], "moodle, anki, gift"),
+    (["pdf"], "moodle, anki, gift, qti"),
     (["moodle", "--chapters", "ch99_nothing"], "ch1_cnn"),
     (["moodle", "--types", "essay"], "single_choice"),
     (["moodle", "--kinds", "iuo"], "conv_output"),
