@@ -14,8 +14,8 @@ from lxml import etree
 from quizapp.export import export
 from quizapp.export.common import item_key
 
-ALLOWED = {100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
-           14.28571, 12.5, 11.11111, 10, 5, 0}
+from export_helpers import ALLOWED, cells, tolerance
+
 
 
 @pytest.fixture(scope="module")
@@ -131,14 +131,6 @@ def test_fill_ins(items, questions):
                 assert {a.casefold() for a in alts} == {a.casefold() for a in blank.accept}
 
 
-def _tolerance(f) -> float:
-    return 0.0 if f.integer else (1e-6 if f.decimals is None else 0.5 * 10 ** -f.decimals)
-
-
-def _cells(value):
-    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
-        return [c for v in (value.tolist() if hasattr(value, "tolist") else value) for c in _cells(v)]
-    return [float(value)]
 
 
 NUMERICAL = re.compile(r"\{1:NUMERICAL:(.*?)(?<!\\)\}")
@@ -159,7 +151,7 @@ def test_calculations_right_values_tolerances_and_mistakes(items, questions):
     for key, problem in _problems(items):
         q, _ = questions[key]
         # independent expectation: every number of every field, in order, with its tolerance
-        expected = [(v, _tolerance(f)) for f in problem.fields for v in _cells(problem.answer[f.name])]
+        expected = [(v, tolerance(f)) for f in problem.fields for v in cells(problem.answer[f.name])]
         labels = {m.label.en for m in problem.mistakes}
         if len(expected) == 1:
             numerical += 1

@@ -17,6 +17,8 @@ from lxml import etree
 from quizapp.export import export
 from quizapp.export.common import item_key
 
+from export_helpers import cells, tolerance
+
 NS = {"q": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
 Q = "{%s}" % NS["q"]
 
@@ -95,13 +97,6 @@ def test_choices_and_true_false(items, parsed):
     assert n > 100
 
 
-def _cells(value):
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [c for v in value for c in _cells(v)]
-    return [float(value)]
-
 
 def test_calculations_values_tolerances_and_mistake_feedback(items, parsed):
     roots = by_identifier(parsed)
@@ -111,8 +106,7 @@ def test_calculations_values_tolerances_and_mistake_feedback(items, parsed):
             continue
         p = item.problem
         root = roots["q_" + item_key(item)]
-        expected = [(v, 0.0 if f.integer else 0.5 * 10 ** -(f.decimals if f.decimals is not None else 6))
-                    for f in p.fields for v in _cells(p.answer[f.name])]
+        expected = [(v, tolerance(f)) for f in p.fields for v in cells(p.answer[f.name])]
         decls = root.findall("q:responseDeclaration", NS)
         assert len(decls) == len(expected)
         conditions = root.findall("q:responseProcessing/q:responseCondition", NS)
