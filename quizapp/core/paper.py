@@ -74,6 +74,9 @@ def draw_questions(pool: list[Question], count: int, rng: np.random.Generator,
     for q in pool:
         per_chapter[q.chapter] = per_chapter.get(q.chapter, 0) + 1
     p = np.array([weights.get(q.chapter, 1.0) / per_chapter[q.chapter] for q in pool], dtype=float)
+    # A chapter of weight 0 is drawn from only when the others cannot fill the draw (a zero
+    # probability would make numpy refuse the draw instead).
+    p = np.maximum(p, 1e-9)
     p = p / p.sum()
     picked = rng.choice(len(pool), size=count, replace=False, p=p)
     return [pool[i] for i in sorted(picked, key=lambda i: (pool[i].chapter, pool[i].id))]

@@ -29,6 +29,7 @@ from quizapp.core.bank.models import (
     Blueprint, Chapter, Chapters, File, MemorisePoint, Question,
 )
 from quizapp.core.errors import BankError
+from quizapp.core.summary import clip, summarise
 
 try:  # the C parser is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -128,8 +129,17 @@ def parse_yaml(path: Path, problems: list[str]) -> Parsed | None:
         problems.append(f"{_display(path)}: cannot be read ({exc.strerror})")
         return None
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()  # parsed once: the data is built from this tree
+            if node is not None:
+                bad = _structure_problems(node)
+                if bad:
+                    problems.extend(f"{_display(path)}{where}: {what}" for where, what in bad)
+                    return None
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -141,6 +151,65 @@ def parse_yaml(path: Path, problems: list[str]) -> Parsed | None:
         problems.append(f"{_display(path)}: YAML syntax error: {exc}")
         return None
     return Parsed(path, data, node)
+
+
+MAX_ALIAS_EXPANSION = 100_000  # values that aliases (*name) may add to a file
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _structure_problems(root: yaml.Node) -> list[tuple[str, str]]:
+    """What the YAML parser accepts but a bank must not: a key given twice in one mapping (the
+    parser silently keeps the last), an alias that refers to itself, and aliases that expand to
+    an enormous value (a "billion laughs" file of 1 KiB grew past 15 GiB). One pass over the
+    node graph, each shared node counted once."""
+    found: list[tuple[str, str]] = []
+    size: dict[int, int] = {}  # expanded size of each node finished
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_.discard(key)
+            size[key] = min(1 + sum(size.get(id(k), 0) for k in _children(node)),
+                            10 * MAX_ALIAS_EXPANSION)
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            found.append((f":{node.start_mark.line + 1}", "a YAML alias refers to itself"))
+            return found
+        open_.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, _ in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    if k.value in seen:
+                        found.append((f":{k.start_mark.line + 1}",
+                                      f"the key '{k.value[:40]}' is given twice in the same "
+                                      f"mapping (first at line {seen[k.value]}); YAML would keep "
+                                      "only the last"))
+                    else:
+                        seen[k.value] = k.start_mark.line + 1
+        for child in _children(node):
+            if id(child) in open_:
+                found.append((f":{child.start_mark.line + 1}", "a YAML alias refers to itself"))
+                return found
+            if id(child) not in size:
+                stack.append((child, False))
+    distinct = len(size)
+    if size.get(id(root), 0) - distinct > MAX_ALIAS_EXPANSION:
+        found.append(("", f"its YAML aliases (*name) expand to more than {MAX_ALIAS_EXPANSION:,} "
+                          "values; write the values out instead of nesting aliases"))
+    return found
 
 
 def node_at(node: yaml.Node | None, loc: Iterable[Any]) -> yaml.Node | None:
@@ -246,11 +315,11 @@ def _plain_message(model: type[BaseModel], err: dict[str, Any]) -> tuple[tuple[A
         given = err.get("input")
         close = difflib.get_close_matches(str(given), [s.strip("'") for s in expected.replace(" or ", ", ").split(", ")], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return loc, f"{prefix}{given!r} is not allowed; expected {expected}{hint}"
+        return loc, f"{prefix}{summarise(given)} is not allowed; expected {expected}{hint}"
     if kind == "string_too_short":
         return loc, f"{prefix}must not be empty"
     if kind == "string_pattern_mismatch":
-        return loc, f"{prefix}{err.get('input')!r} must be lower-case words and digits joined by '-', e.g. 'cnn-conv-007'"
+        return loc, f"{prefix}{summarise(err.get('input'))} must be lower-case words and digits joined by '-', e.g. 'cnn-conv-007'"
     msg = err["msg"].removeprefix("Value error, ")
     return loc, f"{prefix}{msg}"
 
@@ -323,13 +392,23 @@ def check_bank(directory: str | Path | None = None, *,
     chapters: list[Chapter] = []
     memorise: list[MemorisePoint] = []
     chapters_path = root / CHAPTERS_FILE
-    if chapters_path.exists():
+    chapters_ok = False
+    if chapters_path.is_symlink() and not chapters_path.exists():
+        problems.append(f"{_display(chapters_path)}: a symbolic link that leads nowhere (a loop or "
+                        "a missing target); make it a plain file")
+    elif chapters_path.exists():
         parsed = parse_yaml(chapters_path, problems)
         model = validate_model(parsed, Chapters, problems) if parsed else None
         if isinstance(model, Chapters):
             chapters, memorise = list(model.chapters), list(model.memorise)
+            chapters_ok = True
+            for loc, message in rules.check_chapters(chapters):
+                problems.append(f"{_where(parsed, loc)} -> {message}")
     else:
         problems.append(f"{_display(chapters_path)}: missing (it lists the chapters)")
+    # Without a readable chapters.yaml, every chapter and memorise reference would be "unknown":
+    # one problem is reported above, not one per item.
+    known_memorise = memorise if chapters_ok else None
 
     questions: list[Question] = []
     files: dict[str, Path] = {}
@@ -354,7 +433,7 @@ def check_bank(directory: str | Path | None = None, *,
                 continue
             line = line_of(parsed, ("questions", index))
             positions[q.id] = _display(path) + (f":{line}" if line else "")
-            for loc, message in rules.check_question(q, chapters, memorise, check_kinds):
+            for loc, message in rules.check_question(q, chapters, known_memorise, check_kinds):
                 problems.append(f"{_where(parsed, ('questions', index) + loc)} -> "
                                 f"{_crumb(loc)}{message}")
             questions.append(q)
@@ -372,9 +451,10 @@ def check_bank(directory: str | Path | None = None, *,
         if model.id in blueprints:
             problems.append(f"{_where(parsed, ('id',))} -> id: blueprint '{model.id}' is defined twice")
             continue
-        for loc, message in rules.check_blueprint(model, questions, chapters):
+        for loc, message in rules.check_blueprint(model, questions,
+                                                  chapters if chapters_ok else None):
             problems.append(f"{_where(parsed, loc)} -> {_crumb(loc)}{message}")
         blueprints[model.id] = model
 
     bank = Bank(root, questions, chapters, memorise, blueprints, files)
-    return bank, problems
+    return bank, [clip(p, 400) for p in problems]

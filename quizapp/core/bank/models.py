@@ -32,8 +32,15 @@ QuestionType = Literal[
 QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
 
 
+MAX_POINTS = 1000.0  # per item or part: a typo (1000000) is caught, no real paper is near it
+MAX_MINUTES = 24 * 60  # as an exam's --minutes
+MAX_DRAW = 1000  # items of one draw
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: .inf or .nan in points, weights or durations is refused here, not
+    # found later as an exam that never ends or a total of nan.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Bilingual(Strict):
@@ -91,7 +98,7 @@ class KeyPoint(Strict):
 
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
-    points: float = 1.0
+    points: float = Field(default=1.0, gt=0, le=MAX_POINTS)
     accept: Phrasings = Field(default_factory=Phrasings)
     reject: Phrasings = Field(default_factory=Phrasings)
 
@@ -108,7 +115,7 @@ class Part(Strict):
     """One part of a comprehensive item: a calculation, a short answer or a fill-in."""
 
     label: Bilingual | None = None  # e.g. {zh: "(1) 计算 IoU", en: "(1) Compute the IoU"}
-    points: float = Field(gt=0)
+    points: float = Field(gt=0, le=MAX_POINTS)
     calculation: Calculation | None = None
     key_points: list[KeyPoint] | None = None
     blanks: list[Blank] | None = None
@@ -132,7 +139,7 @@ class Question(Strict):
     topics: list[str] = Field(default_factory=list)
     difficulty: Difficulty = "medium"
     memorise: list[str] = Field(default_factory=list)  # ids of the review sheet's 记忆 points
-    points: float | None = None  # overrides the blueprint's points for this item
+    points: float | None = Field(default=None, gt=0, le=MAX_POINTS)  # overrides the blueprint's
     text: Bilingual | None = None  # optional for calculation items (the kind writes it)
     choices: list[Choice] | None = None
     answer: bool | None = None  # true_false
@@ -156,7 +163,7 @@ class Chapter(Strict):
     id: str
     number: int
     title: Bilingual
-    weight: float = 1.0  # share of the syllabus (from the review sheet) for coverage checks
+    weight: float = Field(default=1.0, ge=0, le=1000)  # share of the syllabus (from the review sheet) for coverage checks
 
 
 class MemorisePoint(Strict):
@@ -176,8 +183,8 @@ class Draw(Strict):
     """Draw ``count`` items of one type (optionally from some chapters/kinds) at ``points`` each."""
 
     type: QuestionType
-    count: int = Field(gt=0)
-    points: float = Field(gt=0)  # per item
+    count: int = Field(gt=0, le=MAX_DRAW)
+    points: float = Field(gt=0, le=MAX_POINTS)  # per item
     chapters: list[str] | None = None
     difficulty: Difficulty | None = None
     # calculation items asked as single choice, the wrong options the kind's common mistakes
@@ -196,7 +203,7 @@ class Section(Strict):
     title: Bilingual
     instructions: Bilingual | None = None
     draws: list[Draw] = Field(min_length=1)
-    answer_lines: int = 0  # blank lines to leave for writing on a printed paper, per item
+    answer_lines: int = Field(default=0, ge=0, le=100)  # blank lines to leave for writing on a printed paper, per item
 
 
 class Blueprint(Strict):
@@ -204,10 +211,10 @@ class Blueprint(Strict):
 
     id: str
     title: Bilingual
-    duration_minutes: int = Field(gt=0)
+    duration_minutes: int = Field(gt=0, le=MAX_MINUTES)
     instructions: Bilingual | None = None
     sections: list[Section] = Field(min_length=1)
-    total_points: float | None = None  # if given, must equal the sum of the sections
+    total_points: float | None = Field(default=None, gt=0)  # must equal the sections' sum
 
 
 BankFileModel = Annotated[Union[File], Field()]

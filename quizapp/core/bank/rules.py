@@ -31,13 +31,14 @@ NEEDS = {
 }
 
 
-def check_question(q: Question, chapters: list[Chapter], memorise: list[MemorisePoint],
+def check_question(q: Question, chapters: list[Chapter], memorise: list[MemorisePoint] | None,
                    check_kinds: bool = True) -> Iterator[Problem]:
+    """``memorise`` None: chapters.yaml could not be read, so references are not checked."""
     chapter_ids = {c.id for c in chapters}
     if chapters and q.chapter not in chapter_ids:
         yield ("chapter",), f"unknown chapter '{q.chapter}'" + _suggest(q.chapter, chapter_ids)
-    known_points = {m.id for m in memorise}
-    for i, m in enumerate(q.memorise):
+    known_points = {m.id for m in memorise or []}
+    for i, m in enumerate(q.memorise if memorise is not None else []):
         if m not in known_points:
             yield ("memorise", i), f"unknown memorise point '{m}'" + _suggest(m, known_points)
 
@@ -150,22 +151,58 @@ def _check_calculation(calc, loc: tuple) -> Iterator[Problem]:
             " (run 'quizapp kinds' for the list)")
         return
     if calc.params is not None:
-        try:
-            kind.check_params(dict(calc.params))
-        except ParamError as exc:
-            yield loc + ("params", exc.param), str(exc)
+        yield from _check_fixed_params(kind, calc.params, loc)
+
+
+def _check_fixed_params(kind, params, loc: tuple) -> Iterator[Problem]:
+    """Fixed parameters are accepted only if the problem can really be built with them and its
+    answers printed, exactly as practice and papers will (padding: 10**400 passed the kind's own
+    check and crashed later). Any failure is the teacher's sentence, bounded in length."""
+    from solvers import ParamError, solve_params
+
+    from quizapp.core.grading import expected_text
+    from quizapp.core.summary import clip, summarise
+
+    try:
+        kind.check_params(dict(params))
+    except ParamError as exc:
+        yield loc + ("params", exc.param), clip(str(exc))
+        return
+    except Exception as exc:  # noqa: BLE001 - whatever the kind raises, the bank is at fault
+        yield loc + ("params",), clip(f"the parameters cannot be used ({type(exc).__name__})")
+        return
+    try:
+        problem = solve_params(kind.id, dict(params))
+        for f in problem.fields:
+            expected_text(f, problem.answer[f.name])
+        problem.question.zh, problem.question.en  # noqa: B018 - the statement must exist
+    except ParamError as exc:
+        yield loc + ("params", exc.param), clip(str(exc))
+    except Exception as exc:  # noqa: BLE001
+        values = ", ".join(f"{k}={summarise(v, 20)}" for k, v in list(params.items())[:6])
+        yield loc + ("params",), clip(f"the problem cannot be built from these parameters "
+                                      f"({values}): {type(exc).__name__}; use smaller, finite "
+                                      "numbers")
+
+
+def check_chapters(chapters: list[Chapter]) -> Iterator[Problem]:
+    """Weights are a share of the syllabus: some chapter must have a positive one."""
+    if chapters and not any(c.weight > 0 for c in chapters):
+        yield ("chapters",), ("every chapter has weight 0; give at least one chapter a positive "
+                              "weight (its share of the syllabus)")
 
 
 def check_blueprint(bp: Blueprint, questions: list[Question],
-                    chapters: list[Chapter]) -> Iterator[Problem]:
-    chapter_ids = {c.id for c in chapters}
+                    chapters: list[Chapter] | None) -> Iterator[Problem]:
+    """``chapters`` None: chapters.yaml could not be read, so chapter names are not checked."""
+    chapter_ids = {c.id for c in chapters or []}
     total = 0.0
     demand: Counter = Counter()
     for si, section in enumerate(bp.sections):
         for di, draw in enumerate(section.draws):
             total += draw.count * draw.points
             for ci, cid in enumerate(draw.chapters or []):
-                if cid not in chapter_ids:
+                if chapters is not None and cid not in chapter_ids:
                     yield (("sections", si, "draws", di, "chapters", ci),
                            f"unknown chapter '{cid}'" + _suggest(cid, chapter_ids))
             pool = [q for q in questions if matches(q, draw.type, draw.chapters, draw.difficulty)]
