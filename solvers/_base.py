@@ -255,6 +255,34 @@ def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
     return [m for m in mistakes if any(not accepted(k, v) for k, v in m.answer.items())]
 
 
+def same_wrong_answer(a: Mistake, b: Mistake) -> bool:
+    """Two mistakes that give the same values on the same fields: a student's answer cannot tell
+    them apart, so feedback names both."""
+    return set(a.answer) == set(b.answer) and all(values_close(a.answer[k], b.answer[k]) for k in a.answer)
+
+
+def describe_mistakes(mistakes: list[Mistake]) -> Text:
+    """The names of the mistakes an answer matches, for feedback: mistakes that give the same
+    wrong answer are alternatives ("either A, or B"); different ones were all made ("A; B")."""
+    groups: list[list[Mistake]] = []
+    for m in mistakes:
+        group = next((g for g in groups if same_wrong_answer(g[0], m)), None)
+        if group is None:
+            groups.append([m])
+        else:
+            group.append(m)
+
+    def one(group: list[Mistake], lang: str) -> str:
+        names = [m.label.get(lang) for m in group]
+        if len(names) == 1:
+            return names[0]
+        if lang == "zh":
+            return "或者" + "，或者".join(names)
+        return "either " + ", or ".join(names)
+
+    return Text("；".join(one(g, "zh") for g in groups), "; ".join(one(g, "en") for g in groups))
+
+
 def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True) -> bool:
     """Equal within ``tol`` (relative to the size of ``b`` when ``relative``, else absolute)."""
     if tol is None:
@@ -296,6 +324,18 @@ def to_jsonable(value: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 
 
+def brief(value: Any) -> str:
+    """A bad value named in an error message without echoing it whole: a list of a million
+    entries is "a list of 1000000 items", a long text or number is cut to 40 characters."""
+    if isinstance(value, (list, tuple, dict)):
+        kind = "list" if not isinstance(value, dict) else "mapping"
+        return f"a {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 30:
+        return f"a {len(str(abs(value)))}-digit number"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def need(params: Mapping[str, Any], name: str) -> Any:
     if name not in params:
         raise ParamError(name, "is missing")
@@ -316,11 +356,11 @@ def need_int(params: Mapping[str, Any], name: str, *, minimum: int | None = None
         if isinstance(raw, str) and raw.strip() != str(value):
             raise ValueError
     except (TypeError, ValueError):
-        raise ParamError(name, f"must be a whole number, got {raw!r}") from None
+        raise ParamError(name, f"must be a whole number, got {brief(raw)}") from None
     if minimum is not None and value < minimum:
-        raise ParamError(name, f"must be at least {minimum}, got {value}")
+        raise ParamError(name, f"must be at least {minimum}, got {brief(value)}")
     if maximum is not None and value > maximum:
-        raise ParamError(name, f"must be at most {maximum}, got {value}")
+        raise ParamError(name, f"must be at most {maximum}, got {brief(value)}")
     return value
 
 
@@ -334,13 +374,13 @@ def need_float(params: Mapping[str, Any], name: str, *, minimum: float | None = 
             raise ValueError
         value = float(raw)
     except (TypeError, ValueError):
-        raise ParamError(name, f"must be a number, got {raw!r}") from None
+        raise ParamError(name, f"must be a number, got {brief(raw)}") from None
     if not math.isfinite(value):
-        raise ParamError(name, f"must be a finite number, got {raw!r}")
+        raise ParamError(name, f"must be a finite number, got {brief(raw)}")
     if minimum is not None and value < minimum:
-        raise ParamError(name, f"must be at least {minimum}, got {value}")
+        raise ParamError(name, f"must be at least {minimum}, got {brief(value)}")
     if maximum is not None and value > maximum:
-        raise ParamError(name, f"must be at most {maximum}, got {value}")
+        raise ParamError(name, f"must be at most {maximum}, got {brief(value)}")
     return value
 
 
@@ -355,7 +395,7 @@ def need_bool(params: Mapping[str, Any], name: str, default: bool | None = None)
         return bool(raw)
     if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
         return raw.strip().lower() in ("true", "yes", "1")
-    raise ParamError(name, f"must be true or false, got {raw!r}")
+    raise ParamError(name, f"must be true or false, got {brief(raw)}")
 
 
 def need_choice(params: Mapping[str, Any], name: str, choices: tuple[str, ...],
@@ -364,7 +404,7 @@ def need_choice(params: Mapping[str, Any], name: str, choices: tuple[str, ...],
         return default
     raw = need(params, name)
     if raw not in choices:
-        raise ParamError(name, f"must be one of {', '.join(choices)}, got {raw!r}")
+        raise ParamError(name, f"must be one of {', '.join(choices)}, got {brief(raw)}")
     return raw
 
 
@@ -373,9 +413,9 @@ def need_vector(params: Mapping[str, Any], name: str, *, length: int | None = No
     try:
         arr = np.asarray(raw, dtype=float)
     except (TypeError, ValueError):
-        raise ParamError(name, f"must be a list of numbers, got {raw!r}") from None
+        raise ParamError(name, f"must be a list of numbers, got {brief(raw)}") from None
     if arr.ndim != 1 or arr.size == 0:
-        raise ParamError(name, f"must be a non-empty list of numbers, got {raw!r}")
+        raise ParamError(name, f"must be a non-empty list of numbers, got {brief(raw)}")
     if length is not None and arr.size != length:
         raise ParamError(name, f"must have {length} numbers, got {arr.size}")
     if not np.all(np.isfinite(arr)):

@@ -15,9 +15,10 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, need, need_int, register,
 )
 from solvers.train_numbers import a_or_an
+
 
 SPP_RANGES = {
     "easy": dict(C=(64, 128, 256), levels=((1, 2, 4), (1, 2), (1, 2, 3)), H=(13, 10, 16)),
@@ -41,6 +42,25 @@ def spp_length(channels: int, levels: list[int]) -> int:
     if channels < 1 or not levels or min(levels) < 1:
         raise ValueError(f"need channels >= 1 and levels >= 1, got {channels}, {levels}")
     return channels * sum(n * n for n in levels)
+
+
+def spp_bins(size: int, n: int) -> list[tuple[int, int]]:
+    """The rows (first, last) of each of the n bins along a side of ``size`` pixels, by the
+    adaptive recipe (PyTorch ``AdaptiveMaxPool2d``): bin i covers floor(i*size/n) ..
+    ceil((i+1)*size/n) - 1. Always n bins, even when size < n (bins then share pixels); the
+    fixed window ceil(size/n) with stride floor(size/n) of He et al. gives 8 bins, not 6, for
+    size 9 and n = 6.
+
+    >>> spp_bins(10, 4)
+    [(0, 2), (2, 4), (5, 7), (7, 9)]
+    >>> spp_bins(2, 3)
+    [(0, 0), (0, 1), (1, 1)]
+    """
+    return [(i * size // n, -(-(i + 1) * size // n) - 1) for i in range(n)]
+
+
+MAX_LEVELS = 10  # pyramid levels a user may give to `solve` (real SPP nets use 3-4)
+MAX_BINS = 100  # bins per side of one level
 
 
 def yolo_v1_output(grid: int, boxes: int, classes: int) -> tuple[int, int]:
@@ -75,12 +95,15 @@ class SppLength(Kind):
         C = need_int(params, "channels", minimum=1)
         raw = need(params, "levels")
         if not isinstance(raw, (list, tuple)) or not raw:
-            raise ParamError("levels", f"must be a non-empty list of bin counts like [1, 2, 4], got {raw!r}")
-        levels = [need_int({"levels": n}, "levels", minimum=1) for n in raw]
+            raise ParamError("levels", f"must be a non-empty list of bin counts like [1, 2, 4], got {brief(raw)}")
+        if len(raw) > MAX_LEVELS:
+            raise ParamError("levels", f"at most {MAX_LEVELS} pyramid levels, got a list of {len(raw)}")
+        levels = [need_int({"levels": n}, "levels", minimum=1, maximum=MAX_BINS) for n in raw]
         sizes = params.get("map_sizes", [max(levels) * 2, max(levels) * 2 + 3])
         if not isinstance(sizes, (list, tuple)) or len(sizes) != 2:
-            raise ParamError("map_sizes", f"must be two feature-map sides, got {sizes!r}")
-        sizes = [need_int({"map_sizes": s}, "map_sizes", minimum=max(levels)) for s in sizes]
+            raise ParamError("map_sizes", f"must be two feature-map sides such as [13, 10], got "
+                                          f"{brief(sizes)}")
+        sizes = [need_int({"map_sizes": s}, "map_sizes", minimum=1, maximum=10_000) for s in sizes]
         return dict(channels=C, levels=levels, map_sizes=sizes)
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
@@ -93,11 +116,15 @@ class SppLength(Kind):
         le = ", ".join(f"{n}x{n}" for n in levels)
         return Text(
             f"最后一个卷积层输出 {C} 个通道；对两张不同大小的输入图像，其特征图分别为 {h1}×{h1} 和 {h2}×{h2}。"
-            f"SPP 层使用 {lz} 的金字塔级别（每个通道每级做最大池化）。求每个通道的格子总数，以及 SPP 输出向量的长度。",
+            f"SPP 层使用 {lz} 的金字塔级别（每个通道每级做最大池化）。每一级 n 沿每条边把长为 H 的特征图分成 n 段，"
+            f"第 i 段（i 从 0 起）覆盖 ⌊iH/n⌋ 到 ⌈(i+1)H/n⌉-1（自适应池化），所以无论 H 多大（即使 H < n）都恰好是 n×n 个格子。"
+            f"求每个通道的格子总数，以及 SPP 输出向量的长度。",
             f"The last conv layer outputs {C} channels; for two input images of different sizes its "
             f"feature maps are {h1}x{h1} and {h2}x{h2}. The SPP layer uses pyramid levels {le} (max "
-            f"pooling per channel and level). Give the number of bins per channel and the length of "
-            f"the SPP output vector.",
+            f"pooling per channel and level). Level n cuts each side of length H into n pieces, piece i "
+            f"(from 0) covering floor(iH/n) to ceil((i+1)H/n) - 1 (adaptive pooling), so there are "
+            f"exactly n x n bins whatever H is, even when H < n. Give the number of bins per channel "
+            f"and the length of the SPP output vector.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
@@ -105,9 +132,10 @@ class SppLength(Kind):
         bins = sum(n * n for n in levels)
         length = spp_length(C, levels)
         steps = [
-            Step("每一级把特征图分成 n×n 个格子，与特征图大小无关。",
-                 "Each level splits the map into n x n bins, whatever the map's size.",
-                 " + ".join(f"{n}*{n}" for n in levels) + f" = {bins}"),
+            Step("每一级按自适应池化把每条边分成 n 段，得到 n×n 个格子，与特征图大小无关。",
+                 "Each level cuts each side into n pieces (adaptive pooling): n x n bins, whatever the map's size.",
+                 f"H = {h1}, n = {levels[-1]}: " + ", ".join(f"{a}..{b}" for a, b in spp_bins(h1, levels[-1]))
+                 + ";  " + " + ".join(f"{n}*{n}" for n in levels) + f" = {bins}"),
             Step("每个通道每个格子取一个最大值，拼接起来。", "One max per bin per channel, concatenated.",
                  f"{C}*{bins} = {length}"),
             Step(f"{h1}×{h1} 和 {h2}×{h2} 得到的长度相同，这正是 SPP 让全连接层接受任意尺寸输入的原因。",

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, need, need_int, register,
 )
 from solvers.cnn_conv_output import conv_output_size
 from solvers._base import need_bool
@@ -85,7 +85,7 @@ def _check_layer(i: int, raw: Any) -> dict[str, Any]:
                          "\"padding\": 1, \"out_channels\": 16} or {\"type\": \"pool\", \"kernel\": 2, \"stride\": 2}")
     t = raw.get("type")
     if t not in ("conv", "pool"):
-        raise ParamError(f"{where}.type", f"must be conv or pool, got {t!r}")
+        raise ParamError(f"{where}.type", f"must be conv or pool, got {brief(t)}")
 
     def num(key: str, minimum: int, default: int | None = None) -> int:
         try:
@@ -184,12 +184,18 @@ class CnnPipeline(Kind):
         zh, en = layer_table(layers)
         bz = "卷积层带偏置" if params["bias"] else "卷积层不带偏置"
         be = "conv layers have biases" if params["bias"] else "conv layers have no biases"
+        rz = re = ""
+        if max(r["rf"] for r in trace_network(W, C, layers, params["bias"])) > W:
+            # a receptive field wider than the image: say how it is counted, or the question is unclear
+            rz = "感受野按公式计算，不考虑图像边界（可以大于输入边长）。"
+            re = (" Count the receptive field by the formula, ignoring the image border (it may come out "
+                  "larger than the input).")
         return Text(
             f"输入图像为 {W}×{W}×{C}，依次经过下表各层（{bz}，尺寸向下取整）：\n{zh}\n"
-            f"对每一层求：输出特征图边长、输出通道数、该层参数量、该层一个单元在输入图像上的感受野边长。",
+            f"对每一层求：输出特征图边长、输出通道数、该层参数量、该层一个单元在输入图像上的感受野边长。{rz}",
             f"{a_or_an(W, True)} {W}x{W}x{C} input goes through the layers below in order ({be}; sizes round down):\n{en}\n"
             f"For every layer give: the output side, the number of channels, the layer's parameters, and "
-            f"the receptive field (side, in input pixels) of one of its units.",
+            f"the receptive field (side, in input pixels) of one of its units.{re}",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, need, need_int, register,
 )
 
 # Named difficulty ranges: layer menus (type, kernel, stride, dilation) and stack depths.
@@ -54,6 +54,9 @@ def receptive_field(layers: list[tuple[int, int, int]]) -> list[int]:
     return out
 
 
+MAX_STACK = 50  # layers a user may stack in `solve` (DeepLab's deepest atrous stacks have a handful)
+
+
 def effective_kernel(kernel_size: int, dilation: int) -> int:
     """Pixels spanned by a dilated kernel, D*(F-1)+1.
 
@@ -78,9 +81,9 @@ def _layer_list(params: Mapping[str, Any]) -> list[dict[str, Any]]:
             item = dict(type="conv", kernel=layer[0], stride=layer[1],
                         dilation=layer[2] if len(layer) == 3 else 1)
         else:
-            raise ParamError(where, f"must be [kernel, stride] or [kernel, stride, dilation], got {layer!r}")
+            raise ParamError(where, f"must be [kernel, stride] or [kernel, stride, dilation], got {brief(layer)}")
         if item["type"] not in LAYER_TYPES:
-            raise ParamError(where, f"type must be conv or pool, got {item['type']!r}")
+            raise ParamError(where, f"type must be conv or pool, got {brief(item['type'])}")
         for key in ("kernel", "stride", "dilation"):
             try:
                 item[key] = need_int(item, key, minimum=1)
@@ -189,8 +192,10 @@ class DilatedKernel(Kind):
         F = need_int(params, "kernel_size", minimum=1)
         raw = need(params, "dilations")
         if not isinstance(raw, (list, tuple)) or not raw:
-            raise ParamError("dilations", f"must be a non-empty list of dilation rates, got {raw!r}")
-        dil = [need_int({"dilations": d}, "dilations", minimum=1) for d in raw]
+            raise ParamError("dilations", f"must be a non-empty list of dilation rates, got {brief(raw)}")
+        if len(raw) > MAX_STACK:
+            raise ParamError("dilations", f"at most {MAX_STACK} stacked layers, got a list of {len(raw)}")
+        dil = [need_int({"dilations": d}, "dilations", minimum=1, maximum=1000) for d in raw]
         return {"kernel_size": F, "dilations": dil}
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
@@ -204,10 +209,12 @@ class DilatedKernel(Kind):
         ds = ", ".join(str(d) for d in dil)
         return Text(
             f"依次堆叠 {len(dil)} 个 {F}×{F} 卷积（步长 1），空洞率（dilation rate）依次为 {ds}。"
-            f"求每一层的等效卷积核大小，以及最后一层输出单元在输入上的感受野边长。",
+            f"求每一层的等效卷积核大小，以及最后一层输出单元在输入上的感受野边长"
+            f"（感受野指从最左到最右能影响该单元的输入像素所跨的宽度，中间的空洞也算在内，不是真正参与计算的像素个数）。",
             f"{len(dil)} convolutions of {F}x{F} (stride 1) are stacked with dilation rates {ds} in order. "
             f"Give the effective kernel size of each layer and the receptive field (side, in input "
-            f"pixels) of a unit of the last layer.",
+            f"pixels) of a unit of the last layer: the span from the first to the last input pixel that "
+            f"can affect it, gaps included, not the count of pixels that actually contribute.",
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:

@@ -129,8 +129,8 @@ class TransposedConvOutput(Kind):
             Step("理解：每个输入像素按步长把卷积核“铺”到输出上，总宽 (W-1)S + F'，再从两侧各裁掉 P。",
                  "Picture it: each input pixel stamps the kernel into the output S apart, "
                  "(W-1)S + F' wide in all, then P is cropped from each side.",
-                 f"({W}-1)*{S} + {eff} = {(W - 1) * S + eff}; - 2*{P}" + (f" + {OP}" if OP else "")
-                 + f" = {out}"),
+                 f"F' = {D}*({F}-1) + 1 = {eff};  ({W}-1)*{S} + {eff} = {(W - 1) * S + eff};  "
+                 f"{(W - 1) * S + eff} - 2*{P}" + (f" + {OP}" if OP else "") + f" = {out}"),
         ]
         mistakes = [
             Mistake("w_times_s", Text("用了 W·S 而不是 (W-1)·S", "used W*S instead of (W-1)*S"),

@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, fmt, need, need_int, register,
 )
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
@@ -118,7 +118,7 @@ def check_matches(raw: Any, name: str) -> list[str]:
         elif s in ("FP", "0", "FALSE"):
             out.append("FP")
         else:
-            raise ParamError(name, f"each entry must be TP or FP, got {v!r}")
+            raise ParamError(name, f"each entry must be TP or FP, got {brief(v)}")
     return out
 
 

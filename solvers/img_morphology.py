@@ -140,6 +140,9 @@ class Morphology(Kind):
         erodes = params["operation"] != "dilation"
         then_zh = "，因此腐蚀时结构元素伸出边界的位置结果为 0" if erodes else ""
         then_en = ", so erosion clears any pixel whose element reaches past the border" if erodes else ""
+        if params["operation"] == "closing":  # students expect a closing never to remove object pixels
+            then_zh += "；所以闭运算也会删去图像边界上的目标像素（不按“闭运算只增不减”处理）"
+            then_en += "; so this closing can remove object pixels on the image border (it is not padded to keep them)"
         return Text(
             f"对下面的二值图像（1 为目标，0 为背景）做{op_zh}，结构元素为 {se_zh} {se}，原点在中心。"
             f"图像外的像素一律视为 0（背景）{then_zh}。写出结果矩阵。\n{img}",

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from quizapp.core.answers import AnswerFormatError, format_matrix_answer, normalise, parse_answer
-from solvers._base import AnswerField, Mistake, Problem, Text, fmt
+from solvers._base import AnswerField, Mistake, Problem, Text, describe_mistakes, fmt
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -190,10 +190,9 @@ def grade_problem(problem: Problem, responses: Mapping[str, Any]) -> Grade:
     message = _score_message(earned, total, sum(r.correct for r in results), len(results),
                              ("项", "part"))
     if mistakes:
-        names_en = "; ".join(m.label.en for m in mistakes)
-        names_zh = "；".join(m.label.zh for m in mistakes)
-        message = (f"{message[0]}这个答案对应一个常见错误：{names_zh}。",
-                   f"{message[1]} That answer matches a common mistake: {names_en}.")
+        names = describe_mistakes(mistakes)  # "either A, or B" when both give this same value
+        message = (f"{message[0]}这个答案对应一个常见错误：{names.zh}。",
+                   f"{message[1]} That answer matches a common mistake: {names.en}.")
     return _grade(earned / total, message, results, mistakes)
 
 
@@ -229,6 +228,6 @@ def combine(graded: Iterable[tuple[Grade, float]]) -> Grade:
     right = sum(1 for g, _ in graded if g.correct)
     message = _score_message(earned, total, right, len(graded), ("小题", "part"))
     if mistakes:
-        message = (message[0] + "常见错误：" + "；".join(m.label.zh for m in mistakes) + "。",
-                   message[1] + " Common mistakes: " + "; ".join(m.label.en for m in mistakes) + ".")
+        names = describe_mistakes(mistakes)
+        message = (message[0] + "常见错误：" + names.zh + "。", message[1] + " Common mistakes: " + names.en + ".")
     return _grade(earned / total, message, fields, mistakes)
