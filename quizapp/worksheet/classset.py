@@ -7,6 +7,7 @@ the teacher can regenerate any one student's paper from the base seed alone.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zlib
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from quizapp.core.errors import InputError
+from quizapp.core.summary import clip
 from quizapp.worksheet.model import Student
 
 NAME_COLUMNS = ("name", "姓名", "student_name", "full_name")
@@ -43,6 +45,31 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+SAVE_AS = ('Save it from Excel as "CSV UTF-8 (comma delimited)" or "Unicode Text", or as a '
+           "UTF-8 or GBK text file.")
+
+
+def _decode(p: Path, raw: bytes) -> str:
+    """The roster's text: UTF-16 with a BOM (Excel's "Unicode Text") or without one (detected by
+    its zero bytes), UTF-8 (with or without a BOM), or GBK from older Excel."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif len(raw) >= 4 and raw[1::2].count(0) > len(raw) // 4:
+        encodings = ("utf-16-le",)
+    elif len(raw) >= 4 and raw[0::2].count(0) > len(raw) // 4:
+        encodings = ("utf-16-be",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise InputError(f"{p}: not a text file in an encoding quizapp reads.", hint=SAVE_AS)
+
+
 def read_roster(path: str | Path) -> list[Student]:
     """Students from a CSV with a header row holding a ``name`` and/or ``id`` column (also
     ``姓名``/``学号``). A UTF-8 BOM (Excel's "CSV UTF-8") is fine; so are GBK files from older
@@ -53,18 +80,15 @@ def read_roster(path: str | Path) -> list[Student]:
     except OSError as exc:
         raise InputError(f"Cannot read the roster {p}: {exc.strerror or exc}.",
                          hint="Check the path given to --roster.") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise InputError(f"{p}: not a text file.")
+    text = _decode(p, raw)
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    # Excel's "Unicode Text" is tab-separated; its CSV uses commas.
+    delimiter = "\t" if "\t" in first and "," not in first else ","
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise InputError(f"{p}: not a readable CSV file ({exc}).") from None
+        raise InputError(f"{p}: not a readable CSV file ({exc}).",
+                         hint=SAVE_AS) from None
     lines = [(n + 1, r) for n, r in enumerate(rows) if any(c.strip() for c in r)]
     if not lines:
         raise InputError(f"{p}:1: the roster is empty; it needs a header row with a 'name' or "
@@ -72,8 +96,9 @@ def read_roster(path: str | Path) -> list[Student]:
     header_line, header = lines[0]
     name_col, id_col = _column(header, NAME_COLUMNS), _column(header, ID_COLUMNS)
     if name_col is None and id_col is None:
+        has = clip(", ".join(h.strip() for h in header[:12]), 120) or "nothing"
         raise InputError(f"{p}:{header_line}: the header has no 'name' or 'id' column "
-                         f"(it has: {', '.join(h.strip() for h in header) or 'nothing'}).",
+                         f"(it has: {has}).",
                          hint="Add a first line such as: name,id")
     students: list[Student] = []
     seen_ids: dict[str, int] = {}

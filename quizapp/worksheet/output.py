@@ -119,22 +119,63 @@ def write_class_set(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequen
         written.sheets.append(out)
         if opts.key == "separate":
             kp = key_path(out)
-            write_bytes(kp, render(Document(keys, variants[0][1].header.title), opts))
+            try:
+                write_bytes(kp, render(Document(keys, variants[0][1].header.title), opts))
+            except OutputError as exc:  # papers without their key are no use: remove them too
+                out.unlink(missing_ok=True)
+                raise OutputError(f"{exc.message.rstrip('.')}; {out.name} was removed too, so "
+                                  "no paper is left without its key.", hint=exc.hint) from None
             written.keys.append(kp)
         return written
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, but a class set needs a directory for one file per "
                           "student.", hint="Give a directory with -o, or add --merge for one file.")
-    for (sheet, key), student in zip(variants, students):
-        path = out / f"{file_stem(student)}.{opts.format}"
-        pages = [sheet] + ([key] if opts.key == "appended" else [])
-        write_bytes(path, render(Document(pages, _title(sheet)), opts))
-        written.sheets.append(path)
-    if opts.key == "separate":
-        kp = out / f"key.{opts.format}"
-        write_bytes(kp, render(Document(keys, variants[0][1].header.title), opts))
-        written.keys.append(kp)
+    # Every file is made in a staging directory inside ``out`` and moved into place only when all
+    # of them (and the key) exist: a full disk half-way leaves no partial class set behind.
+    made_out = not out.exists()
+    staging = out / f".quizapp-class-set-{os.getpid()}.part"
+    staged: list[tuple[Path, Path, list[Path]]] = []
+    try:
+        for (sheet, key), student in zip(variants, students):
+            name = f"{file_stem(student)}.{opts.format}"
+            pages = [sheet] + ([key] if opts.key == "appended" else [])
+            write_bytes(staging / name, render(Document(pages, _title(sheet)), opts))
+            staged.append((staging / name, out / name, written.sheets))
+        if opts.key == "separate":
+            name = f"key.{opts.format}"
+            write_bytes(staging / name, render(Document(keys, variants[0][1].header.title), opts))
+            staged.append((staging / name, out / name, written.keys))
+        for src, dst, into in staged:
+            os.replace(src, dst)
+            into.append(dst)
+    except (OutputError, OSError) as exc:
+        _discard(staging, out if made_out else None, written)
+        message = exc.message if isinstance(exc, OutputError) else f"Cannot write {out}: {exc.strerror}."
+        raise OutputError(f"{message.rstrip('.')}; the class set was not written (the "
+                          f"{len(staged)} of {len(variants)} student files made so far were "
+                          "removed).",
+                          hint="Free some disk space or choose another place with -o, then run "
+                               "it again.") from None
+    _discard(staging, None, None)
     return written
+
+
+def _discard(staging: Path, made_dir: Path | None, written: Written | None) -> None:
+    """Remove a failed class set's staging directory (and what was already moved, and ``out``
+    itself if this run created it)."""
+    import shutil
+
+    shutil.rmtree(staging, ignore_errors=True)
+    for path in (written.sheets + written.keys) if written else []:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+    if made_dir is not None:
+        try:
+            made_dir.rmdir()
+        except OSError:
+            pass
 
 
 def class_list(variants: Sequence[tuple[Sheet, KeySheet]], students: Sequence[Student]) -> ClassList:
