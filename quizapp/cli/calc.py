@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from quizapp.core.errors import InputError
 
@@ -117,6 +117,11 @@ def _kind(kind_id: str):
 
 def batch(kind_id: str, count: int, seed: int, difficulty: str) -> list:
     """The problems ``generate`` prints: item i from ``item_seed(seed, i)``."""
+    return list(iter_batch(kind_id, count, seed, difficulty))
+
+
+def iter_batch(kind_id: str, count: int, seed: int, difficulty: str) -> Iterator:
+    """:func:`batch` one problem at a time (the kind is checked at once, before any is made)."""
     import numpy as np
 
     from solvers import all_kinds, item_seed, make_problem
@@ -128,7 +133,7 @@ def batch(kind_id: str, count: int, seed: int, difficulty: str) -> list:
     else:
         _kind(kind_id)
         pick = lambda i: kind_id  # noqa: E731
-    return [make_problem(pick(i), item_seed(seed, i), difficulty) for i in range(count)]
+    return (make_problem(pick(i), item_seed(seed, i), difficulty) for i in range(count))
 
 
 def generate(args) -> int:
@@ -147,22 +152,51 @@ def generate(args) -> int:
             raise InputError(f"--count must be between 1 and {MAX_COUNT}, got {args.count}.")
         if args.seed < 0:
             raise InputError(f"--seed must be a whole number >= 0, got {args.seed}.")
-        problems = batch(args.kind, args.count, args.seed, args.difficulty)
+        problems = _with_progress(iter_batch(args.kind, args.count, args.seed, args.difficulty),
+                                  args.count)
     _print_problems(problems, args.format, getattr(args, "lang", "both"))
     return 0
 
 
-def _print_problems(problems: list, fmt_: str, lang: str) -> None:
-    if fmt_ == "json":
-        print(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
+def _with_progress(problems: Iterable, total: int) -> Iterator:
+    """Pass the problems through; on a terminal, count them on stderr (never into a pipe or a
+    file: the output stays clean JSON or text)."""
+    if total < 50 or not sys.stderr.isatty():
+        yield from problems
         return
-    out = []
+    import time
+
+    shown = 0.0
+    for i, p in enumerate(problems, 1):
+        now = time.monotonic()
+        if now - shown >= 0.25 or i == total:
+            sys.stderr.write(f"\rgenerated {i:,} / {total:,}")
+            sys.stderr.flush()
+            shown = now
+        yield p
+    sys.stderr.write("\n")
+
+
+def _print_problems(problems: Iterable, fmt_: str, lang: str) -> None:
+    """Each problem is written as soon as it is made (100,000 of them no longer wait, all in
+    memory, for the last). JSON stays one array, byte for byte what json.dumps(list, indent=2)
+    gives, so readers of the documented format see no change."""
+    out = sys.stdout
+    if fmt_ == "json":
+        first = True
+        for p in problems:
+            item = json.dumps(p.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if first else ",\n  ") + item)
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+        out.flush()
+        return
     for i, p in enumerate(problems, 1):
         head = f"#{i}  {p.kind}"
         if p.seed is not None:
             head += f"  ({p.difficulty}, item seed {p.seed})"
-        out.append(head + "\n" + format_problem(p, lang))
-    sys.stdout.write("\n\n".join(out) + "\n")
+        out.write(("\n\n" if i > 1 else "") + head + "\n" + format_problem(p, lang))
+    out.write("\n")
 
 
 def _pick(text, lang: str) -> list[str]:
