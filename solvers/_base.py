@@ -300,6 +300,11 @@ def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True
 
 def to_jsonable(value: Any) -> Any:
     """NumPy/SymPy-free plain Python values for JSON."""
+    kind = type(value)
+    if kind is int or kind is float or kind is str or kind is bool or value is None:
+        return value  # the common case first: an isinstance check against Mapping is slow
+    if kind is list:
+        return [to_jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -445,6 +450,8 @@ def need_matrix(params: Mapping[str, Any], name: str, *, rows: int | None = None
 
 def fmt(x: Any, decimals: int | None = None) -> str:
     """A number as a student would write it: integers without '.0', else rounded."""
+    if type(x) is int:  # the common case in matrices of grey levels: no float round trip
+        return str(x)
     if isinstance(x, (list, tuple, np.ndarray)):
         return "[" + ", ".join(fmt(v, decimals) for v in x) + "]"
     xf = float(x)

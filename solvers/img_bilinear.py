@@ -68,10 +68,31 @@ def source_coords(n: int, m: int, align_corners: bool) -> list[Fraction]:
 
 
 def resize(image: Any, m: int, align_corners: bool) -> list[list[Fraction]]:
-    img = np.asarray(image)
-    ys = source_coords(img.shape[0], m, align_corners)
-    xs = source_coords(img.shape[1], m, align_corners)
-    return [[bilinear_at(img, x, y) for x in xs] for y in ys]
+    """Bilinear resize to m x m, exact. Every source coordinate is k/D for one denominator D
+    ((m-1) or 2m), so the sums are done in integers over D^2 and made a fraction once per pixel.
+
+    >>> [[str(v) for v in row] for row in resize([[0, 4], [8, 12]], 3, True)]
+    [['0', '2', '4'], ['4', '6', '8'], ['8', '10', '12']]
+    """
+    img = [[int(v) for v in row] for row in np.asarray(image).tolist()]
+    n = len(img)
+    if align_corners:
+        d = max(m - 1, 1)
+        nums = [i * (n - 1) for i in range(m)]
+    else:
+        d = 2 * m
+        nums = [min(max((2 * i + 1) * n - m, 0), (n - 1) * d) for i in range(m)]
+    cells = []
+    for k in nums:  # (index of the left/upper pixel, weight numerator of the right/lower one)
+        i0 = min(k // d, n - 2) if n > 1 else 0
+        cells.append((i0, k - i0 * d))
+    out = []
+    for y0, b in cells:
+        row0, row1 = img[y0], img[min(y0 + 1, n - 1)]
+        out.append([Fraction((d - a) * (d - b) * row0[x0] + a * (d - b) * row0[min(x0 + 1, n - 1)]
+                             + (d - a) * b * row1[x0] + a * b * row1[min(x0 + 1, n - 1)], d * d)
+                    for x0, a in cells])
+    return out
 
 
 def nearest_at(image: Any, x: Fraction, y: Fraction) -> int:

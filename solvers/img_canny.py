@@ -18,15 +18,16 @@ taught (Gonzalez & Woods, *Digital Image Processing*, 10.2.6), with every conven
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, int_matrix, need_bool,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, need_bool,
     need_choice, need_float, register,
 )
-from solvers.img_edges import KERNELS, check_image, correlate_valid
+from solvers.img_edges import KERNELS, check_image
 
 GAUSS = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.int64)
 SECTORS = (0, 45, 90, 135)
@@ -43,14 +44,31 @@ RANGES = {
 }
 
 
-def gaussian_smooth(image: Any) -> np.ndarray:
+Matrix = list[list[Any]]  # the maps are a few pixels wide: plain lists beat NumPy calls here
+
+
+def _rows(m: Any) -> Matrix:
+    return m.tolist() if isinstance(m, np.ndarray) else [list(r) for r in m]
+
+
+def _correlate(img: Matrix, kernel: Matrix) -> Matrix:
+    """Valid-region 3x3 correlation on plain lists."""
+    terms = [(i, j, k) for i, row in enumerate(kernel) for j, k in enumerate(row) if k]
+    h, w = len(img) - 2, len(img[0]) - 2
+    return [[sum(k * img[r + i][c + j] for i, j, k in terms) for c in range(w)] for r in range(h)]
+
+
+SOBEL_X, SOBEL_Y = KERNELS["sobel"][0].tolist(), KERNELS["sobel"][1].tolist()
+
+
+def gaussian_smooth(image: Any) -> Matrix:
     """Valid-region 3x3 Gaussian (/16), each value rounded to the nearest integer, halves up.
 
-    >>> gaussian_smooth([[0, 0, 0], [0, 8, 0], [0, 0, 0]]).tolist()
+    >>> gaussian_smooth([[0, 0, 0], [0, 8, 0], [0, 0, 0]])
     [[2]]
     """
-    sums = correlate_valid(np.asarray(image, dtype=np.int64), GAUSS)
-    return (2 * sums + 16) // 32  # floor(sums/16 + 1/2) in integers: halves go up
+    sums = _correlate([[int(v) for v in row] for row in _rows(image)], GAUSS.tolist())
+    return [[(2 * v + 16) // 32 for v in row] for row in sums]  # floor(v/16 + 1/2): halves up
 
 
 def sector_of(gx: float, gy: float) -> int:
@@ -67,65 +85,172 @@ def sector_of(gx: float, gy: float) -> int:
     return 90 if theta < 112.5 else 135
 
 
-def non_max_suppression(mag: np.ndarray, sectors: np.ndarray, neighbours: Mapping[int, Any] = NEIGHBOURS) -> np.ndarray:
-    """Keep M where it is >= both neighbours along its sector (outside the map = 0), else 0."""
-    h, w = mag.shape
-    out = np.zeros_like(mag)
-    for r in range(h):
-        for c in range(w):
-            vals = [mag[r + dr, c + dc] if 0 <= r + dr < h and 0 <= c + dc < w else 0
-                    for dr, dc in neighbours[int(sectors[r, c])]]
-            if mag[r, c] >= max(vals):
-                out[r, c] = mag[r, c]
+def _neighbour_values(m: Matrix, r: int, c: int, sector: int) -> list[Any]:
+    h, w = len(m), len(m[0])
+    return [m[r + dr][c + dc] if 0 <= r + dr < h and 0 <= c + dc < w else 0 for dr, dc in NEIGHBOURS[sector]]
+
+
+def non_max_suppression(mag: Any, sectors: Any) -> Matrix:
+    """Keep M where it is >= both neighbours along its sector (outside the map = 0), else 0.
+
+    >>> non_max_suppression([[0, 36, 36]], [[0, 0, 0]])
+    [[0, 36, 36]]
+    """
+    m, sec = _rows(mag), _rows(sectors)
+    h, w = len(m), len(m[0])
+    out = []
+    for r, row in enumerate(m):
+        kept = []
+        for c, v in enumerate(row):
+            (ar, ac), (br, bc) = NEIGHBOURS[sec[r][c]]
+            ar, ac, br, bc = r + ar, c + ac, r + br, c + bc
+            a = m[ar][ac] if 0 <= ar < h and 0 <= ac < w else 0
+            b = m[br][bc] if 0 <= br < h and 0 <= bc < w else 0
+            kept.append(v if v >= a and v >= b else 0 * v)
+        out.append(kept)
     return out
 
 
-def hysteresis(nms: np.ndarray, low: float, high: float, connectivity: int = 8, one_step: bool = False) -> np.ndarray:
-    """1 for strong pixels and the weak ones joined to a strong one by a path of weak pixels."""
-    strong = nms >= high
-    weak = (nms >= low) & ~strong
-    keep = strong.copy()
-    steps = ([(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1) if (a, b) != (0, 0)] if connectivity == 8
-             else [(-1, 0), (1, 0), (0, -1), (0, 1)])
-    frontier = list(zip(*np.nonzero(strong)))
-    h, w = nms.shape
+_STEPS = {8: [(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1) if (a, b) != (0, 0)],
+          4: [(-1, 0), (1, 0), (0, -1), (0, 1)]}
+
+
+def hysteresis(nms: Any, low: float, high: float, connectivity: int = 8, one_step: bool = False) -> Matrix:
+    """1 for strong pixels and the weak ones joined to a strong one by a path of weak pixels
+    (``one_step``: only weak pixels touching a strong one, for the mistake of that name).
+
+    >>> hysteresis([[50, 0, 0], [0, 20, 0], [0, 0, 20]], 10, 40)
+    [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    """
+    m = _rows(nms)
+    h, w = len(m), len(m[0])
+    keep = [[1 if v >= high else 0 for v in row] for row in m]
+    frontier = [(r, c) for r in range(h) for c in range(w) if keep[r][c]]
+    steps = _STEPS[connectivity]
     while frontier:
         nxt = []
         for r, c in frontier:
             for dr, dc in steps:
                 rr, cc = r + dr, c + dc
-                if 0 <= rr < h and 0 <= cc < w and weak[rr, cc] and not keep[rr, cc]:
-                    keep[rr, cc] = True
+                if 0 <= rr < h and 0 <= cc < w and not keep[rr][cc] and m[rr][cc] >= low:
+                    keep[rr][cc] = 1
                     nxt.append((rr, cc))
         frontier = [] if one_step else nxt
-    return keep.astype(int)
+    return keep
 
 
-def canny_stages(image: Any, smooth: bool, norm: str, low: float, high: float) -> dict[str, np.ndarray]:
-    """Every intermediate map of :mod:`img_canny`'s conventions."""
-    img = np.asarray(image, dtype=np.int64)
-    base = gaussian_smooth(img) if smooth else img
-    gx, gy = correlate_valid(base, KERNELS["sobel"][0]), correlate_valid(base, KERNELS["sobel"][1])
-    mag = np.abs(gx) + np.abs(gy) if norm == "l1" else np.sqrt(gx.astype(float) ** 2 + gy ** 2)
-    sectors = np.array([[sector_of(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx.tolist(), gy.tolist())])
-    nms = non_max_suppression(mag, sectors)
+def _magnitude(gx: Matrix, gy: Matrix, norm: str) -> Matrix:
+    if norm == "l1":
+        return [[abs(a) + abs(b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
+    return [[math.sqrt(a * a + b * b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
+
+
+def _sobel(p: Matrix) -> tuple[Matrix, Matrix]:
+    """Valid-region Sobel gx, gy on lists, the kernels written out (rows grow downward)."""
+    gx, gy = [], []
+    for r in range(len(p) - 2):
+        a, b, c = p[r], p[r + 1], p[r + 2]
+        gx.append([(a[j + 2] - a[j]) + 2 * (b[j + 2] - b[j]) + (c[j + 2] - c[j]) for j in range(len(a) - 2)])
+        gy.append([(c[j] + 2 * c[j + 1] + c[j + 2]) - (a[j] + 2 * a[j + 1] + a[j + 2]) for j in range(len(a) - 2)])
+    return gx, gy
+
+
+@lru_cache(maxsize=256)
+def _front(image: tuple[tuple[int, ...], ...], smooth: bool, norm: str) -> tuple[Matrix, ...]:
+    """(base, gx, gy, magnitude, sectors, suppressed) of an image; cached because generate()
+    computes them to choose the thresholds and solve() needs them again (callers copy nothing:
+    the lists are only read)."""
+    base = gaussian_smooth(image) if smooth else [list(row) for row in image]
+    gx, gy = _sobel(base)
+    mag = _magnitude(gx, gy, norm)
+    sectors = [[sector_of(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
+    return base, gx, gy, mag, sectors, non_max_suppression(mag, sectors)
+
+
+def canny_stages(image: Any, smooth: bool, norm: str, low: float, high: float) -> dict[str, Matrix]:
+    """Every intermediate map of this module's conventions, as lists of rows."""
+    key = tuple(tuple(int(v) for v in row) for row in _rows(image))
+    base, gx, gy, mag, sectors, nms = _front(key, bool(smooth), norm)
     return dict(base=base, gx=gx, gy=gy, mag=mag, sectors=sectors, nms=nms, edges=hysteresis(nms, low, high))
 
 
-def _image(rng: np.random.Generator, n: int, scale: int) -> np.ndarray:
-    """A noisy step edge (vertical, horizontal or diagonal) in grey levels 0..9 (times scale)."""
-    r, c = np.mgrid[0:n, 0:n]
-    cut = int(rng.integers(2, n - 1))
-    side = [c >= cut, r >= cut, r + c >= cut + n // 2, c - r >= cut - n // 2][int(rng.integers(4))]
-    if rng.random() < 0.5:
-        side = ~side
-    low, high = int(rng.integers(0, 4)), int(rng.integers(6, 10))
-    img = np.where(side, high, low) + rng.integers(-2, 3, size=(n, n)) * (rng.random((n, n)) < 0.4)
-    return np.clip(img, 0, 9) * scale
+@lru_cache(maxsize=None)
+def _sides(n: int) -> tuple[tuple[tuple[bool, ...], ...], ...]:
+    """Every step edge the generator draws on an n x n image, as rows of booleans (cached)."""
+    rules = [lambda r, c, k: c >= k, lambda r, c, k: r >= k,
+             lambda r, c, k: r + c >= k + n // 2, lambda r, c, k: c - r >= k - n // 2]
+    masks = [tuple(tuple(rule(r, c, k) for c in range(n)) for r in range(n))
+             for k in range(2, n - 1) for rule in rules]
+    return tuple(masks + [tuple(tuple(not v for v in row) for row in m) for m in masks])
 
 
-def _mat(m: np.ndarray, norm: str) -> list[list[Any]]:
-    return int_matrix(m) if norm == "l1" else [[float(v) for v in row] for row in np.asarray(m, dtype=float)]
+def _image(rng: np.random.Generator, n: int, scale: int) -> list[list[int]]:
+    """A noisy step edge (vertical, horizontal or diagonal) in grey levels 0..9 (times scale):
+    one random draw for the whole image, the rest in plain Python (this runs per attempt)."""
+    sides = _sides(n)
+    draw = rng.integers(0, 1 << 30, size=n * n + 3).tolist()
+    side = sides[draw[0] % len(sides)]
+    low, high = draw[1] % 4, 6 + draw[2] % 4
+    out = []
+    for r in range(n):
+        row = []
+        for c in range(n):
+            noise = draw[3 + r * n + c] % 9 - 4  # -4..4, kept when |noise| <= 2: about 40% of pixels
+            value = (high if side[r][c] else low) + (noise if -2 <= noise <= 2 else 0)
+            row.append(min(9, max(0, value)) * scale)
+        out.append(row)
+    return out
+
+
+def _reach(nms: Matrix, high: float) -> list[list[float]]:
+    """For each pixel, the largest low threshold at which hysteresis still keeps it: the best
+    path from a strong pixel, scored by its smallest value (strong pixels: infinity)."""
+    h, w = len(nms), len(nms[0])
+    inf = float("inf")
+    reach = [[inf if v >= high else -inf for v in row] for row in nms]
+    changed = True
+    while changed:  # relax until stable: a handful of sweeps on a map this small
+        changed = False
+        for r in range(h):
+            for c in range(w):
+                v = nms[r][c]
+                if v >= high or v <= 0:
+                    continue
+                best = max(reach[rr][cc] for rr in range(max(0, r - 1), min(h, r + 2))
+                           for cc in range(max(0, c - 1), min(w, c + 2)))
+                cand = min(v, best)
+                if cand > reach[r][c]:
+                    reach[r][c] = cand
+                    changed = True
+    return reach
+
+
+def _thresholds(rng: np.random.Generator, nms: Matrix) -> tuple[int, int, bool] | None:
+    """(low, high, decisive) for this suppressed map: a strong pixel and a weak one joined to it,
+    and (decisive) also a weak pixel that hysteresis drops; None if there is no such pair."""
+    vals = sorted({v for row in nms for v in row if v > 0})
+    if len(vals) < 3:
+        return None
+    highs = sorted({math.floor(v) for v in vals[len(vals) // 2:]})
+    fallback = None
+    for k in rng.permutation(len(highs))[:3].tolist():  # a few high thresholds, in random order
+        high = highs[k]
+        reach = _reach(nms, high)
+        pairs = [(v, x) for row, rrow in zip(nms, reach) for v, x in zip(row, rrow) if 0 < v < high]
+        decisive, kept_only = [], []
+        for low in sorted({math.floor(v) for v, _ in pairs if v >= 1}):
+            if any(v >= low and x >= low for v, x in pairs):  # some weak pixel is kept
+                dropped = any(v >= low and x < low for v, x in pairs)
+                (decisive if dropped else kept_only).append(low)
+        if decisive:
+            return decisive[int(rng.integers(len(decisive)))], high, True
+        if kept_only and fallback is None:
+            fallback = (kept_only[int(rng.integers(len(kept_only)))], high, False)
+    return fallback
+
+
+def _mat(m: Matrix, norm: str) -> Matrix:
+    return [[int(v) for v in row] for row in m] if norm == "l1" else [[float(v) for v in row] for row in m]
 
 
 @register
@@ -147,25 +272,16 @@ class Canny(Kind):
         r = RANGES[difficulty]
         norm = str(rng.choice(r["norms"]))
         fallback = None
-        for attempt in range(60):
+        for attempt in range(40):
             img = _image(rng, r["size"], r["scale"])
-            st = canny_stages(img, r["smooth"], norm, 1, 1)
-            vals = np.unique(st["nms"][st["nms"] > 0])
-            if len(vals) < 3:
+            pick = _thresholds(rng, _front(tuple(map(tuple, img)), r["smooth"], norm)[5])
+            if pick is None:
                 continue
-            j = int(rng.integers(len(vals) // 2, len(vals)))
-            i = int(rng.integers(0, j))
-            high, low = math.floor(vals[j]), math.floor(vals[i])
-            if low < 1 or low >= high:
-                continue
-            params = {"image": img.astype(int).tolist(), "smooth": r["smooth"], "norm": norm, "low": low, "high": high}
-            nms = st["nms"]
-            weak = (nms >= low) & (nms < high)
-            edges = hysteresis(nms, low, high)
-            kept_weak, dropped_weak = (weak & (edges == 1)).any(), (weak & (edges == 0)).any()
-            fallback = fallback or params
-            if kept_weak and (dropped_weak or attempt > 20):  # hysteresis decides something
+            low, high, decisive = pick
+            params = {"image": img, "smooth": r["smooth"], "norm": norm, "low": low, "high": high}
+            if decisive or attempt >= 1:  # prefer problems where hysteresis drops a weak pixel too
                 return params
+            fallback = fallback or params
         if fallback is None:  # practically unreachable: a plain step edge with fixed thresholds
             img = np.where(np.mgrid[0:r["size"], 0:r["size"]][1] >= 2, 9, 0) * r["scale"]
             fallback = {"image": img.tolist(), "smooth": r["smooth"], "norm": norm, "low": 1, "high": 2}
@@ -259,49 +375,47 @@ class Canny(Kind):
                  "Non-maximum suppression: compare with the two neighbours along the gradient (0 outside the map).",
                  _nms_lines(st["mag"], st["sectors"], d) + "\n" + fmt_matrix(st["nms"], d)),
         ]
-        strong = st["nms"] >= high
-        weak = (st["nms"] >= low) & ~strong
-        marks = np.where(strong, "S", np.where(weak, "W", "."))
+        marks = [["S" if v >= high else "W" if v >= low else "." for v in row] for row in st["nms"]]
         steps.append(Step(f"双阈值：≥ {fmt(high)} 为强边缘 S，[{fmt(low)}, {fmt(high)}) 为弱边缘 W。",
                           f"Double threshold: >= {fmt(high)} strong (S), in [{fmt(low)}, {fmt(high)}) weak (W).",
-                          "\n".join(" ".join(row) for row in marks.tolist())))
+                          "\n".join(" ".join(row) for row in marks)))
         steps.append(Step("滞后连接：保留强边缘，以及经 8 邻接的弱边缘路径连到强边缘的弱像素；得到最终边缘图。",
                           "Hysteresis: keep the strong pixels and every weak pixel joined to a strong one by an "
-                          "8-connected path of weak pixels; the final edge map:", _hyst_lines(weak, st["edges"])
+                          "8-connected path of weak pixels; the final edge map:", _hyst_lines(marks, st["edges"])
                           + fmt_matrix(st["edges"])))
         answer: dict[str, Any] = {}
         if params["smooth"]:
-            answer["smoothed"] = int_matrix(st["base"])
-        answer.update(magnitude=_mat(st["mag"], norm), sector=int_matrix(st["sectors"]),
-                      nms=_mat(st["nms"], norm), edges=int_matrix(st["edges"]))
+            answer["smoothed"] = [list(row) for row in st["base"]]  # copies: the stages are cached
+        answer.update(magnitude=_mat(st["mag"], norm), sector=[list(row) for row in st["sectors"]], nms=_mat(st["nms"], norm),
+                      edges=st["edges"])
         return Solution(answer, steps, _mistakes(params, st))
 
 
-def _sector_lines(st: dict[str, np.ndarray]) -> str:
+def _sector_lines(st: dict[str, Matrix]) -> str:
     out = []
-    for (r, c), s in np.ndenumerate(st["sectors"]):
-        gx, gy = int(st["gx"][r, c]), int(st["gy"][r, c])
-        theta = math.degrees(math.atan2(gy, gx)) % 180.0 if (gx or gy) else 0.0
-        out.append(f"({r},{c}): atan2({gy}, {gx}) -> {theta:.1f} -> {int(s)}")
+    for r, row in enumerate(st["sectors"]):
+        for c, s in enumerate(row):
+            gx, gy = st["gx"][r][c], st["gy"][r][c]
+            theta = math.degrees(math.atan2(gy, gx)) % 180.0 if (gx or gy) else 0.0
+            out.append(f"({r},{c}): atan2({gy}, {gx}) -> {theta:.1f} -> {s}")
     return "\n".join(out)
 
 
-def _nms_lines(mag: np.ndarray, sectors: np.ndarray, d: int | None) -> str:
-    h, w = mag.shape
+def _nms_lines(mag: Matrix, sectors: Matrix, d: int | None) -> str:
     out = []
-    for (r, c), s in np.ndenumerate(sectors):
-        vals = [fmt(mag[r + dr, c + dc], d) if 0 <= r + dr < h and 0 <= c + dc < w else "0"
-                for dr, dc in NEIGHBOURS[int(s)]]
-        m = mag[r, c]
-        nb = [mag[r + dr, c + dc] if 0 <= r + dr < h and 0 <= c + dc < w else 0 for dr, dc in NEIGHBOURS[int(s)]]
-        verdict = "keep" if m >= max(nb) else "-> 0"
-        out.append(f"({r},{c}) {int(s)}: {fmt(m, d)} vs {vals[0]}, {vals[1]} {verdict}")
+    for r, row in enumerate(sectors):
+        for c, s in enumerate(row):
+            nb = _neighbour_values(mag, r, c, s)
+            m = mag[r][c]
+            verdict = "keep" if m >= max(nb) else "-> 0"
+            out.append(f"({r},{c}) {s}: {fmt(m, d)} vs {fmt(nb[0], d)}, {fmt(nb[1], d)} {verdict}")
     return "\n".join(out)
 
 
-def _hyst_lines(weak: np.ndarray, edges: np.ndarray) -> str:
-    kept = [f"({r},{c})" for r, c in zip(*np.nonzero(weak & (edges == 1)))]
-    dropped = [f"({r},{c})" for r, c in zip(*np.nonzero(weak & (edges == 0)))]
+def _hyst_lines(marks: list[list[str]], edges: Matrix) -> str:
+    weak = [(r, c) for r, row in enumerate(marks) for c, x in enumerate(row) if x == "W"]
+    kept = [f"({r},{c})" for r, c in weak if edges[r][c]]
+    dropped = [f"({r},{c})" for r, c in weak if not edges[r][c]]
     text = ""
     if kept:
         text += "W kept: " + ", ".join(kept) + "\n"
@@ -310,32 +424,33 @@ def _hyst_lines(weak: np.ndarray, edges: np.ndarray) -> str:
     return text
 
 
-def _mistakes(params: Mapping[str, Any], st: dict[str, np.ndarray]) -> list[Mistake]:
+Y_UP = {0: 0, 45: 135, 90: 90, 135: 45}  # reading y upward mirrors the diagonals
+ALONG = {0: 90, 90: 0, 45: 135, 135: 45}  # compared along the edge instead of across it
+
+
+def _mistakes(params: Mapping[str, Any], st: dict[str, Matrix]) -> list[Mistake]:
     norm, low, high = params["norm"], params["low"], params["high"]
     mag, nms, sectors = st["mag"], st["nms"], st["sectors"]
-    y_up = {0: 0, 45: 135, 90: 90, 135: 45}  # reading y upward mirrors the diagonals
-    swapped = np.vectorize(y_up.get)(sectors)
+    swapped = [[Y_UP[s] for s in row] for row in sectors]
     nms_y_up = non_max_suppression(mag, swapped)
-    along = {0: 90, 90: 0, 45: 135, 135: 45}  # compared along the edge instead of across it
-    nms_along = non_max_suppression(mag, np.vectorize(along.get)(sectors))
-    other = np.sqrt(st["gx"].astype(float) ** 2 + st["gy"] ** 2) if norm == "l1" else np.abs(st["gx"]) + np.abs(st["gy"])
-    out = [
+    nms_along = non_max_suppression(mag, [[ALONG[s] for s in row] for row in sectors])
+    other = _magnitude(st["gx"], st["gy"], "l2" if norm == "l1" else "l1")
+    return [
         Mistake("no_nms", Text("跳过了非极大值抑制，直接对幅值图做双阈值", "skipped non-maximum suppression and thresholded the raw magnitudes"),
-                {"nms": _mat(mag, norm), "edges": int_matrix(hysteresis(mag, low, high))}),
+                {"nms": _mat(mag, norm), "edges": hysteresis(mag, low, high)}),
         Mistake("y_axis_up", Text("按 y 轴向上理解方向，45° 与 135° 扇区弄反了", "read the angle with y pointing up, swapping the 45 and 135 sectors"),
-                {"sector": int_matrix(swapped), "nms": _mat(nms_y_up, norm), "edges": int_matrix(hysteresis(nms_y_up, low, high))}),
+                {"sector": swapped, "nms": _mat(nms_y_up, norm), "edges": hysteresis(nms_y_up, low, high)}),
         Mistake("along_edge", Text("沿边缘方向（而不是梯度方向）比较邻居", "compared the neighbours along the edge instead of across it (along the gradient)"),
-                {"nms": _mat(nms_along, norm), "edges": int_matrix(hysteresis(nms_along, low, high))}),
+                {"nms": _mat(nms_along, norm), "edges": hysteresis(nms_along, low, high)}),
         Mistake("weak_as_strong", Text("所有弱边缘都保留了（没有检查是否连到强边缘）", "kept every weak pixel without checking its connection to a strong one"),
-                {"edges": int_matrix((nms >= low).astype(int))}),
+                {"edges": [[int(v >= low) for v in row] for row in nms]}),
         Mistake("weak_dropped", Text("丢掉了所有弱边缘（只保留强边缘）", "dropped every weak pixel (kept only the strong ones)"),
-                {"edges": int_matrix((nms >= high).astype(int))}),
+                {"edges": [[int(v >= high) for v in row] for row in nms]}),
         Mistake("one_step_hysteresis", Text("只保留与强边缘直接相邻的弱边缘（没有沿弱边缘链传递）",
                                             "kept only weak pixels directly next to a strong one (did not follow chains of weak pixels)"),
-                {"edges": int_matrix(hysteresis(nms, low, high, one_step=True))}),
+                {"edges": hysteresis(nms, low, high, one_step=True)}),
         Mistake("four_connected", Text("滞后连接用了 4 邻接而不是 8 邻接", "used 4-connectivity instead of 8 in hysteresis"),
-                {"edges": int_matrix(hysteresis(nms, low, high, connectivity=4))}),
+                {"edges": hysteresis(nms, low, high, connectivity=4)}),
         Mistake("norm_mixup", Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
-                {"magnitude": _mat(other, "l2") if norm == "l1" else int_matrix(other)}),
+                {"magnitude": _mat(other, "l2" if norm == "l1" else "l1")}),
     ]
-    return out

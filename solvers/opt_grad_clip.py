@@ -12,6 +12,8 @@ here, as on paper, nothing is added)::
 from __future__ import annotations
 
 import math
+from functools import lru_cache
+from itertools import combinations_with_replacement
 from typing import Any, Mapping
 
 import numpy as np
@@ -26,8 +28,8 @@ DECIMALS = 4
 # global norm is a whole number (a Pythagorean set of components) and how often the norm is
 # already under the cap (then nothing changes).
 RANGES = {
-    "easy": dict(tensors=(1,), length=(2, 3), top=6, whole_norm=True, under=0.0),
-    "medium": dict(tensors=(2,), length=(1, 2), top=6, whole_norm=True, under=0.15),
+    "easy": dict(tensors=(1,), length=(2, 3), top=8, whole_norm=True, under=0.0),
+    "medium": dict(tensors=(2,), length=(1, 2), top=8, whole_norm=True, under=0.15),
     "hard": dict(tensors=(2, 3), length=(1, 3), top=9, whole_norm=False, under=0.1),
 }
 NAMES = ("g_W1", "g_b1", "g_W2")
@@ -61,13 +63,32 @@ def _draw(rng: np.random.Generator, n: int, length: tuple[int, int], top: int) -
             for s in sizes]
 
 
+@lru_cache(maxsize=None)
+def _whole_norm_sets(count: int, top: int) -> tuple[tuple[int, ...], ...]:
+    """Every multiset of ``count`` magnitudes in 0..top, at least two non-zero, whose squares add
+    up to a perfect square (3, 4 -> 5; 2, 3, 6 -> 7; ...): found once, then drawn from."""
+    out = []
+    for combo in combinations_with_replacement(range(top + 1), count):
+        sq = sum(v * v for v in combo)
+        if sum(v != 0 for v in combo) >= 2 and math.isqrt(sq) ** 2 == sq:
+            out.append(combo)
+    return tuple(out)
+
+
 def _whole_norm_grads(rng: np.random.Generator, n: int, length: tuple[int, int], top: int) -> list[list[int]]:
-    while True:
-        grads = _draw(rng, n, length, top)
-        sq = sum(x * x for g in grads for x in g)
-        root = math.isqrt(sq)
-        if sq and root * root == sq and sum(x != 0 for g in grads for x in g) >= 2:
-            return grads
+    sizes = [int(rng.integers(length[0], length[1] + 1)) for _ in range(n)]
+    while sum(sizes) < 2:
+        sizes[0] += 1
+    choices = _whole_norm_sets(sum(sizes), top)
+    values = list(choices[int(rng.integers(len(choices)))])
+    order = rng.permutation(len(values)).tolist()
+    signs = (rng.random(len(values)) < 0.5).tolist()
+    flat = [values[i] * (-1 if neg else 1) for i, neg in zip(order, signs)]
+    out, start = [], 0
+    for size in sizes:
+        out.append(flat[start:start + size])
+        start += size
+    return out
 
 
 @register
