@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["solvers.rnn_params", "solvers.cnn_block_params", "solvers.seg_metrics", "solvers.seg_weighted_ce"]
+MODULES = ["solvers.rnn_params", "solvers.cnn_block_params", "solvers.seg_metrics", "solvers.seg_weighted_ce",
+           "solvers.train_backprop"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,270 @@
+"""One step of backpropagation and gradient descent through a tiny fully connected network.
+
+Layout (rows = neurons of the layer, columns = inputs): z1 = W1 x + b1, h = f(z1) with f the
+sigmoid or ReLU; z2 = W2 h + b2, o = sigmoid(z2). Losses (Rumelhart, Hinton & Williams 1986;
+Nielsen, *Neural networks and deep learning*, ch. 2, equations BP1-BP4)::
+
+    MSE:  E = 1/2 sum (o - t)^2   (or sum (o - t)^2, as the statement says)
+          delta2 = (o - t) * o(1 - o)              [times 2 without the 1/2]
+    BCE:  E = -[t ln o + (1 - t) ln(1 - o)]        (one sigmoid output)
+          delta2 = o - t                           (the sigmoid's derivative cancels)
+    delta1 = (W2^T delta2) * f'(z1)                with the weights from BEFORE the update
+    dE/dW2 = delta2 h^T,  dE/db2 = delta2,  dE/dW1 = delta1 x^T,  dE/db1 = delta1
+    W <- W - eta * dE/dW  (biases likewise)
+
+Matt Mazur's "A step by step backpropagation example" (2015; 2-2-2, sigmoid, 1/2 MSE, eta 0.5)
+gives E = 0.298371109 and the new w5 = 0.35891648, w1 = 0.149780716 (tests reproduce it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_bool, need_choice, need_float, register
+from solvers.act_functions import sigmoid
+from solvers.rnn_cells import check_vec
+from solvers.train_numbers import mat_text, num, one_decimal, vec_carried, vec_text, weights
+
+# Named difficulty ranges: sizes (D, H, O), hidden activations, losses, learning rates.
+RANGES = {
+    "easy": dict(sizes=((2, 2, 1),), hidden=("sigmoid",), loss=("mse",), lr=(0.5, 1), half=(True,)),
+    "medium": dict(sizes=((2, 2, 1),), hidden=("sigmoid", "relu"), loss=("mse", "bce"), lr=(0.1, 0.5, 1),
+                   half=(True, False)),
+    "hard": dict(sizes=((2, 2, 2), (2, 3, 1)), hidden=("sigmoid", "relu"), loss=("mse", "bce"), lr=(0.1, 0.5),
+                 half=(True, False)),
+}
+OUT = ("h", "o", "loss", "delta2", "delta1", "grad_W2", "grad_W1", "W2_new", "b2_new", "W1_new", "b1_new")
+LABELS = {
+    "h": ("隐藏层输出 h", "hidden outputs h"), "o": ("网络输出 o", "outputs o"), "loss": ("损失 E", "loss E"),
+    "delta2": ("输出层误差项 δ2", "output deltas delta2"), "delta1": ("隐藏层误差项 δ1", "hidden deltas delta1"),
+    "grad_W2": ("∂E/∂W2", "dE/dW2"), "grad_W1": ("∂E/∂W1", "dE/dW1"),
+    "W2_new": ("更新后的 W2", "updated W2"), "b2_new": ("更新后的 b2", "updated b2"),
+    "W1_new": ("更新后的 W1", "updated W1"), "b1_new": ("更新后的 b1", "updated b1"),
+}
+SHAPES = {"h": "vector", "o": "vector", "loss": "scalar", "delta2": "vector", "delta1": "vector",
+          "grad_W2": "matrix", "grad_W1": "matrix", "W2_new": "matrix", "b2_new": "vector",
+          "W1_new": "matrix", "b1_new": "vector"}
+POINTS = {"h": 1.0, "o": 1.0, "loss": 1.0, "delta2": 1.5, "delta1": 1.5, "grad_W2": 1.0, "grad_W1": 1.0,
+          "W2_new": 1.0, "b2_new": 0.5, "W1_new": 1.0, "b1_new": 0.5}
+
+
+def backprop_step(x, t, W1, b1, W2, b2, *, hidden: str = "sigmoid", loss: str = "mse", half: bool = True,
+                  lr: float = 0.5, slip: str = "") -> dict[str, Any]:
+    """Forward pass, deltas, gradients and the updated parameters, as NumPy arrays.
+
+    ``slip`` reproduces a named student mistake ("" = the right computation).
+
+    >>> r = backprop_step([1.0], [1.0], [[0.0]], [0.0], [[0.0]], [0.0], lr=1.0)
+    >>> float(r["o"][0]), float(r["delta2"][0]), float(r["b2_new"][0])
+    (0.5, -0.125, 0.125)
+    """
+    x, t, b1, b2 = (np.asarray(v, dtype=float) for v in (x, t, b1, b2))
+    W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
+    z1 = W1 @ x + b1
+    h = sigmoid(z1) if hidden == "sigmoid" else np.maximum(z1, 0.0)
+    z2 = W2 @ h + b2
+    o = sigmoid(z2)
+    scale = 1.0 if (half != (slip == "half_convention")) else 2.0  # dE/do = scale * (o - t)
+    if loss == "mse":
+        E = float(np.sum((o - t) ** 2)) * (0.5 if scale == 1.0 else 1.0)
+        sig_d = z2 * (1 - z2) if slip == "derivative_of_z" else o * (1 - o)
+        delta2 = scale * (o - t) if slip == "no_derivative" else scale * (o - t) * sig_d
+    else:
+        E = float(-np.sum(t * np.log(o) + (1 - t) * np.log(1 - o)))
+        delta2 = (o - t) * o * (1 - o) if slip == "bce_extra_derivative" else o - t
+    W2_used = W2 - lr * np.outer(delta2, h) if slip == "updated_w2_first" else W2
+    if hidden == "sigmoid":
+        f_d = z1 * (1 - z1) if slip == "derivative_of_z" else h * (1 - h)
+    else:
+        f_d = (z1 > 0).astype(float)
+    back = W2_used.T @ delta2
+    delta1 = back if slip == "no_derivative" else back * f_d
+    gW2 = np.outer(delta2, h)
+    gW1 = np.outer(x, delta1) if slip == "outer_transposed" else np.outer(delta1, x)
+    sign = 1.0 if slip == "sign_of_update" else -1.0
+    return {"z1": z1, "h": h, "z2": z2, "o": o, "loss": E, "delta2": delta2, "delta1": delta1,
+            "grad_W2": gW2, "grad_W1": gW1, "W2_new": W2 + sign * lr * gW2, "b2_new": b2 + sign * lr * delta2,
+            "W1_new": W1 + sign * lr * gW1, "b1_new": b1 + sign * lr * delta1}
+
+
+SLIPS = {
+    "no_derivative": ("误差项忘了乘激活函数的导数", "left the activation derivative out of the deltas"),
+    "derivative_of_z": ("sigmoid 的导数用了 z(1−z)，应为 σ(z)(1−σ(z))", "took the sigmoid's derivative as z(1-z) "
+                        "instead of s(z)(1-s(z))"),
+    "updated_w2_first": ("先更新了 W2，再用新的 W2 计算隐藏层误差项", "updated W2 first and back-propagated "
+                         "through the new W2"),
+    "sign_of_update": ("更新方向反了：W + η·梯度", "moved up the gradient: W + eta * gradient"),
+    "half_convention": ("MSE 的 1/2 约定用错了（梯度差 2 倍）", "used the other MSE convention (1/2 or not), "
+                        "off by a factor 2"),
+    "bce_extra_derivative": ("交叉熵输出层又乘了 sigmoid 导数（应直接 δ = o − t）",
+                             "multiplied by the sigmoid derivative again under cross-entropy (delta = o - t)"),
+    "outer_transposed": ("∂E/∂W1 写成了 x·δ1ᵀ（转置了）", "wrote dE/dW1 as x delta1^T (transposed)"),
+}
+
+
+def _plain(v: Any) -> Any:
+    # + 0.0 turns the -0.0 of a dead ReLU unit's gradient into 0.0
+    return float(v) + 0.0 if np.ndim(v) == 0 else (np.asarray(v, dtype=float) + 0.0).tolist()
+
+
+@register
+class BackpropStep(Kind):
+    id = "backprop_step"
+    topic = "training"
+    chapter = "ch5_optimisation"
+    title = Text("反向传播一步（小型全连接网络）", "One backpropagation step (tiny MLP)")
+    description = "Forward pass, deltas, gradients and one gradient-descent update of a 2-2-1 / 2-2-2 MLP."
+    comprehensive = True
+    params_help = {
+        "x": "the input, a list of D numbers",
+        "t": "the target, a list of O numbers (O = 1 for bce)",
+        "W1": "H x D hidden weights (row j = weights into hidden neuron j)",
+        "b1": "the H hidden biases", "W2": "O x H output weights", "b2": "the O output biases",
+        "hidden": "hidden activation: sigmoid or relu", "loss": "mse (sigmoid outputs) or bce (one sigmoid output)",
+        "half": "for mse: true for E = 1/2 sum (o-t)^2, false for sum (o-t)^2 (default true)",
+        "lr": "learning rate eta > 0",
+    }
+
+    def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
+        r = RANGES[difficulty]
+        D, H, O = r["sizes"][int(rng.integers(len(r["sizes"])))]
+        hidden, loss = str(rng.choice(r["hidden"])), str(rng.choice(r["loss"]))
+        if O > 1:
+            loss = "mse"
+        while True:
+            x = [one_decimal(rng, -1, 1, nonzero=True) for _ in range(D)]
+            p = dict(x=x, W1=weights(rng, difficulty, (H, D)), b1=weights(rng, difficulty, H, -0.5, 0.5),
+                     W2=weights(rng, difficulty, (O, H)), b2=weights(rng, difficulty, O, -0.5, 0.5))
+            z1 = np.asarray(p["W1"]) @ np.asarray(x) + np.asarray(p["b1"])
+            # ReLU needs z1 away from its kink, and at least one live unit (else nothing flows back)
+            if hidden == "relu" and (np.any(np.abs(z1) < 0.05) or np.all(z1 < 0)):
+                continue
+            if not np.any(np.asarray(p["W2"])) or not np.any(np.asarray(p["W1"])):
+                continue
+            break
+        t = [float(rng.choice((0, 1))) if loss == "bce" or difficulty == "easy" else
+             num(int(rng.integers(1, 10)) / 10) for _ in range(O)]
+        return dict(p, t=[num(v) for v in t], hidden=hidden, loss=loss, half=bool(rng.choice(r["half"])),
+                    lr=num(rng.choice(r["lr"])))
+
+    def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        x = check_vec(params, "x")
+        if len(x) > 4:
+            raise ParamError("x", f"has {len(x)} inputs; give at most 4")
+        W1 = self._mat(params, "W1", cols=len(x))
+        H = len(W1)
+        b1 = check_vec(params, "b1", length=H)
+        W2 = self._mat(params, "W2", cols=H)
+        O = len(W2)
+        b2 = check_vec(params, "b2", length=O)
+        t = check_vec(params, "t", length=O)
+        loss = need_choice(params, "loss", ("mse", "bce"))
+        if loss == "bce" and (O != 1 or not 0 <= t[0] <= 1):
+            raise ParamError("t", "with bce the network has one output and t lies in [0, 1]")
+        return dict(x=x, W1=W1, b1=b1, W2=W2, b2=b2, t=t, hidden=need_choice(params, "hidden", ("sigmoid", "relu")),
+                    loss=loss, half=need_bool(params, "half", default=True),
+                    lr=num(need_float(params, "lr", minimum=1e-6, maximum=100)))
+
+    @staticmethod
+    def _mat(params: Mapping[str, Any], name: str, cols: int) -> list[list[Any]]:
+        m = np.asarray(params.get(name, []), dtype=object)
+        try:
+            m = np.asarray(m.tolist(), dtype=float)
+        except (TypeError, ValueError):
+            raise ParamError(name, "must be a matrix of numbers, e.g. [[0.1, 0.2], [0.3, 0.4]]") from None
+        if m.ndim != 2 or m.shape[1] != cols or not 1 <= m.shape[0] <= 4:
+            raise ParamError(name, f"must have 1 to 4 rows of {cols} numbers (one column per input)")
+        if not np.all(np.isfinite(m)) or np.any(np.abs(m) > 100):
+            raise ParamError(name, "values must be finite and lie in [-100, 100]")
+        return [[num(v) for v in row] for row in m]
+
+    def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
+        return tuple(AnswerField(k, Text(*LABELS[k]), shape=SHAPES[k], decimals=4, points=POINTS[k]) for k in OUT)
+
+    def statement(self, params: Mapping[str, Any]) -> Text:
+        D, H, O = len(params["x"]), len(params["b1"]), len(params["b2"])
+        hz, he = ("sigmoid", "sigmoid") if params["hidden"] == "sigmoid" else ("ReLU", "ReLU")
+        if params["loss"] == "bce":
+            lz = "二元交叉熵 E = −[t·ln o + (1−t)·ln(1−o)]（自然对数）"
+            le = "binary cross-entropy E = -[t ln o + (1-t) ln(1-o)] (natural log)"
+        elif params["half"]:
+            lz, le = "均方误差 E = ½·Σ(o−t)²", "squared error E = 1/2 * sum (o-t)^2"
+        else:
+            lz, le = "均方误差 E = Σ(o−t)²（不带 ½）", "squared error E = sum (o-t)^2 (no 1/2)"
+        W1, b1, W2, b2 = (mat_text(params[k]) if k[0] == "W" else vec_text(params[k]) for k in ("W1", "b1", "W2", "b2"))
+        x, t, lr = vec_text(params["x"]), vec_text(params["t"]), fmt(params["lr"])
+        return Text(
+            f"一个 {D}-{H}-{O} 全连接网络：z1 = W1·x + b1，h = {hz}(z1)；z2 = W2·h + b2，o = sigmoid(z2)。"
+            f"W1 的第 j 行是进入第 j 个隐藏神经元的权重。损失为{lz}。已知 x = {x}，t = {t}，W1 = {W1}，b1 = {b1}，"
+            f"W2 = {W2}，b2 = {b2}，学习率 η = {lr}。做一次反向传播和梯度下降（W ← W − η·∂E/∂W，偏置也更新；"
+            f"隐藏层误差项用更新前的 W2 计算）。求 h、o、E、输出层误差项 δ2 = ∂E/∂z2、隐藏层误差项 δ1 = ∂E/∂z1、"
+            f"∂E/∂W2、∂E/∂W1 以及更新后的 W2、b2、W1、b1，保留 4 位小数（中间结果建议保留 6 位）。",
+            f"A {D}-{H}-{O} fully connected network: z1 = W1 x + b1, h = {he}(z1); z2 = W2 h + b2, o = sigmoid(z2). "
+            f"Row j of W1 holds the weights into hidden neuron j. The loss is the {le}. Given x = {x}, t = {t}, "
+            f"W1 = {W1}, b1 = {b1}, W2 = {W2}, b2 = {b2} and learning rate eta = {lr}, do one step of "
+            f"backpropagation and gradient descent (W <- W - eta * dE/dW; the biases are updated too; the "
+            f"hidden deltas use W2 from before the update). Find h, o, E, the output deltas delta2 = dE/dz2, "
+            f"the hidden deltas delta1 = dE/dz1, dE/dW2, dE/dW1 and the updated W2, b2, W1, b1, to 4 "
+            f"decimal places (carry 6 in between).",
+        )
+
+    def _run(self, params: Mapping[str, Any], slip: str = "") -> dict[str, Any]:
+        return backprop_step(params["x"], params["t"], params["W1"], params["b1"], params["W2"], params["b2"],
+                             hidden=params["hidden"], loss=params["loss"], half=params["half"], lr=params["lr"],
+                             slip=slip)
+
+    def solve(self, params: Mapping[str, Any]) -> Solution:
+        r = self._run(params)
+        answer = {k: _plain(r[k]) for k in OUT}
+        slips = ["no_derivative", "updated_w2_first", "sign_of_update"]
+        if params["hidden"] == "sigmoid" or params["loss"] == "mse":
+            slips.append("derivative_of_z")
+        slips.append("half_convention" if params["loss"] == "mse" else "bce_extra_derivative")
+        if len(params["x"]) == len(params["b1"]):
+            slips.append("outer_transposed")
+        mistakes = [Mistake(s, Text(*SLIPS[s]), {k: _plain(v) for k, v in self._run(params, s).items() if k in OUT})
+                    for s in slips]
+        return Solution(answer, _steps(params, r), mistakes)
+
+
+def _m(m: Any) -> str:
+    return "[" + ", ".join(vec_carried(row) for row in np.asarray(m, dtype=float)) + "]"
+
+
+def _steps(params: Mapping[str, Any], r: Mapping[str, Any]) -> list[Step]:
+    act = "sigmoid" if params["hidden"] == "sigmoid" else "ReLU"
+    v = vec_carried
+    lr = fmt(params["lr"])
+    steps = [
+        Step("前向：隐藏层。", "Forward: hidden layer.", f"z1 = W1 x + b1 = {v(r['z1'])};  h = {act}(z1) = {v(r['h'])}"),
+        Step("前向：输出层。", "Forward: output layer.", f"z2 = W2 h + b2 = {v(r['z2'])};  o = sigmoid(z2) = {v(r['o'])}"),
+    ]
+    o, t = r["o"], np.asarray(params["t"], dtype=float)
+    if params["loss"] == "bce":
+        steps.append(Step("损失（二元交叉熵）。", "Loss (binary cross-entropy).",
+                          f"E = -[{fmt(t[0])}*ln({v(o)}) + {fmt(1 - t[0])}*ln(1 - {v(o)})] = {fmt(r['loss'], 6)}"))
+        steps.append(Step("sigmoid 配交叉熵时导数相消：δ2 = o − t。", "With a sigmoid output and cross-entropy the "
+                          "derivative cancels: delta2 = o - t.", f"delta2 = {v(o)} - {vec_text(t)} = {v(r['delta2'])}"))
+    else:
+        k, c = ("1/2 * ", "") if params["half"] else ("", "2 * ")
+        steps.append(Step("损失（均方误差）。", "Loss (squared error).",
+                          f"E = {k}sum (o - t)^2 = {fmt(r['loss'], 6)}"))
+        steps.append(Step(f"输出层误差项：δ2 = {c}(o − t)·o(1 − o)。", f"Output deltas: delta2 = {c}(o - t) * o(1 - o).",
+                          f"o - t = {v(o - t)};  o(1 - o) = {v(o * (1 - o))};  delta2 = {v(r['delta2'])}"))
+    fd = "h(1 − h)" if params["hidden"] == "sigmoid" else "1[z1 > 0]"
+    fde = "h(1 - h)" if params["hidden"] == "sigmoid" else "1 where z1 > 0, else 0"
+    W2 = np.asarray(params["W2"], dtype=float)
+    deriv = r["h"] * (1 - r["h"]) if params["hidden"] == "sigmoid" else (r["z1"] > 0).astype(float)
+    steps += [
+        Step(f"隐藏层误差项：δ1 = (W2ᵀ δ2) ⊙ {fd}，用更新前的 W2。",
+             f"Hidden deltas: delta1 = (W2^T delta2) * {fde}, with W2 from before the update.",
+             f"W2^T delta2 = {v(W2.T @ r['delta2'])};  f'(z1) = {v(deriv)};  delta1 = {v(r['delta1'])}"),
+        Step("梯度：∂E/∂W2 = δ2·hᵀ，∂E/∂W1 = δ1·xᵀ，偏置的梯度就是 δ。",
+             "Gradients: dE/dW2 = delta2 h^T, dE/dW1 = delta1 x^T; the bias gradients are the deltas.",
+             f"dE/dW2 = {_m(r['grad_W2'])};  dE/dW1 = {_m(r['grad_W1'])}"),
+        Step(f"更新：参数 − η·梯度，η = {lr}。", f"Update: parameter - eta * gradient, eta = {lr}.",
+             f"W2 = {_m(r['W2_new'])};  b2 = {v(r['b2_new'])};  W1 = {_m(r['W1_new'])};  b1 = {v(r['b1_new'])}"),
+    ]
+    return steps
