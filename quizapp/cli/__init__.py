@@ -14,7 +14,7 @@ from quizapp import __version__
 from quizapp.core.errors import QuizappError
 
 # Modules of this package that add subcommands, in --help order.
-COMMAND_MODULES = ("app", "calc", "bank", "check", "printing", "export")
+COMMAND_MODULES = ("app", "calc", "bank", "check", "printing", "export", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -95,6 +95,22 @@ MIGRATIONS: list[str] = [
                                                 -- (NULL: an exam started before; see deadline)
     ALTER TABLE exams ADD COLUMN seen_at REAL;  -- wall clock when `used` was last saved
     """,
+    # 2 -> 3: the memory model (quizapp.core.plan.memory): one FSRS card per bank item and per
+    # calculation kind and difficulty, updated in the transaction that records each attempt.
+    # Existing attempts are replayed into it on first use (memory_replay marks how far).
+    """
+    CREATE TABLE memory_cards (
+        key         TEXT PRIMARY KEY,           -- q:<question id> | skill:<kind>:<difficulty>
+        card        TEXT    NOT NULL,           -- fsrs.Card.to_json()
+        reviews     INTEGER NOT NULL DEFAULT 0,
+        last_rating INTEGER,                    -- fsrs.Rating of the latest review
+        updated_at  REAL    NOT NULL
+    );
+    CREATE TABLE memory_replay (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        through INTEGER NOT NULL                -- every attempt with id <= through is in the cards
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -230,7 +230,30 @@ class Storage:
              json.dumps(a.response, ensure_ascii=False), json.dumps(list(a.mistakes)),
              a.seconds, a.exam_id))
         a.id = int(cur.lastrowid)
+        self._review_memory(c, a)
         return a.id
+
+    # -- the memory model (quizapp.core.plan.memory owns its tables) --------------------------------
+
+    @staticmethod
+    def _review_memory(c: sqlite3.Connection, a: Attempt) -> None:
+        """The attempt's FSRS cards, updated in the attempt's own transaction."""
+        from quizapp.core.plan.memory import review_attempt
+
+        review_attempt(c, a)
+
+    def memory_cards(self) -> dict:
+        """Every FSRS card by key (attempts from before the memory model are replayed first)."""
+        from quizapp.core.plan.memory import read_cards, replay, replayed_through
+
+        last = self._query("SELECT MAX(id) FROM attempts")[0][0] or 0
+        if replayed_through(self._conn) < last:
+            with self._tx() as c:
+                replay(c)
+        try:
+            return read_cards(self._conn)
+        except sqlite3.Error as exc:
+            raise _classify(exc, self.path) from None
 
     def attempts(self, *, mode: str | None = None, exam_id: int | None = None) -> list[Attempt]:
         """Every attempt, oldest first (optionally of one mode or one exam)."""

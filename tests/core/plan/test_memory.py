@@ -1,0 +1,145 @@
+"""The memory model: ratings, cards written with the attempt, replay of an old progress file."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from fsrs import Card, Rating, Scheduler
+
+from quizapp.core.plan import memory
+from quizapp.core.plan.memory import card_keys, rating_for
+from quizapp.core.storage import Attempt, Storage
+
+V1 = Path(__file__).parents[1] / "data" / "progress_v1.sqlite3"
+DAY = 86400.0
+
+
+def _attempt(**kw) -> Attempt:
+    base = dict(at=1_780_000_000.0, mode="practice", item_uid="cnn-conv-001", chapter="ch1_cnn",
+                type="single_choice", score=1.0, correct=True, response={"choice": 1},
+                question_id="cnn-conv-001")
+    base.update(kw)
+    return Attempt(**base)
+
+
+@pytest.mark.parametrize("score, correct, hints, expected", [
+    (0.0, False, 0, Rating.Again), (1.0, True, 0, Rating.Good), (0.5, False, 0, Rating.Hard),
+    (0.99, False, 0, Rating.Hard), (1.0, True, 1, Rating.Hard), (0.5, False, 2, Rating.Again),
+    (0.0, False, 1, Rating.Again),
+])
+def test_ratings(score, correct, hints, expected):
+    assert rating_for(score, correct, hints) == expected
+
+
+def test_hints_are_read_from_an_optional_field():
+    assert memory.hints_used({"score": 1.0}) == 0
+    assert memory.hints_used({"hints": 2}) == 2
+    assert memory.hints_used({"hints": None}) == 0
+
+
+def test_cards_of_an_attempt():
+    assert card_keys({"question_id": "a-1"}) == ["q:a-1"]
+    assert card_keys({"question_id": None, "kind": "iou", "difficulty": "hard"}) == ["skill:iou:hard"]
+    assert card_keys({"question_id": "c-1", "kind": "iou", "difficulty": None}) == \
+        ["q:c-1", "skill:iou:medium"]
+
+
+def _expected_card(key: str, ratings_at: list[tuple[Rating, float]]) -> Card:
+    """The same reviews done straight with the library (the independent computation)."""
+    sched = Scheduler(enable_fuzzing=False)
+    card = memory.new_card(key)
+    for rating, at in ratings_at:
+        card, _ = sched.review_card(card, rating, datetime.fromtimestamp(at, timezone.utc))
+    return card
+
+
+def test_recording_an_attempt_reviews_its_cards_in_the_same_transaction(tmp_path):
+    s = Storage.open(tmp_path / "p.db")
+    t = 1_780_000_000.0
+    s.record_attempt(_attempt(at=t))
+    s.record_attempt(_attempt(at=t + 2 * DAY, score=0.0, correct=False))
+    s.record_attempt(_attempt(at=t + 3 * DAY, question_id=None, item_uid="drill:iou:hard@1",
+                              kind="iou", difficulty="hard", type="calculation", score=0.5,
+                              correct=False))
+    cards = s.memory_cards()
+    assert set(cards) == {"q:cnn-conv-001", "skill:iou:hard"}
+    want = _expected_card("q:cnn-conv-001", [(Rating.Good, t), (Rating.Again, t + 2 * DAY)])
+    got = cards["q:cnn-conv-001"]
+    assert got.card.to_dict() == want.to_dict()
+    assert got.reviews == 2 and got.last_rating == int(Rating.Again)
+    assert cards["skill:iou:hard"].card.to_dict() == \
+        _expected_card("skill:iou:hard", [(Rating.Hard, t + 3 * DAY)]).to_dict()
+    # Read back raw: the cards are in the file, not only in memory.
+    conn = sqlite3.connect(tmp_path / "p.db")
+    assert conn.execute("SELECT COUNT(*) FROM memory_cards").fetchone()[0] == 2
+    assert conn.execute("SELECT through FROM memory_replay").fetchone()[0] == 3
+
+
+def test_an_attempt_whose_cards_fail_is_not_recorded(tmp_path, monkeypatch):
+    s = Storage.open(tmp_path / "p.db")
+
+    def broken(conn, attempt):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(memory, "review_attempt", broken)
+    with pytest.raises(RuntimeError):
+        s.record_attempt(_attempt())
+    assert s.attempts() == []
+
+
+def test_exam_answers_review_cards_too(tmp_path):
+    s = Storage.open(tmp_path / "p.db")
+    exam_id = s.create_exam(blueprint="final", seed=1, minutes=120, code="X", started_at=0.0,
+                            deadline=7200.0, item_uids=["cnn-conv-001"])
+    s.finish_exam(exam_id, submitted_at=100.0, reason="student", score=0.0, total=2.0,
+                  attempts=[_attempt(at=100.0, mode="exam", score=0.0, correct=False)])
+    assert s.memory_cards()["q:cnn-conv-001"].last_rating == int(Rating.Again)
+
+
+def _copy_v1(tmp_path) -> Path:
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(V1, path)
+    return path
+
+
+def test_a_progress_file_of_the_landed_version_migrates_with_nothing_lost(tmp_path):
+    path = _copy_v1(tmp_path)
+    before = sqlite3.connect(path)
+    assert before.execute("PRAGMA user_version").fetchone()[0] == 1
+    old_attempts = before.execute("SELECT * FROM attempts ORDER BY id").fetchall()
+    old_mistakes = before.execute("SELECT * FROM mistakes").fetchall()
+    old_settings = before.execute("SELECT * FROM settings").fetchall()
+    before.close()
+    s = Storage.open(path)
+    assert s.schema_version >= 2
+    assert s._conn.execute("SELECT * FROM attempts ORDER BY id").fetchall() == old_attempts
+    assert s._conn.execute("SELECT * FROM mistakes").fetchall() == old_mistakes
+    assert s._conn.execute("SELECT * FROM settings").fetchall() == old_settings
+    assert s.get_setting("lang") == "en"
+
+
+def test_old_attempts_are_replayed_once_into_the_same_cards_as_live_answers(tmp_path):
+    s = Storage.open(_copy_v1(tmp_path))
+    replayed = s.memory_cards()
+    # The same attempts answered live, one by one, into a fresh file.
+    live = Storage.open(tmp_path / "live.db")
+    for a in s.attempts():
+        a.id = None
+        live.record_attempt(a)
+    assert {k: (m.card.to_dict(), m.reviews) for k, m in replayed.items()} == \
+        {k: (m.card.to_dict(), m.reviews) for k, m in live.memory_cards().items()}
+    assert replayed["q:cnn-conv-001"].reviews == 2
+    assert set(replayed) == {"q:cnn-conv-001", "skill:iou:medium", "q:x-short-1"}
+    # Asking again does not replay again.
+    assert s.memory_cards()["q:cnn-conv-001"].reviews == 2
+
+
+def test_a_new_answer_on_an_old_file_catches_up_first(tmp_path):
+    s = Storage.open(_copy_v1(tmp_path))  # nothing replayed yet
+    s.record_attempt(_attempt(at=1_790_000_000.0))
+    cards = s.memory_cards()
+    assert cards["q:cnn-conv-001"].reviews == 3  # two old answers, then the new one
+    assert cards["skill:iou:medium"].reviews == 2
