@@ -10,9 +10,12 @@ called weak. The trend is the rolling mean of the last scores (window :data:`TRE
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from quizapp.core.storage import Attempt, Storage
+
+if TYPE_CHECKING:
+    from datetime import date
 
 TREND_WINDOW = 5  # attempts averaged per point of the trend line
 TREND_POINTS = 30  # points of the trend line at most
@@ -201,3 +204,19 @@ def load_frequent_mistakes(storage: Storage, limit: int = 5) -> list[MistakeStat
 
     return frequent_mistakes(storage.attempts(), limit=limit, kind_label=kind_label,
                              mistake_label=mistake_label)
+
+
+def daily_answers(attempts: Iterable[Attempt], today: "date", days: int = 14
+                  ) -> list[tuple["date", int, float | None]]:
+    """(day, answers, mean score or None) for each of the ``days`` days up to ``today``, by the
+    local date of each answer."""
+    from datetime import datetime, timedelta
+
+    first = today - timedelta(days=days - 1)
+    counts = {first + timedelta(days=d): [0, 0.0] for d in range(days)}
+    for a in attempts:
+        day = datetime.fromtimestamp(a.at).date()
+        if day in counts:
+            counts[day][0] += 1
+            counts[day][1] += a.score
+    return [(d, n, (s / n if n else None)) for d, (n, s) in counts.items()]

@@ -156,10 +156,28 @@ class FlowsMixin:
         if self._need_storage():
             self.push_screen(ProgressScreen())
 
-    def open_settings(self) -> None:
+    def open_settings(self, focus: str | None = None) -> None:
         from quizapp.tui.screens.settings import SettingsScreen
 
-        self.push_screen(SettingsScreen())
+        self.push_screen(SettingsScreen(focus=focus))
+
+    def open_today_screen(self) -> None:
+        def go() -> None:
+            from quizapp.tui.screens.today import TodayScreen
+
+            if self._need_storage():
+                self.push_screen(TodayScreen())
+        self.with_bank(go)
+
+    def open_today(self, entries: list) -> None:
+        """Answer today's queue (from a given entry on) on the practice screen."""
+        from quizapp.core.plan.today import TodaySession
+        from quizapp.tui.screens.practice import PracticeScreen
+
+        session = self.guard(TodaySession, self.bank, self.storage, entries, seed=self.seed,
+                             clock=self.clock)
+        if session is not None:
+            self.push_screen(PracticeScreen(session))
 
     def action_help(self) -> None:
         from quizapp.tui.screens.help import HelpScreen
@@ -184,6 +202,9 @@ class FlowsMixin:
             items.append(("resume", ui(lang, "继续考试", "Resume exam"),
                           ui(lang, "回到进行中的模拟考试", "Back to the mock exam in progress"), self.resume_exam))
         items += [
+            ("today", ui(lang, "今日计划", "Today"),
+             ui(lang, "为考试日期安排的今日任务与预测", "What to do today for the exam date, and the forecast"),
+             self.open_today_screen),
             ("chapter", ui(lang, "按章节练习", "Practice by chapter"),
              ui(lang, "一次一题，即时反馈", "One question at a time, instant feedback"), lambda: self.pick("chapter")),
             ("topic", ui(lang, "按主题练习", "Practice by topic"),
@@ -197,7 +218,7 @@ class FlowsMixin:
             ("progress", ui(lang, "学习进度", "Progress"),
              ui(lang, "各章正确率与趋势", "Accuracy and trend per chapter"), self.open_progress),
             ("settings", ui(lang, "设置", "Settings"),
-             ui(lang, "语言、默认难度、主题", "Language, default difficulty, theme"), self.open_settings),
+             ui(lang, "考试日期、每日时间、语言、难度、主题", "Exam date, minutes a day, language, difficulty, theme"), self.open_settings),
             ("help", ui(lang, "帮助", "Help"), ui(lang, "所有按键", "Every key"), self.action_help),
         ]
         return items

@@ -26,7 +26,7 @@ async def test_home_lists_the_flows_and_help_lists_keys(make_app):
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         ids = [f[0] for f in app.flows()]
-        assert ids == ["chapter", "topic", "drill", "exam", "review", "progress", "settings", "help"]
+        assert ids == ["today", "chapter", "topic", "drill", "exam", "review", "progress", "settings", "help"]
         assert "10" in text_of(app.screen, "#status")  # the bank's question count
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -54,7 +54,8 @@ async def test_palette_lists_every_flow(make_app):
 
 KEY_LABELS = {"ctrl+s": "Ctrl+S", "ctrl+n": "Ctrl+N", "ctrl+d": "Ctrl+D", "ctrl+t": "Ctrl+T", "ctrl+f": "Ctrl+F",
               "f2": "F2", "ctrl+o": "Ctrl+O", "pagedown": "PgDn", "pageup": "PgUp",
-              "escape": "Esc", "enter": "Enter", "r": "R", "n": "N", "p": "P", "q": "q",
+              "escape": "Esc", "enter": "Enter", "r": "R", "n": "N", "p": "P", "q": "q", "t": "T",
+              "s": "S", "g": "G",
               "f1": "F1", "question_mark": "?", "ctrl+q": "Ctrl+Q"}
 
 
@@ -63,7 +64,10 @@ def test_help_lists_every_key_the_screens_bind():
     from quizapp.tui.screens.help import help_text
 
     shown = help_text("en")
-    for screen in (QuizApp, HomeScreen, PracticeScreen, ExamScreen, ResultScreen, ExamReviewScreen):
+    from quizapp.tui.screens.today import TodayScreen
+
+    for screen in (QuizApp, HomeScreen, PracticeScreen, ExamScreen, ResultScreen, ExamReviewScreen,
+                   TodayScreen):
         for binding in screen.BINDINGS:
             for key in binding.key.split(","):
                 if key.isdigit():
@@ -222,7 +226,8 @@ async def test_settings_switch_language_to_english(make_app):
         assert app.lang == "en" and app.storage.get_setting("lang") == "en"
         await pilot.press("escape")
         await settle(pilot)
-        assert "Practice by chapter" in str(app.screen.query_one("#menu").get_option_at_index(0).prompt)
+        assert "Today" in str(app.screen.query_one("#menu").get_option_at_index(0).prompt)
+        assert "Practice by chapter" in str(app.screen.query_one("#menu").get_option_at_index(1).prompt)
 
 
 @sync

@@ -55,7 +55,7 @@ async def test_exam_survives_kill_9(make_app, tmp_path, clock):
     app = make_app(data_dir=data)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("1")  # "resume exam" is the first entry of the menu
+        await pilot.press("r")  # "resume exam" has its own key
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ExamScreen)

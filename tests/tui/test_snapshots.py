@@ -109,3 +109,45 @@ def test_progress(snap_compare, make_app, clock):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(history_then_progress))
+
+
+def _planned_app(make_app, clock, bank):
+    """An app with an exam in 14 days, 25 minutes a day and two weeks of answers."""
+    from datetime import datetime, timedelta
+
+    from test_today import seed_history
+
+    app = make_app()
+
+    async def prepare(pilot):
+        await settle(pilot)
+        exam = datetime.fromtimestamp(clock()).date() + timedelta(days=14)
+        pilot.app.storage.set_setting("exam_date", exam.isoformat())
+        pilot.app.storage.set_setting("daily_minutes", "25")
+        seed_history(pilot.app.storage, bank, clock)
+    return app, prepare
+
+
+def test_today(snap_compare, make_app, clock, bank):
+    from test_today import open_today
+
+    app, prepare = _planned_app(make_app, clock, bank)
+
+    async def today(pilot):
+        await prepare(pilot)
+        await open_today(pilot)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(today))
+
+
+def test_progress_charts_without_colour(snap_compare, make_app, clock, bank, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # read (and removed) by the app when it is built
+    app, prepare = _planned_app(make_app, clock, bank)
+
+    async def charts(pilot):
+        await prepare(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(charts))

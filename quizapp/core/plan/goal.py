@@ -7,7 +7,7 @@ unbounded length.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from quizapp.core.errors import InputError
@@ -16,6 +16,11 @@ EXAM_DATE_KEY = "exam_date"
 MINUTES_KEY = "daily_minutes"
 DEFAULT_MINUTES = 40
 MAX_MINUTES = 24 * 60
+
+
+def today_from_clock(clock_value: float) -> date:
+    """The local date of a clock reading (the app's clock, so tests can move it)."""
+    return datetime.fromtimestamp(clock_value).date()
 
 
 def _shown(text: Any) -> str:

@@ -22,6 +22,7 @@ is done once and never twice.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -69,8 +70,23 @@ def card_keys(record: Mapping[str, Any]) -> list[str]:
 
 
 def hints_used(record: Mapping[str, Any]) -> int:
-    """How many hints the answer used: an optional field, 0 when the attempt does not say."""
-    return int(record.get("hints") or 0)
+    """How many hints the answer used, 0 when the attempt does not say: a ``hints`` field, or
+    the ``{"hints": {"shown": k, "of": n}}`` practice writes into the response."""
+    value = record.get("hints")
+    if value is None:
+        response = record.get("response")
+        if isinstance(response, str):  # a row read straight from the table
+            try:
+                response = json.loads(response)
+            except ValueError:
+                response = None
+        value = response.get("hints") if isinstance(response, dict) else None
+    if isinstance(value, dict):
+        value = value.get("shown")
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def rating_for(score: float, correct: bool, hints: int = 0) -> "Rating":

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from quizapp.core.plan.catalogue import Catalogue, build_catalogue, seconds_per_type
@@ -51,10 +51,6 @@ def build_report(storage: "Storage", bank: "Bank", *, today: date, exam: date, m
                           answers_by_type=by_type, now=now, spent_seconds=spent)
     load = review_load(state, today=today, minutes=minutes, seconds=seconds)
     return PlanReport(plan, ready, load, catalogue, state)
-
-
-def today_from_clock(clock_value: float) -> date:
-    return datetime.fromtimestamp(clock_value).date()
 
 
 # -- JSON -----------------------------------------------------------------------------------------------

@@ -68,10 +68,7 @@ class ExamStartDialog(ModalScreen[dict[str, Any] | None]):
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
-        if event.input.id == "seed":
-            self.query_one("#minutes", Input).focus()
-        else:
-            self._start()
+        self._start()  # Enter in either field starts the exam (the minutes are optional)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -26,7 +26,15 @@ KEYS = [
     ]),
     (("主页", "Home"), [
         ("1-9  ↑↓ Enter", "选择功能", "choose a flow"),
+        ("T", "今日计划", "Today: the study plan"),
+        ("R", "继续进行中的考试", "resume the exam in progress"),
         ("q", "退出", "quit"),
+    ]),
+    (("今日计划", "Today"), [
+        ("Enter", "从选中的一项开始（模拟卷会打开考试）", "start at the highlighted item (a mock paper opens the exam)"),
+        ("S", "从第一项开始", "start at the top"),
+        ("G", "设置考试日期和每天的分钟数", "set the exam date and minutes a day"),
+        ("Esc", "返回主页", "back home"),
     ]),
     (("练习 / 计算题 / 错题本", "Practice, drills, mistake review"), [
         ("1-8  A-H", "选择选项（多选题再按一次取消）", "pick an option (again to unpick in multiple choice)"),

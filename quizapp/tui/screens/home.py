@@ -1,4 +1,8 @@
-"""The home screen: the flows, numbered; what is waiting (an exam to resume, mistakes to redo)."""
+"""The home screen: the flows, numbered; what is waiting (an exam to resume, mistakes to redo).
+
+Keys stay put: resuming an exam (R) and Today (T) have letters of their own, so the numbers of the
+other flows never change whether or not an exam is waiting.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,13 @@ from textual.widgets.option_list import Option
 from quizapp.tui.lang import ui
 
 
+LETTERED = {"resume": "r", "today": "t"}  # flow id -> its own key (outside the numbering)
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         *[Binding(str(i), f"choose({i})", show=False) for i in range(1, 10)],
+        *[Binding(key, f"letter('{key}')", show=False) for key in LETTERED.values()],
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -39,10 +47,15 @@ class HomeScreen(Screen):
         lang = app.lang
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
-        self._flows = app.flows()
+        flows = app.flows()
+        self._lettered = {LETTERED[f[0]]: f for f in flows if f[0] in LETTERED}
+        self._flows = [f for f in flows if f[0] not in LETTERED]
         menu.clear_options()
-        options = [Option(Content(f"{i + 1}  {title}  ·  {help_text}"), id=fid)
-                   for i, (fid, title, help_text, _cb) in enumerate(self._flows)]
+        ordered = sorted(self._lettered.items(), key=lambda kv: list(LETTERED.values()).index(kv[0]))
+        options = [Option(Content(f"{key}  {title}  ·  {help_text}"), id=fid)
+                   for key, (fid, title, help_text, _cb) in ordered]
+        options += [Option(Content(f"{i + 1}  {title}  ·  {help_text}"), id=fid)
+                    for i, (fid, title, help_text, _cb) in enumerate(self._flows)]
         options.append(Option(f"q  {ui(lang, '退出', 'Quit')}", id="quit"))
         menu.add_options(options)
         if highlighted is not None and highlighted < len(options):
@@ -66,6 +79,13 @@ class HomeScreen(Screen):
             n = len(app.storage.open_mistakes())
             if n:
                 parts.append(ui(lang, f"错题本 {n} 题待重做", f"{n} mistakes to redo"))
+            from quizapp.core.plan.goal import load_goal
+            from quizapp.core.plan.goal import today_from_clock
+
+            exam, today = load_goal(app.storage).exam, today_from_clock(app.clock())
+            if exam is not None and exam >= today:
+                days = (exam - today).days
+                parts.append(ui(lang, f"距考试 {days} 天", f"exam in {days} days"))
             row = app.storage.open_exam()
             if row is not None:
                 from quizapp.core.exam import time_left
@@ -83,11 +103,15 @@ class HomeScreen(Screen):
         if 1 <= number <= len(self._flows):
             self._run(self._flows[number - 1][0])
 
+    def action_letter(self, key: str) -> None:
+        if key in self._lettered:
+            self._run(self._lettered[key][0])
+
     def _run(self, flow_id: str | None) -> None:
         if flow_id == "quit":
             self.app.exit(0)
             return
-        for fid, _title, _help, callback in self._flows:
+        for fid, _title, _help, callback in [*self._lettered.values(), *self._flows]:
             if fid == flow_id:
                 callback()
                 return

@@ -84,6 +84,9 @@ class PracticeScreen(Screen):
         lang = self.lang
         if s.mode == "review":
             return ui(lang, "错题本", "Mistake review")
+        if s.mode == "today":
+            return ui(lang, "今日计划", "Today") + " · " + s.entry.reason.text(lang) if s.entry \
+                else ui(lang, "今日计划", "Today")
         if s.mode == "drill":
             from quizapp.core.practice import drill_kind
 
@@ -97,7 +100,7 @@ class PracticeScreen(Screen):
         lang = self.lang
         score = ui(lang, f"已答 {s.answered} · 答对 {s.correct}", f"answered {s.answered} · right {s.correct}")
         extra = ""
-        if s.mode == "review":
+        if s.mode in ("review", "today"):
             extra = " · " + ui(lang, f"剩余 {s.remaining}", f"{s.remaining} left")
         self.query_one("#heading", Static).update(self.heading())
         self.query_one("#tally", Static).update(f"{score}{extra}")
@@ -134,9 +137,14 @@ class PracticeScreen(Screen):
             self.area.remove()
             self.area = None
         self.query_one("#qhead", Static).update(ui(lang, "完成！", "All done!"))
-        self.query_one("#qtext", Static).update(ui(
-            lang, f"错题本已清空：本轮答了 {s.answered} 题，答对 {s.correct} 题。按 Esc 返回。",
-            f"Your mistake book is clear: {s.correct} of {s.answered} right this round. Esc to go back."))
+        if s.mode == "today":
+            done = ui(lang, f"今日计划已完成：答了 {s.answered} 题，答对 {s.correct} 题。按 Esc 查看新的预测。",
+                      f"Today's queue is done: {s.correct} of {s.answered} right. Esc for the new forecast.")
+        else:
+            done = ui(lang, f"错题本已清空：本轮答了 {s.answered} 题，答对 {s.correct} 题。按 Esc 返回。",
+                      f"Your mistake book is clear: {s.correct} of {s.answered} right this round. "
+                      "Esc to go back.")
+        self.query_one("#qtext", Static).update(done)
         self.query_one(FeedbackPanel).clear()
         self.update_top()
 

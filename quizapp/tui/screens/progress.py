@@ -116,6 +116,9 @@ class ProgressScreen(Screen):
             widgets.append(Static(ui(lang, f"总计 {total.attempts} 题，正确率 {100 * total.accuracy:.0f}%",
                                      f"{total.attempts} answers, {100 * total.accuracy:.0f}% right overall"),
                                   classes="heading", markup=False))
+            from quizapp.tui.widgets.charts import progress_charts
+
+            widgets += app.guard(progress_charts, app) or []
             if total.attempts >= min_trend():
                 widgets.append(Static(spark(total.trend, 60), id="trend-total", markup=False))
             else:

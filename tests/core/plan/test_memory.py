@@ -39,6 +39,11 @@ def test_hints_are_read_from_an_optional_field():
     assert memory.hints_used({"score": 1.0}) == 0
     assert memory.hints_used({"hints": 2}) == 2
     assert memory.hints_used({"hints": None}) == 0
+    # What practice records today: the hints inside the response (a dict, or JSON from the table).
+    assert memory.hints_used({"response": {"hints": {"shown": 2, "of": 4}}}) == 2
+    assert memory.hints_used({"response": '{"hints": {"shown": 1, "of": 3}}'}) == 1
+    assert memory.hints_used({"response": '{"choice": 1}'}) == 0
+    assert memory.hints_used({"response": "not json"}) == 0
 
 
 def test_cards_of_an_attempt():
