@@ -67,10 +67,12 @@ def test_the_forecast_is_a_range_around_the_expectation(catalogue):
 
 
 def test_more_answers_narrow_the_range(catalogue):
+    """The same memory, known from 25 answers or from 400: the model's own error shrinks."""
+    st, by_type = _state(catalogue, 100, seed=2)
     widths = []
     for n in (25, 400):
-        st, by_type = _state(catalogue, n, seed=2)
-        f = forecast(st, moment(EXAM, 9), by_type, np.random.default_rng(0))
+        scaled = {t: max(1, round(k * n / 100)) for t, k in by_type.items()}
+        f = forecast(st, moment(EXAM, 9), scaled, np.random.default_rng(0))
         widths.append(f.high - f.low)
     assert widths[1] < widths[0]
 
