@@ -29,6 +29,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help="numbers drawn per calculation question or kind (default 5)")
     e.add_argument("--seed", type=int, default=0, help="base seed, a whole number >= 0 (default 0); "
                    "the same seed gives the same variants, so a new export updates an old one")
+    e.add_argument("--as-choice", action="store_true",
+                   help="ask each calculation as a single-choice question whose wrong options are "
+                        "the values of its common mistakes")
     e.add_argument("--lang", choices=("zh", "en", "both"), default="both",
                    help="language (default both; Moodle shows the reader's with its multilang filter)")
     e.add_argument("-o", "--output", metavar="FILE", default=None,
@@ -41,21 +44,22 @@ def _list(values: list[str]) -> tuple[str, ...]:
 
 
 def export(args) -> int:
-    from quizapp.export import FORMATS, export as write_export
+    from quizapp.export import FORMATS, check_writable, export as write_export
 
     if args.format not in FORMATS:
         raise InputError(f"Unknown export format {args.format[:40]!r}; valid formats are: "
                          f"{', '.join(FORMATS)}.")
+    out = args.output or f"quizapp-{args.format}{FORMATS[args.format][1]}"
+    check_writable(out)
     from quizapp.core.bank.loader import load_bank
     from quizapp.core.export_set import ExportSpec, export_items
 
     bank = load_bank(args.bank)
     spec = ExportSpec(chapters=_list(args.chapters), types=_list(args.types), kinds=_list(args.kinds),
-                      variants=args.variants, seed=args.seed)
+                      variants=args.variants, seed=args.seed, as_choice=args.as_choice)
     items = export_items(spec, bank)
     if not items:
         raise InputError("No questions match the chosen chapters, types and kinds.")
-    out = args.output or f"quizapp-{args.format}{FORMATS[args.format][1]}"
     done = write_export(args.format, items, bank, out, args.lang)
     for warning in done.warnings:
         print(f"quizapp: warning: {warning}", file=sys.stderr)

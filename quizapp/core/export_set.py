@@ -10,7 +10,8 @@ calculation kind of the chosen chapters that no exported bank question uses goes
 with no edit here, and a kind the bank frames is not exported twice.
 
 ``kinds`` narrows calculations to those kinds; given without ``types`` it means calculations
-only. The same options give the same items on any machine, so an item's uid (question id or kind,
+only. ``as_choice`` asks each calculation as a single-choice question whose wrong options are
+the values of its named mistakes (:func:`quizapp.core.items.as_choice`). The same options give the same items on any machine, so an item's uid (question id or kind,
 and its seed) names the same question in every export: Anki uses it for stable note GUIDs.
 """
 
@@ -23,7 +24,7 @@ import numpy as np
 
 from quizapp.core.bank.models import QUESTION_TYPES, Question
 from quizapp.core.errors import InputError
-from quizapp.core.items import Item, drill_item, realise
+from quizapp.core.items import Item, as_choice, drill_item, realise
 
 MAX_VARIANTS = 200  # 45 kinds x 200 is already ~10,000 drills
 
@@ -35,6 +36,7 @@ class ExportSpec:
     kinds: tuple[str, ...] = ()  # empty: all
     variants: int = 5
     seed: int = 0
+    as_choice: bool = False  # calculations asked as single choice (mistake values as options)
 
 
 def variant_seed(seed: int, key: str, index: int) -> int:
@@ -109,4 +111,6 @@ def export_items(spec: ExportSpec, bank) -> list[Item]:
                     and kind.id not in framed):
                 items.extend(drill_item(kind.id, variant_seed(spec.seed, kind.id, i))
                              for i in range(spec.variants))
+    if spec.as_choice:  # a calculation with too few mistake values to offer stays numeric
+        items = [as_choice(i) for i in items]
     return items

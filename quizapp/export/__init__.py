@@ -53,11 +53,23 @@ def _umask() -> int:
     return mask
 
 
+def check_writable(path: str | Path) -> None:
+    """Fail before any work when ``path`` plainly cannot be written (a folder, a missing or
+    read-only folder); :func:`atomic_write` still catches what only the write reveals."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder; give a file name, e.g. {path / 'quizapp-export'}.")
+    if not parent.is_dir():
+        raise OutputError(f"Cannot write {path}: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"Cannot write {path}: the folder {parent} is not writable.")
+
+
 def atomic_write(path: Path, write) -> None:
     """Call ``write(tmp_path)`` on a temporary file beside ``path``, then rename it over ``path``;
     on any failure the temporary file is removed and ``path`` is left as it was."""
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name, e.g. {path / 'quizapp-export'}.")
+    check_writable(path)
     parent = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=parent)

@@ -117,10 +117,10 @@ def _concept_fields(item: Item, st: Style) -> list[str]:
     front = st.statement(item.text)
     if item.type in ("single_choice", "multiple_choice"):
         front += "<div class=options>" + "".join(
-            f"<p>{LETTERS[i]}. {st.inline(Text(c.zh, c.en))}</p>" for i, c in enumerate(q.choices)) + "</div>"
-        right = "".join(LETTERS[i] for i, c in enumerate(q.choices) if c.correct)
+            f"<p>{LETTERS[i]}. {st.inline(Text(c.zh, c.en))}</p>" for i, c in enumerate(item.options)) + "</div>"
+        right = "".join(LETTERS[i] for i, c in enumerate(item.options) if c.correct)
         whys = "".join(f"<li{' class=right' if c.correct else ''}>{LETTERS[i]}. {st.inline(c.why)}</li>"
-                       for i, c in enumerate(q.choices) if c.why)
+                       for i, c in enumerate(item.options) if c.why)
         back = f"<p class=right><b>{right}</b></p>" + (f"<ul>{whys}</ul>" if whys else "")
     elif item.type == "true_false":
         back = f"<p class=right><b>{st.inline(Text('对', 'True') if q.answer else Text('错', 'False'))}</b></p>"
@@ -185,8 +185,7 @@ def _notes(item: Item, ctx: Context, models):
 def _part_note(item: Item, part: ItemPart, i: int, st: Style, models):
     concept, calculation, cloze = models
     uid = f"{item.uid}#{i}"
-    shared = (st.statement(item.text) if item.text.zh or item.text.en else "") + \
-        (st.para(part.label) if part.label else "")
+    shared = st.part_head(item.text, part.label)
     text = part.text or Text("", "")
     if part.problem is not None:
         return (calculation, [shared + st.statement(text), *calculation_back(part.problem, st), uid], uid)

@@ -47,8 +47,8 @@ def item_key(item: Item) -> str:
 
 def where(item: Item) -> tuple[str, ...]:
     """The item's place in a tree of categories/decks: its chapter, then its kind for a
-    calculation, or its type otherwise."""
-    if item.type == "calculation" and item.kind:
+    calculation (numbers or its choice version), or its type otherwise."""
+    if item.kind:
         return (item.chapter, item.kind)
     return (item.chapter, item.type)
 

@@ -57,12 +57,11 @@ def _explanation(item: Item, st: Style) -> str:
 
 
 def _choice(item: Item, st: Style) -> str:
-    q = item.question
     single = item.type == "single_choice"
-    right = sum(1 for c in q.choices if c.correct)
-    wrong = len(q.choices) - right
+    right = sum(1 for c in item.options if c.correct)
+    wrong = len(item.options) - right
     alts = []
-    for c in q.choices:
+    for c in item.options:
         if single:
             mark = "=" if c.correct else "~"
         else:
@@ -125,8 +124,7 @@ def _calculation(name: str, problem: Problem, text_html: str, general: str, st: 
 def _part(item: Item, part: ItemPart, i: int, ctx: Context) -> list[str]:
     st = ctx.style
     name = f"{item_name(item)} ({i})"
-    prefix = (st.statement(item.text) if item.text.zh or item.text.en else "") + \
-        (st.para(part.label) if part.label else "")
+    prefix = st.part_head(item.text, part.label)
     text = part.text or Text("", "")
     if part.problem is not None:
         general = st.steps(part.problem) + _explanation(item, st)

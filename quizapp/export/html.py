@@ -79,6 +79,12 @@ class Style:
     def statement(self, text: Text) -> str:
         return self.blocks(blocks_of(text))
 
+    def part_head(self, item_text: Text, label: Text | None) -> str:
+        """What every part of a comprehensive item shows first: the item's shared text and the
+        part's label."""
+        shared = self.statement(item_text) if item_text.zh or item_text.en else ""
+        return shared + (self.para(label) if label else "")
+
     def steps(self, problem: Problem) -> str:
         """The worked solution: numbered steps, each with its formula lines, then exact values."""
         items = []

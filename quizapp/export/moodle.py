@@ -77,15 +77,14 @@ def _answer(fraction: str, text: str, feedback: str, fmt: str = "html", extra: s
 
 
 def _choice(item: Item, ctx: Context, name: str, key: str) -> str:
-    q = item.question
     st = ctx.style
     single = item.type == "single_choice"
-    right = sum(1 for c in q.choices if c.correct)
-    wrong = len(q.choices) - right
+    right = sum(1 for c in item.options if c.correct)
+    wrong = len(item.options) - right
     out = [_head("multichoice", name, key, st.statement(item.text), _explanation(item, st), item.points),
            f"<single>{'true' if single else 'false'}</single><shuffleanswers>true</shuffleanswers>"
            "<answernumbering>ABCD</answernumbering>"]
-    for c in q.choices:
+    for c in item.options:
         if c.correct:
             frac = "100" if single else allowed_fraction(100 / right)
         else:
@@ -129,15 +128,17 @@ def _phrasings(kp, st: Style) -> str:
     return "".join(out)
 
 
-def _blanks(item_text: Text, blanks, name: str, key: str, general: str, grade: float, st: Style) -> str:
+def _blanks(item_text: Text, blanks, name: str, key: str, general: str, grade: float, st: Style,
+            prefix: str = "") -> str:
+    """``prefix``: HTML before the text (a comprehensive item's shared text and part label)."""
     if len(blanks) == 1:
         answers = "".join(_answer("100", shortanswer_escape(a), "", fmt="moodle_auto_format")
                           for a in unique_answers(blanks[0].accept))
-        return (_head("shortanswer", name, key, st.statement(item_text), general, grade)
+        return (_head("shortanswer", name, key, prefix + st.statement(item_text), general, grade)
                 + "<usecase>0</usecase>" + answers + "</question>")
     gaps = ["{1:SHORTANSWER:" + "~".join("=" + cloze_escape(a) for a in unique_answers(b.accept)) + "}"
             for b in blanks]
-    text = _fill_in(item_text, gaps, st)
+    text = prefix + _fill_in(item_text, gaps, st)
     return _head("cloze", name, key, text, general, grade) + "</question>"
 
 
@@ -160,7 +161,7 @@ def _number_blanks(s: str) -> str:
 
 
 def _calculation(problem: Problem, text: Text, name: str, key: str, general: str, grade: float,
-                 st: Style) -> str:
+                 st: Style, prefix: str = "") -> str:
     per_field = field_gaps(problem)
     gaps = [g for gs in per_field for g in gs]
     if len(gaps) == 1:
@@ -169,11 +170,11 @@ def _calculation(problem: Problem, text: Text, name: str, key: str, general: str
                            extra=f"<tolerance>{g.tolerance}</tolerance>")]
         answers += [_answer("0", v, st.inline(joined(labels)), fmt="moodle_auto_format",
                             extra=f"<tolerance>{g.tolerance}</tolerance>") for v, labels in g.wrong]
-        body = st.statement(text) + f"<p>{st.inline(g.field.label)}</p>"
+        body = prefix + st.statement(text) + f"<p>{st.inline(g.field.label)}</p>"
         return (_head("numerical", name, key, body, general, grade) + "".join(answers)
                 + "<unitgradingtype>0</unitgradingtype><unitpenalty>0.1000000</unitpenalty>"
                 "<showunits>3</showunits><unitsleft>0</unitsleft></question>")
-    body = st.statement(text) + "".join(_field_html(gs, st) for gs in per_field)
+    body = prefix + st.statement(text) + "".join(_field_html(gs, st) for gs in per_field)
     return _head("cloze", name, key, body, general, grade) + "</question>"
 
 
@@ -220,24 +221,15 @@ def _part(item: Item, part: ItemPart, i: int, ctx: Context) -> str:
     st = ctx.style
     name = f"{item_name(item)} ({i})"
     key = f"{item_key(item)}-{i}"
-    shared = st.statement(item.text) if item.text.zh or item.text.en else ""
-    label = st.para(part.label) if part.label else ""
+    head = st.part_head(item.text, part.label)
     text = part.text or Text("", "")
     if part.problem is not None:
-        q = _calculation(part.problem, text, name, key, _general(part.problem, item, st),
-                         part.points, st)
-        return _with_prefix(q, shared + label)
+        return _calculation(part.problem, text, name, key, _general(part.problem, item, st),
+                            part.points, st, head)
     if part.key_points is not None:
-        return _essay(name, key, shared + label + st.statement(text), _explanation(item, st),
+        return _essay(name, key, head + st.statement(text), _explanation(item, st),
                       part.points, part.key_points, st)
-    q = _blanks(text, part.blanks, name, key, _explanation(item, st), part.points, st)
-    return _with_prefix(q, shared + label)
-
-
-def _with_prefix(question: str, prefix: str) -> str:
-    """Put the comprehensive item's shared text and the part's label before the part's text."""
-    marker = '<questiontext format="html"><text><![CDATA['
-    return question.replace(marker, marker + prefix, 1)
+    return _blanks(text, part.blanks, name, key, _explanation(item, st), part.points, st, head)
 
 
 def question_xml(item: Item, ctx: Context) -> list[str]:

@@ -91,10 +91,9 @@ def _add_score(points: str) -> str:
 
 
 def _choice(item: Item, b: Body, st: Style) -> None:
-    q = item.question
     single = item.type == "single_choice"
-    ids = [f"C{i + 1}" for i in range(len(q.choices))]
-    right = [i for i, c in zip(ids, q.choices) if c.correct]
+    ids = [f"C{i + 1}" for i in range(len(item.options))]
+    right = [i for i, c in zip(ids, item.options) if c.correct]
     wrong = len(ids) - len(right)
     values = "".join(f"<value>{i}</value>" for i in right)
     if single:
@@ -104,18 +103,18 @@ def _choice(item: Item, b: Body, st: Style) -> None:
         b.template = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"
     else:
         entries = "".join(f'<mapEntry mapKey="{i}" mappedValue="{(1 / len(right)) if c.correct else (-1 / max(wrong, 1)):.6f}"/>'
-                          for i, c in zip(ids, q.choices))
+                          for i, c in zip(ids, item.options))
         b.declarations.append('<responseDeclaration identifier="RESPONSE" cardinality="multiple" '
                               f'baseType="identifier"><correctResponse>{values}</correctResponse>'
                               f'<mapping lowerBound="0" upperBound="1" defaultValue="0">{entries}</mapping>'
                               "</responseDeclaration>")
         b.template = MAP_RESPONSE
     choices = "".join(f'<simpleChoice identifier="{i}">{st.inline(Text(c.zh, c.en))}</simpleChoice>'
-                      for i, c in zip(ids, q.choices))
+                      for i, c in zip(ids, item.options))
     b.body.append(f"<div>{st.statement(item.text)}</div>"
                   f'<choiceInteraction responseIdentifier="RESPONSE" shuffle="true" '
                   f'maxChoices="{1 if single else 0}">{choices}</choiceInteraction>')
-    why = "".join(f"<li>{i}. {st.inline(c.why)}</li>" for i, c in zip(ids, q.choices) if c.why)
+    why = "".join(f"<li>{i}. {st.inline(c.why)}</li>" for i, c in zip(ids, item.options) if c.why)
     _solution(b, (f"<ul>{why}</ul>" if why else "") + _explanation(item, st))
 
 
@@ -250,8 +249,7 @@ def _new(ident: str, name: str, st: Style) -> Body:
 
 def _part(item: Item, part: ItemPart, i: int, st: Style) -> Body:
     b = _new(f"{item_key(item)}-{i}", f"{item_name(item)} ({i})", st)
-    prefix = (st.statement(item.text) if item.text.zh or item.text.en else "") + \
-        (st.para(part.label) if part.label else "")
+    prefix = st.part_head(item.text, part.label)
     text = part.text or Text("", "")
     if part.problem is not None:
         _calculation(part.problem, text, b, st, prefix, _explanation(item, st))

@@ -63,7 +63,10 @@ def test_every_item_is_one_question_or_one_per_part(items, questions):
 def test_categories_per_chapter_and_kind(items, questions):
     for item in items:
         key = item_key(item) + ("-1" if item.type == "comprehensive" else "")
-        _, category = questions[key]
+        q, category = questions[key]
+        if item.type == "comprehensive":  # each part starts with the shared text and its label
+            text = text_of(q.findtext("questiontext/text"))
+            assert item.text.en in text and (item.parts[0].label is None or item.parts[0].label.en in text)
         assert category.startswith(f"$course$/quizapp/{item.chapter}/")
         if item.type == "calculation":
             assert category == f"$course$/quizapp/{item.chapter}/{item.kind}"
@@ -233,3 +236,25 @@ def test_matrix_answers_are_a_table_of_gaps(items, questions):
             assert "<table" in html and re.search(r"<td[^>]*>\{1:NUMERICAL:", html)
             return
     pytest.fail("no matrix calculation exported")
+
+
+def test_calculations_as_choice(tmp_path, bank):
+    from quizapp.core.export_set import ExportSpec, export_items
+
+    items = export_items(ExportSpec(kinds=("iou", "conv_output"), variants=4, as_choice=True), bank)
+    path = export("moodle", items, bank, tmp_path / "choice.xml", "en").path
+    root = etree.parse(str(path)).getroot()
+    category, seen = None, 0
+    for q in root:
+        if q.get("type") == "category":
+            category = q.findtext("category/text")
+            continue
+        item = next(i for i in items if item_key(i) == q.findtext("idnumber"))
+        assert item.type == "single_choice" and category.endswith(f"/{item.problem.kind}")
+        assert q.get("type") == "multichoice" and q.findtext("single") == "true"
+        field = item.problem.fields[0]
+        right = [text_of(a.findtext("text")) for a in q.findall("answer") if a.get("fraction") == "100"]
+        assert len(right) == 1
+        assert abs(float(right[0]) - cells(item.problem.answer[field.name])[0]) <= tolerance(field) + 1e-9
+        seen += 1
+    assert seen == len(items) > 0
