@@ -188,18 +188,28 @@ class ConvModes(Kind):
                  "as given. The kernel that slides:" if op == "convolution" else
                  "Correlation does not flip the kernel; it slides as given:", _text(slid)),
         ]
-        pad = np.pad(x, m - 1)
-        steps.append(Step(f"两端各补 {m - 1} 个零，得到 full 结果（每个位置：对应元素相乘再相加）。",
-                          f"Pad {m - 1} zeros at each end and slide: the full result (each position is a sum of "
-                          f"products).", _text(pad) + "\n->\n" + _text(full)))
-        if x.ndim == 1:
-            terms = []
-            for i in range(full.shape[0]):
-                win = pad[i:i + m]
-                terms.append(" + ".join(f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(win, slid)) + f" = {int(full[i])}")
-            steps.append(Step("逐个位置计算：", "Position by position:", "\n".join(terms)))
-        if mode != "full":
-            steps.append(Step(f"按 {mode} 模式从 full 结果中取出对应部分：", f"Keep the '{mode}' part of the full result:",
+        if mode == "valid":  # no padding: only the positions where the kernel lies wholly inside
+            steps.append(Step("valid 不补零，只在核完全落在输入内的位置滑动（每个位置：对应元素相乘再相加）。",
+                              "Valid needs no padding: slide only where the kernel lies wholly inside the input "
+                              "(each position is a sum of products).", _text(out)))
+        else:
+            pad = np.pad(x, m - 1)
+            steps.append(Step(f"两端各补 {m - 1} 个零，得到 full 结果（每个位置：对应元素相乘再相加）。",
+                              f"Pad {m - 1} zeros at each end and slide: the full result (each position is a sum "
+                              f"of products).", _text(pad) + "\n->\n" + _text(full)))
+        # each output value as its sum of products, the window read from the fully padded input
+        off = {"full": 0, "same": (m - 1) // 2, "valid": m - 1}[mode]
+        padded = np.pad(x, m - 1)
+        terms = []
+        for idx in np.ndindex(*out.shape):
+            win = padded[tuple(slice(i + off, i + off + m) for i in idx)]
+            products = [f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(win.ravel(), slid.ravel()) if a and b]
+            where = f"({', '.join(map(str, idx))}): " if x.ndim == 2 else ""
+            terms.append(f"{where}{' + '.join(products) or '0'} = {int(out[idx])}")
+        steps.append(Step("逐个输出位置计算（只写非零乘积）：", "Output position by position (non-zero products only):",
+                          "\n".join(terms)))
+        if mode == "same":
+            steps.append(Step("按 same 模式从 full 结果中取出中间部分：", "Keep the central ('same') part of the full result:",
                               _text(out)))
         answer = {"size": size, "output": _as_list(out)}
         return Solution(answer, steps, _mistakes(x, h, mode, op, full))
