@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["solvers.rnn_params", "solvers.cnn_block_params", "solvers.seg_metrics", "solvers.seg_weighted_ce",
-           "solvers.train_backprop"]
+           "solvers.train_backprop", "solvers.seg_unet_shapes"]
 
 
 @pytest.mark.parametrize("name", MODULES)
