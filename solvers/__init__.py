@@ -83,5 +83,25 @@ def make_problem(kind_id: str, seed: int, difficulty: str = "medium") -> Problem
 def solve_params(kind_id: str, params: Mapping[str, Any]) -> Problem:
     """Solve a user's own parameters (validated by the kind; raises ParamError naming the bad one)."""
     kind = get_kind(kind_id)
-    clean = kind.check_params(dict(params))
-    return build(kind, clean, None, None)
+    try:
+        with np.errstate(all="ignore"):  # an overflow is reported below, not as a warning
+            problem = build(kind, kind.check_params(dict(params)), None, None)
+    except (ArithmeticError, RecursionError) as exc:  # OverflowError, ZeroDivisionError, decimal's
+        raise ParamError("(values)", f"these numbers are too large or too small to compute with "
+                                     f"({type(exc).__name__}); try values of a more usual size") from None
+    if not _finite(problem.answer):
+        raise ParamError("(values)", "these numbers make the answer overflow to infinity or become "
+                                     "undefined; try values of a more usual size")
+    return problem
+
+
+def _finite(value: Any) -> bool:
+    """No inf or nan anywhere in an answer (numbers, lists, matrices; other values pass)."""
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    try:
+        return bool(np.isfinite(np.asarray(value, dtype=float)).all())
+    except (TypeError, ValueError):
+        return not isinstance(value, (list, tuple)) or all(_finite(v) for v in value)
+    except OverflowError:
+        return False

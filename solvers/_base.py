@@ -24,19 +24,15 @@ from typing import Any, ClassVar, Literal, Mapping
 
 import numpy as np
 
+from solvers._params import (  # noqa: F401 - parameter checking, re-exported for the kinds
+    MAX_ELEMENTS, MAX_INT, MAX_MAGNITUDE, MAX_PIXELS, ParamError, brief, need, need_bool, need_choice, need_float,
+    need_int, need_matrix, need_vector,
+)
 from solvers._rounding import round_half_up
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 Shape = Literal["scalar", "vector", "matrix"]
-
-
-class ParamError(ValueError):
-    """A parameter given to ``solve`` is missing or invalid; the message names it."""
-
-    def __init__(self, param: str, message: str):
-        self.param = param
-        super().__init__(f"parameter '{param}': {message}")
 
 
 class UnknownKind(KeyError):
@@ -329,125 +325,6 @@ def to_jsonable(value: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 
 
-def brief(value: Any) -> str:
-    """A bad value named in an error message without echoing it whole: a list of a million
-    entries is "a list of 1000000 items", a long text or number is cut to 40 characters."""
-    if isinstance(value, (list, tuple, dict)):
-        kind = "list" if not isinstance(value, dict) else "mapping"
-        return f"a {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 30:
-        return f"a {len(str(abs(value)))}-digit number"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def need(params: Mapping[str, Any], name: str) -> Any:
-    if name not in params:
-        raise ParamError(name, "is missing")
-    return params[name]
-
-
-def need_int(params: Mapping[str, Any], name: str, *, minimum: int | None = None,
-             maximum: int | None = None, default: int | None = None) -> int:
-    if name not in params and default is not None:
-        return default
-    raw = need(params, name)
-    try:
-        if isinstance(raw, bool):
-            raise ValueError
-        value = int(raw)
-        if isinstance(raw, float) and not raw.is_integer():
-            raise ValueError
-        if isinstance(raw, str) and raw.strip() != str(value):
-            raise ValueError
-    except (TypeError, ValueError):
-        raise ParamError(name, f"must be a whole number, got {brief(raw)}") from None
-    if minimum is not None and value < minimum:
-        raise ParamError(name, f"must be at least {minimum}, got {brief(value)}")
-    if maximum is not None and value > maximum:
-        raise ParamError(name, f"must be at most {maximum}, got {brief(value)}")
-    return value
-
-
-def need_float(params: Mapping[str, Any], name: str, *, minimum: float | None = None,
-               maximum: float | None = None, default: float | None = None) -> float:
-    if name not in params and default is not None:
-        return default
-    raw = need(params, name)
-    try:
-        if isinstance(raw, bool):
-            raise ValueError
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise ParamError(name, f"must be a number, got {brief(raw)}") from None
-    if not math.isfinite(value):
-        raise ParamError(name, f"must be a finite number, got {brief(raw)}")
-    if minimum is not None and value < minimum:
-        raise ParamError(name, f"must be at least {minimum}, got {brief(value)}")
-    if maximum is not None and value > maximum:
-        raise ParamError(name, f"must be at most {maximum}, got {brief(value)}")
-    return value
-
-
-def need_bool(params: Mapping[str, Any], name: str, default: bool | None = None) -> bool:
-    """A yes/no parameter: true/false, 1/0, "yes"/"no"."""
-    if name not in params and default is not None:
-        return default
-    raw = need(params, name)
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
-        return raw.strip().lower() in ("true", "yes", "1")
-    raise ParamError(name, f"must be true or false, got {brief(raw)}")
-
-
-def need_choice(params: Mapping[str, Any], name: str, choices: tuple[str, ...],
-                default: str | None = None) -> str:
-    if name not in params and default is not None:
-        return default
-    raw = need(params, name)
-    if raw not in choices:
-        raise ParamError(name, f"must be one of {', '.join(choices)}, got {brief(raw)}")
-    return raw
-
-
-def need_vector(params: Mapping[str, Any], name: str, *, length: int | None = None) -> list[float]:
-    raw = need(params, name)
-    try:
-        arr = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise ParamError(name, f"must be a list of numbers, got {brief(raw)}") from None
-    if arr.ndim != 1 or arr.size == 0:
-        raise ParamError(name, f"must be a non-empty list of numbers, got {brief(raw)}")
-    if length is not None and arr.size != length:
-        raise ParamError(name, f"must have {length} numbers, got {arr.size}")
-    if not np.all(np.isfinite(arr)):
-        raise ParamError(name, "must contain only finite numbers")
-    return arr.tolist()
-
-
-def need_matrix(params: Mapping[str, Any], name: str, *, rows: int | None = None,
-                cols: int | None = None, min_rows: int = 1, min_cols: int = 1) -> list[list[float]]:
-    raw = need(params, name)
-    try:
-        arr = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise ParamError(name, "must be a rectangular matrix of numbers, e.g. [[1,2],[3,4]]") from None
-    if arr.ndim != 2:
-        raise ParamError(name, "must be a rectangular matrix of numbers, e.g. [[1,2],[3,4]]")
-    r, c = arr.shape
-    if (rows is not None and r != rows) or (cols is not None and c != cols):
-        want = f"{rows if rows is not None else 'any'} x {cols if cols is not None else 'any'}"
-        raise ParamError(name, f"must be {want}, got {r} x {c}")
-    if r < min_rows or c < min_cols:
-        raise ParamError(name, f"must be at least {min_rows} x {min_cols}, got {r} x {c}")
-    if not np.all(np.isfinite(arr)):
-        raise ParamError(name, "must contain only finite numbers")
-    return arr.tolist()
-
-
 def fmt(x: Any, decimals: int | None = None) -> str:
     """A number as a student would write it: integers without '.0', else rounded."""
     if type(x) is int:  # the common case in matrices of grey levels: no float round trip
@@ -465,16 +342,33 @@ def fmt(x: Any, decimals: int | None = None) -> str:
     return "0" if s.strip("-0.") == "" and decimals > 0 and float(s) == 0 else s
 
 
+SHOWN_SIDE = 16  # a matrix up to 16 x 16 (every generated one) is printed whole
+
+
 def fmt_matrix(m: Any, decimals: int | None = None) -> str:
-    """A matrix as aligned plain-text rows, for statements and worked steps."""
-    rows = [[fmt(v, decimals) for v in row] for row in np.asarray(m).tolist()]
+    """A matrix as aligned plain-text rows, for statements and worked steps.
+
+    A larger one (a real image given to ``quizapp solve``) shows its top-left corner, its size and
+    where to find every value: a 303 x 384 image is 116,352 numbers no one reads in a terminal."""
+    arr = np.asarray(m)
+    big = arr.ndim == 2 and (arr.shape[0] > SHOWN_SIDE or arr.shape[1] > SHOWN_SIDE)
+    corner = arr[:8, :10].tolist() if big else arr.tolist()
+    rows = [[fmt(v, decimals) for v in row] for row in corner]
     width = max((len(c) for row in rows for c in row), default=1)
-    return "\n".join("[ " + "  ".join(c.rjust(width) for c in row) + " ]" for row in rows)
+    more = "  ..." if big and arr.shape[1] > 10 else ""
+    lines = ["[ " + "  ".join(c.rjust(width) for c in row) + more + " ]" for row in rows]
+    if big:
+        lines.append(f"... ({arr.shape[0]} x {arr.shape[1]}, top-left corner shown; "
+                     f"--format json gives every value)")
+    return "\n".join(lines)
 
 
 def int_matrix(m: Any) -> list[list[Any]]:
     """Values that are whole numbers as ints (so JSON and statements show 3, not 3.0)."""
-    return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in np.asarray(m).tolist()]
+    arr = np.asarray(m, dtype=float)
+    if arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.abs(arr).max() < 2 ** 53:
+        return arr.astype(np.int64).tolist()  # all whole: one conversion (a real image has 10^5 values)
+    return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in arr.tolist()]
 
 
 def int_vector(v: Any) -> list[Any]:

@@ -94,7 +94,10 @@ def round_half_up(x: Any, decimals: int) -> Decimal:
         digits = scaled.numerator // scaled.denominator
         d = Decimal(digits).scaleb(-decimals)
         return -d if q < 0 else d
-    return decimal_value(x).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    value = decimal_value(x)
+    # enough digits for any finite float at these places (the default 28 fail on 1e30 to 4 places)
+    wide = Context(prec=max(28, value.adjusted() + decimals + 3))
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=wide)
 
 
 def half_up(x: Any, decimals: int) -> float:

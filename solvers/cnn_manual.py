@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
+    MAX_PIXELS,
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, int_matrix, need_choice,
     need_int, need_matrix, register,
 )
@@ -49,12 +50,8 @@ def cross_correlate2d(image: Any, kernel: Any, stride: int = 1, padding: int = 0
     kh, kw = k.shape
     if kh > x.shape[0] or kw > x.shape[1]:
         raise ValueError(f"the kernel ({kh}x{kw}) is larger than the padded image {x.shape}")
-    oh, ow = (x.shape[0] - kh) // stride + 1, (x.shape[1] - kw) // stride + 1
-    out = np.empty((oh, ow))
-    for i in range(oh):
-        for j in range(ow):
-            out[i, j] = np.sum(x[i * stride:i * stride + kh, j * stride:j * stride + kw] * k)
-    return out
+    windows = np.lib.stride_tricks.sliding_window_view(x, (kh, kw))[::stride, ::stride]
+    return np.einsum("ijkl,kl->ij", windows, k)  # every window times the kernel, summed
 
 
 def pool2d(image: Any, window: int, stride: int, mode: str = "max") -> np.ndarray:
@@ -68,8 +65,35 @@ def pool2d(image: Any, window: int, stride: int, mode: str = "max") -> np.ndarra
     oh, ow = (x.shape[0] - window) // stride + 1, (x.shape[1] - window) // stride + 1
     if oh < 1 or ow < 1:
         raise ValueError(f"the window ({window}) is larger than the input {x.shape}")
-    return np.array([[reduce(x[i * stride:i * stride + window, j * stride:j * stride + window])
-                      for j in range(ow)] for i in range(oh)])
+    windows = np.lib.stride_tricks.sliding_window_view(x, (window, window))[::stride, ::stride]
+    return reduce(windows, axis=(2, 3))
+
+
+SHOWN_POSITIONS = 36  # a 6 x 6 output (the largest generated) is worked in full; a real one in part
+MAX_WORK = 50_000_000  # multiply-adds `solve` takes (a 1000 x 1000 image with a 7 x 7 kernel)
+
+
+def _shown_positions(shape: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(shape[0]) for j in range(shape[1])][:SHOWN_POSITIONS]
+
+
+def _rest_step(shape: tuple[int, int]) -> list[Step]:
+    rest = shape[0] * shape[1] - SHOWN_POSITIONS
+    if rest <= 0:
+        return []
+    return [Step(f"其余 {rest} 个位置同样计算，结果见答案矩阵。",
+                 f"The other {rest:,} positions are computed the same way; the answer holds them all.")]
+
+
+def _check_work(name: str, image: list, window: tuple[int, int]) -> None:
+    """A bound on work for `solve` (the generators stay hand-sized), then one sentence."""
+    pixels = len(image) * len(image[0])
+    if pixels > MAX_PIXELS:
+        raise ParamError("image", f"may have at most {MAX_PIXELS:,} pixels (a bound on work), got "
+                                  f"{len(image)} x {len(image[0])}")
+    if pixels * window[0] * window[1] > MAX_WORK:
+        raise ParamError(name, f"is too large for this image: about {pixels * window[0] * window[1]:,} "
+                               f"multiplications, and solve does at most {MAX_WORK:,}")
 
 
 def _num(v: float) -> str:
@@ -110,6 +134,9 @@ class Conv2dManual(Kind):
                  stride=need_int(params, "stride", minimum=1, default=1),
                  padding=need_int(params, "padding", minimum=0, default=0))
         kh, kw = len(kernel), len(kernel[0])
+        _check_work("kernel", image, (kh, kw))
+        if p["padding"] > max(kh, kw):
+            raise ParamError("padding", f"must be at most the kernel size ({max(kh, kw)}), got {p['padding']}")
         if kh > len(image) + 2 * p["padding"] or kw > len(image[0]) + 2 * p["padding"]:
             raise ParamError("kernel", f"the kernel ({kh}x{kw}) must fit in the padded image")
         return p
@@ -138,12 +165,12 @@ class Conv2dManual(Kind):
             steps.append(Step("先在四周补零。", "First pad with zeros all round.", fmt_matrix(padded)))
         steps.append(Step("输出尺寸。", "Output size.",
                           f"floor(({img.shape[0]} + 2*{P} - {kh})/{S}) + 1 = {out.shape[0]}"))
-        for i in range(out.shape[0]):
-            for j in range(out.shape[1]):
-                win = padded[i * S:i * S + kh, j * S:j * S + kw]
-                terms = " + ".join(f"{_num(a)}*{_num(b)}" for a, b in zip(win.ravel(), ker.ravel()))
-                steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).",
-                                  f"{terms} = {int(out[i, j])}"))
+        for i, j in _shown_positions(out.shape):
+            win = padded[i * S:i * S + kh, j * S:j * S + kw]
+            terms = " + ".join(f"{_num(a)}*{_num(b)}" for a, b in zip(win.ravel(), ker.ravel()))
+            steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).",
+                              f"{terms} = {int(out[i, j])}"))
+        steps += _rest_step(out.shape)
         mistakes = [
             Mistake("flipped_kernel", Text("把卷积核翻转了（数学上的卷积）", "flipped the kernel (true convolution)"),
                     {"output": int_matrix(cross_correlate2d(img, np.flip(ker), S, P))}),
@@ -183,6 +210,7 @@ class PoolingManual(Kind):
         F = need_int(params, "window", minimum=1)
         p = dict(image=int_matrix(image), window=F, stride=need_int(params, "stride", minimum=1, default=F),
                  mode=need_choice(params, "mode", ("max", "avg"), default="max"))
+        _check_work("window", image, (1, 1))
         if F > min(len(image), len(image[0])):
             raise ParamError("window", f"the window ({F}) must fit in the {len(image)}x{len(image[0])} input")
         return p
@@ -213,13 +241,13 @@ class PoolingManual(Kind):
         if S < F:
             steps.append(Step("步长小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
                               "The stride is smaller than the window: neighbouring windows overlap.", ""))
-        for i in range(out.shape[0]):
-            for j in range(out.shape[1]):
-                win = img[i * S:i * S + F, j * S:j * S + F].ravel()
-                vals = ", ".join(str(int(v)) for v in win)
-                expr = f"max({vals})" if mode == "max" else f"({' + '.join(_num(v) for v in win)})/{win.size}"
-                steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
-                                  f"{expr} = {round(float(out[i, j]), 4):g}"))
+        for i, j in _shown_positions(out.shape):
+            win = img[i * S:i * S + F, j * S:j * S + F].ravel()
+            vals = ", ".join(str(int(v)) for v in win)
+            expr = f"max({vals})" if mode == "max" else f"({' + '.join(_num(v) for v in win)})/{win.size}"
+            steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
+                              f"{expr} = {round(float(out[i, j]), 4):g}"))
+        steps += _rest_step(out.shape)
         mistakes = [
             Mistake(f"used_{other}", Text("最大池化与平均池化弄反了", "mixed up max and average pooling"),
                     {"output": int_matrix(pool2d(img, F, S, other))}),

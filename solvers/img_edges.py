@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
+    MAX_PIXELS,
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, int_matrix,
     need_choice, need_matrix, register,
 )
@@ -118,8 +119,9 @@ def check_image(params: Mapping[str, Any], name: str, min_size: int, top: int = 
     """A small integer grey image: whole numbers in 0..top, at least min_size on each side."""
     m = need_matrix(params, name, min_rows=min_size, min_cols=min_size)
     arr = np.asarray(m)
-    if arr.shape[0] > 12 or arr.shape[1] > 12:
-        raise ParamError(name, f"must be at most 12 x 12 for a hand calculation, got {arr.shape[0]} x {arr.shape[1]}")
+    if arr.size > MAX_PIXELS:  # the generators keep to hand-sized images; solve takes real ones
+        raise ParamError(name, f"may have at most {MAX_PIXELS:,} pixels (a bound on work), got "
+                               f"{arr.shape[0]} x {arr.shape[1]}")
     if not np.all(arr == np.round(arr)):
         raise ParamError(name, "must contain whole-number grey levels")
     if arr.min() < 0 or arr.max() > top:

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
+    MAX_PIXELS,
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, need_choice,
     need_matrix, register,
 )
@@ -123,8 +124,9 @@ class Morphology(Kind):
         m = np.asarray(need_matrix(params, "image"))
         if not np.isin(m, (0, 1)).all():
             raise ParamError("image", "must contain only 0 (background) and 1 (object)")
-        if m.shape[0] > 15 or m.shape[1] > 15:
-            raise ParamError("image", f"must be at most 15 x 15, got {m.shape[0]} x {m.shape[1]}")
+        if m.size > MAX_PIXELS:  # the generators keep to 15 x 15; solve takes real masks
+            raise ParamError("image", f"may have at most {MAX_PIXELS:,} pixels (a bound on work), "
+                                      f"got {m.shape[0]} x {m.shape[1]}")
         return {"image": m.astype(int).tolist(), "operation": need_choice(params, "operation", OPERATIONS),
                 "element": need_choice(params, "element", tuple(ELEMENTS), default="square")}
 

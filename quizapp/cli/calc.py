@@ -53,6 +53,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     s.add_argument("kind", metavar="KIND")
     s.add_argument("pairs", nargs="*", metavar="key=value")
     s.add_argument("--params", default=None, metavar="JSON|@FILE")
+    s.add_argument("--image", default=None, metavar="FILE",
+                   help="for kinds that take an image (otsu, sobel, morphology, ...): a PNG, JPEG "
+                        "or PGM file, read as 8-bit grey levels (ITU-R 601-2 luma for colour)")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.add_argument("--lang", choices=("zh", "en", "both"), default="both")
     s.set_defaults(handler=solve)
@@ -255,6 +258,8 @@ def _short(f, value: Any) -> str:
     # show them rather than round 2.75 to "3"
     d = (None if f.integer else f.decimals) if f is not None else 4
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], (list, tuple)):
+        if len(value) > 16 or len(value[0]) > 16:  # a real image's map: its size, not 10^5 numbers
+            return f"a {len(value)} x {len(value[0])} matrix (--format json gives every value)"
         return "[" + "; ".join(fmt(r, d) for r in value) + "]"
     return fmt(value, d) if not isinstance(value, str) else value
 
@@ -313,6 +318,10 @@ def solve(args) -> int:
 
     kind = _kind(args.kind)
     params = read_params(args.pairs, args.params)
+    if getattr(args, "image", None):
+        from quizapp.core.images import with_image
+
+        params = with_image(params, args.image, dict(kind.params_help))
     if not params and kind.params_help:
         raise InputError(f"Give the parameters of {kind.id}.", hint=params_help_text(kind))
     try:
