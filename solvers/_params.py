@@ -15,6 +15,7 @@ maths as an overflow, a hang or a traceback:
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping
 
 import numpy as np
@@ -30,7 +31,19 @@ class ParamError(ValueError):
 
     def __init__(self, param: str, message: str):
         self.param = param
-        super().__init__(f"parameter '{param}': {message}")
+        # a kind may put the bad value in its sentence: never let it run on (a 400-digit number,
+        # a pasted matrix); long words are cut, and the sentence as a whole
+        message = _LONG_WORD.sub(lambda m: m.group()[:30] + "...", message)
+        if len(message) > 300:
+            message = message[:297] + "..."
+        super().__init__(f"parameter '{brief_name(param)}': {message}")
+
+
+_LONG_WORD = re.compile(r"\S{41,}")
+
+
+def brief_name(name: str) -> str:
+    return name if len(name) <= 40 else name[:37] + "..."
 
 
 
