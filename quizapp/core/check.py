@@ -120,13 +120,10 @@ def _blank_points(blanks: list[Any], given: list[str], grade: Any,
 
 
 def _written_points(key_points: list[Any], text: str, stem: str, lang: str) -> list[CheckedPoint]:
-    from quizapp.core.marking import suggest
+    from quizapp.core.marking import suggest_all
 
-    out = []
-    for kp in key_points:
-        s = suggest(kp, text, stem)
-        out.append(CheckedPoint(f"{_say(kp, lang)} ({kp.points:g})", s.earned, s.get(lang)))
-    return out
+    return [CheckedPoint(f"{_say(kp, lang)} ({kp.points:g})", s.earned, s.get(lang))
+            for kp, s in zip(key_points, suggest_all(key_points, text, stem))]
 
 
 def _calc_points(grade: Any) -> list[CheckedPoint]:

@@ -1,4 +1,4 @@
-"""Phrase patterns for key points: how an accepted (or contradicting) phrasing is written and
+r"""Phrase patterns for key points: how an accepted (or contradicting) phrasing is written and
 found in an answer. Pure Python, deterministic, explainable: every decision names the words of the
 answer that made it.
 
@@ -12,7 +12,8 @@ A phrasing is one or more *segments*::
   Chinese character half; :data:`REJECT_GAP` for a contradicting phrasing) may stand, and never a clause boundary (``。；，,;.!?``, or a contrast word:
   而 / 但 / 然而 / while / whereas / but / however), so "SPP uses dilated convolution, ASPP uses
   max pooling" does not give "SPP .. max pool".
-* Inside a segment ``(a|b|c)`` lists alternatives, ``{name}`` stands for a shared word group of
+* Inside a segment ``(a|b|c)`` lists alternatives, ``?`` makes the atom before it optional,
+  ``\`` takes the next character literally (``f\(x\) \+ x``), ``{name}`` stands for a shared word group of
   :mod:`quizapp.core.vocabulary` (``{increase}`` = 增大 | 扩大 | increase | enlarge | ...), ``*``
   after a letter lets an English word go on (``downsampl*``) and a space may or may not be typed.
   English words match whole words; common endings (``-s``, ``-ed``, ``-ing``, ``-ion`` ...) are
@@ -20,10 +21,11 @@ A phrasing is one or more *segments*::
   folded.
 * **Negation.** A match is *negated* when a negation word (不 / 没有 / 无 / 未 / 并非 / not / no /
   never / without / rather than ...) stands between its segments, or just before its first
-  segment (in Chinese up to 3 characters before it; in English with only auxiliaries between:
+  segment (in Chinese up to 5 characters before it, with no 就 / 才 / 则 between; in English with only auxiliaries between:
   "does not enlarge", "is not able to use"). A negation word that is part of a segment is the
   phrasing's own ("不增加参数", "no extra parameters") and does not count. Compounds that are not
-  negations (不同, 不断, 非线性, 非极大值, 无论, not only ...) are ignored.
+  negations (不同, 不断, 非线性, 非极大值, 无论, not only ...) are ignored. A predicate denied
+  right after the match also negates it ("ReLU does not help", "残差连接并不能…", "…无关").
 
 :func:`find` returns the first un-negated :class:`Match` of a phrasing in a text (or, failing
 that, a negated one, so the reason can be shown).
@@ -44,7 +46,7 @@ REJECT_GAP = 4.0  # ... of a contradicting one: a contradiction must be said tig
 MAX_ANSWER_CHARS = 20_000  # an answer longer than this is read up to here
 
 _DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\uff0d": "-", "\u2014": "-",
-                         "_": " ", "\u00b7": " ", "\u2019": "'"})
+                         "_": " ", "\u00b7": " ", "\u2019": "'", "\u00d7": "x"})
 _ALNUM = "a-z0-9"
 # Endings an English word may have without a '*' in the pattern.
 _SUFFIX = r"(?:(?<=[a-z])(?:s|es|e|ed|d|ing|ings|ly|er|ers|ion|ions|al|ally|ity|ities|ive|ment|ments|ness))?"
@@ -59,15 +61,24 @@ _CLAUSE = re.compile(
 _NOT_NEGATION = re.compile(
     r"不同|不断|不仅|不但|不管|不少|不止|不变|不平衡|不规则|无论|无监督|非常|非线性|非极大值|非局部|非负|非零"
     r"|not only|no matter|no longer than|nothing but")
-_NEG_ZH = re.compile(r"并非|而非|不是|没有|没|无法|无需|不|无|非|未|别|勿")
+_NEG_ZH = re.compile(r"并非|而非|不是|没有|没|无法|无需|不|无|非|未")
 _NEG_EN = re.compile(r"(?<![a-z])(?:not|no|never|without|cannot|neither|nor|none|instead of|"
                      r"rather than|unable|fails? to|lacks?)(?![a-z])|n't(?![a-z])")
 # Words that may stand between an English negation and what it negates ("does not really use").
 _AUX = {"be", "is", "are", "was", "were", "been", "do", "does", "did", "can", "could", "will",
         "would", "should", "may", "might", "must", "able", "to", "have", "has", "had", "really",
         "necessarily", "always", "actually", "any", "the", "a", "an", "it", "they", "need", "needs",
-        "much", "more", "longer", "help", "helps", "directly", "also", "even", "get", "gets"}
-_ZH_NEG_REACH = 3  # characters between a Chinese negation and the segment it negates
+        "much", "more", "longer", "help", "helps", "directly", "also", "even", "get", "gets",
+        "used", "applied", "in", "on", "for", "with", "being"}
+# Words just after a match that deny it ("与集成无关", "... has nothing to do with it").
+_DENIED_AFTER = re.compile(r"^\s*(?:无关|没有关系|没关系|不相关|是错的|是错误的|不成立|并不成立)")
+# A predicate denied right after what the phrase names: "ReLU does not help", "残差连接并不能".
+_PREDICATE_NOT = re.compile(
+    r"^\s*(?:(?:really|actually|also|still|even)\s+)?(?:does not|do not|did not|doesn't|don't|didn't|"
+    r"is not|isn't|are not|aren't|cannot|can't|can not|will not|won't|has no|have no|never|"
+    r"has nothing|have nothing)(?![a-z])"
+    r"|^\s*(?:也|都|并|却|就)?(?:并不|不能|不会|没有|没|无法|并没有|不是|并非|不可以|不再)")
+_ZH_NEG_REACH = 5  # characters between a Chinese negation and the segment it negates
 _UNIT = re.compile(rf"[\u3400-\u9fff]|[{_ALNUM}]+")
 
 
@@ -96,7 +107,12 @@ def units(text: str) -> float:
 def _alternatives(body: str) -> list[str]:
     """Split on '|' at bracket depth 0."""
     out, depth, cur = [], 0, []
+    escaped = False
     for ch in body:
+        if escaped or ch == "\\":
+            escaped = not escaped
+            cur.append(ch)
+            continue
         if ch == "(":
             depth += 1
         elif ch == ")":
@@ -128,6 +144,9 @@ def _regex(src: str) -> str:
         elif ch == "(":
             depth, j = 0, i
             while j < len(src):
+                if src[j] == "\\":
+                    j += 2
+                    continue
                 depth += {"(": 1, ")": -1}.get(src[j], 0)
                 if depth == 0:
                     break
@@ -144,6 +163,15 @@ def _regex(src: str) -> str:
         elif ch == "*":
             out.append(f"[{_ALNUM}]*")
             i += 1
+        elif ch == "?":  # the atom before may be left out
+            out.append("?")
+            i += 1
+        elif ch == "\\" and i + 1 < len(src):  # a literal bracket, bar, star, ...
+            out.append(re.escape(src[i + 1]))
+            i += 2
+        elif src.startswith(" .. ", i):  # a short gap inside brackets: '(a .. b|c)'
+            out.append(r".{0,16}?")
+            i += 4
         elif ch == " ":
             out.append(r"\s*")
             i += 1
@@ -151,6 +179,28 @@ def _regex(src: str) -> str:
             out.append(re.escape(ch))
             i += 1
     return "".join(out)
+
+
+def _top_level_split(text: str) -> tuple[list[str], list[str]]:
+    """Cut a phrasing at ' .. ' and ' & ' outside brackets (inside them they are a segment's
+    own: '(a .. b|c)' is one segment)."""
+    parts, seps, depth, start, i = [], [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        for sep in (" .. ", " & "):
+            if depth == 0 and text.startswith(sep, i):
+                parts.append(text[start:i].strip())
+                seps.append(sep.strip())
+                start = i + len(sep)
+                i = start - 1
+                break
+        i += 1
+    parts.append(text[start:].strip())
+    return parts, seps
 
 
 @dataclass(frozen=True)
@@ -164,10 +214,10 @@ class Pattern:
 def compile_phrasing(source: str) -> Pattern:
     """Read a phrasing (see the module docstring); raise :class:`PhrasingError` if it is bad."""
     text = fold(source).strip()
-    if " & " in text and " .. " in text:
+    parts, seps = _top_level_split(text)
+    if len(set(seps)) > 1:
         raise PhrasingError(f"'{source}' mixes '..' and '&': use one of them")
-    ordered = " & " not in text
-    parts = [p.strip() for p in re.split(r" \.\. | & ", text)]
+    ordered = "&" not in seps
     if not parts or any(not p or p in ("..", "&", ".", "|") for p in parts):
         raise PhrasingError(f"'{source}' has an empty segment")
     segs = []
@@ -187,6 +237,8 @@ class Match:
     pieces: tuple[str, ...]  # what each segment matched
     negated: bool
     negation: str = ""  # the negation word, when negated
+    clause: int = 0  # which clause of the answer (see :func:`clauses`)
+    span: tuple[int, int] = (0, 0)  # where in that clause
 
 
 def clauses(text: str) -> list[str]:
@@ -205,7 +257,7 @@ def _negation_before(clause: str, start: int) -> str:
     before = _NOT_NEGATION.sub(lambda m: " " * len(m.group(0)), clause[:start])
     for m in reversed(list(_NEG_ZH.finditer(before))):
         between = before[m.end():]
-        if len(re.sub(r"\s", "", between)) <= _ZH_NEG_REACH and not re.search(f"[{_ALNUM}]", between):
+        if len(re.sub(r"\s", "", between)) <= _ZH_NEG_REACH and not re.search(f"[{_ALNUM}就才则而]", between):
             return m.group(0)
         break
     for m in reversed(list(_NEG_EN.finditer(before))):
@@ -244,18 +296,23 @@ def _spans(pattern: Pattern, clause: str, max_gap: float) -> list[list[tuple[int
     return found
 
 
-def find(source: str, text: str, max_gap: float = MAX_GAP) -> Match | None:
-    """The first un-negated match of a phrasing in ``text``; else a negated one; else None."""
+def find_all(source: str, text: str, max_gap: float = MAX_GAP) -> list[Match]:
+    """Every placement of a phrasing in ``text``, negated or not, clause by clause."""
     pattern = compile_phrasing(source)
-    negated: Match | None = None
-    for clause in clauses(text):
+    out: list[Match] = []
+    for k, clause in enumerate(clauses(text)):
         for spans in _spans(pattern, clause, max_gap):
             start, end = spans[0][0], spans[-1][1]
             gaps = "".join(clause[a[1]:b[0]] for a, b in zip(spans, spans[1:]))
-            word = _negation_in(gaps) or _negation_before(clause, start)
-            match = Match(source, clause[start:end].strip(),
-                          tuple(clause[a:b] for a, b in spans), bool(word), word)
-            if not word:
-                return match
-            negated = negated or match
-    return negated
+            denied = _DENIED_AFTER.match(clause[end:]) or _PREDICATE_NOT.match(clause[end:])
+            word = _negation_in(gaps) or _negation_before(clause, start) or (
+                denied.group(0).strip() if denied else "")
+            out.append(Match(source, clause[start:end].strip(),
+                             tuple(clause[a:b] for a, b in spans), bool(word), word, k, (start, end)))
+    return out
+
+
+def find(source: str, text: str, max_gap: float = MAX_GAP) -> Match | None:
+    """The first un-negated match of a phrasing in ``text``; else a negated one; else None."""
+    found = find_all(source, text, max_gap)
+    return next((m for m in found if not m.negated), found[0] if found else None)
