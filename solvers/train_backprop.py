@@ -112,7 +112,7 @@ def _plain(v: Any) -> Any:
 @register
 class BackpropStep(Kind):
     id = "backprop_step"
-    topic = "training"
+    topic = "gradient"
     chapter = "ch5_optimisation"
     title = Text("反向传播一步（小型全连接网络）", "One backpropagation step (tiny MLP)")
     description = "Forward pass, deltas, gradients and one gradient-descent update of a 2-2-1 / 2-2-2 MLP."

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["solvers.rnn_params", "solvers.cnn_block_params", "solvers.seg_metrics", "solvers.seg_weighted_ce",
-           "solvers.train_backprop", "solvers.seg_unet_shapes"]
+           "solvers.train_backprop", "solvers.seg_unet_shapes",
+           "solvers.train_transfer_params"]
 
 
 @pytest.mark.parametrize("name", MODULES)
