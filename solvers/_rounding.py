@@ -20,6 +20,7 @@ and the second accepted key agree by construction.
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any
@@ -94,10 +95,24 @@ def round_half_up(x: Any, decimals: int) -> Decimal:
         digits = scaled.numerator // scaled.denominator
         d = Decimal(digits).scaleb(-decimals)
         return -d if q < 0 else d
+    if type(x) is not Exact and isinstance(x, (float, int, np.floating, np.integer)) and 0 <= decimals <= 12:
+        # fast path, far from a tie: the float's own rounding is the decimal one
+        scaled = abs(float(x)) * _POW10[decimals]
+        frac = scaled - math.floor(scaled)
+        if scaled < 1e13 and abs(frac - 0.5) > 1e-6:
+            digits = Decimal(math.floor(scaled + 0.5)).scaleb(-decimals)
+            return -digits if x < 0 else digits
     value = decimal_value(x)
+    if value.adjusted() + decimals + 3 <= 28:
+        return value.quantize(_QUANTUM[decimals] if decimals in _QUANTUM else Decimal(1).scaleb(-decimals),
+                              rounding=ROUND_HALF_UP)
     # enough digits for any finite float at these places (the default 28 fail on 1e30 to 4 places)
-    wide = Context(prec=max(28, value.adjusted() + decimals + 3))
+    wide = Context(prec=value.adjusted() + decimals + 3)
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=wide)
+
+
+_POW10 = [10.0 ** d for d in range(13)]
+_QUANTUM = {d: Decimal(1).scaleb(-d) for d in range(13)}
 
 
 def half_up(x: Any, decimals: int) -> float:
@@ -109,5 +124,10 @@ def carry(values: Any, decimals: int) -> np.ndarray:
     """An array rounded half up elementwise to ``decimals`` places: what a student writes down
     and carries to the next step."""
     arr = np.asarray(values, dtype=float)
-    flat = [half_up(v, decimals) for v in arr.ravel().tolist()]
-    return np.asarray(flat, dtype=float).reshape(arr.shape)
+    scaled = np.abs(arr) * 10.0 ** decimals
+    out = np.copysign(np.floor(scaled + 0.5), arr) / 10.0 ** decimals
+    # near a tie (or huge) the float may sit either side of it: decide those in decimal
+    near = (np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-6) | (scaled >= 1e13)
+    if near.any():
+        out[near] = [half_up(v, decimals) for v in arr[near].tolist()]
+    return out

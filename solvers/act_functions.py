@@ -14,6 +14,7 @@ At x = 0 ReLU has no derivative; like PyTorch we take the value on the left (0, 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
@@ -217,15 +218,14 @@ def _mistakes(fn: str, x: float, alpha: float, value: float, deriv: float) -> li
 
 
 def _exact(fn: str, x: float, alpha: float) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import q, sigmoid_of, sigmoid_slope_of
 
-    X = sp.Rational(str(x))
+    X = q(x)
     if fn == "sigmoid":
-        s = 1 / (1 + sp.exp(-X))
-        return {"value": str(s), "derivative": str(s * (1 - s))}
+        return {"value": sigmoid_of(x), "derivative": sigmoid_slope_of(x)}
     if fn == "tanh":
-        return {"value": str(sp.tanh(X)), "derivative": str(1 - sp.tanh(X) ** 2)}
-    A = sp.Rational(str(alpha))
+        return {"value": f"tanh({X})", "derivative": f"1 - tanh({X})^2"}
     if fn == "relu":
-        return {"value": str(sp.Max(0, X)), "derivative": "1" if x > 0 else "0"}
-    return {"value": str(X if x > 0 else A * X), "derivative": "1" if x > 0 else str(A)}
+        return {"value": X if x > 0 else "0", "derivative": "1" if x > 0 else "0"}
+    return {"value": X if x > 0 else q(Fraction(repr(float(alpha))) * Fraction(repr(float(x)))),
+            "derivative": "1" if x > 0 else q(alpha)}

@@ -141,9 +141,10 @@ class SoftmaxCrossEntropy(Kind):
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import exp_of, q
 
-    z = [sp.Rational(str(v)) for v in params["logits"]]
+    z = params["logits"]
     y = int(params["target"]) - 1
-    total = sum(sp.exp(v) for v in z)
-    return {"probs": str([sp.exp(v) / total for v in z]), "loss": str(sp.log(total) - z[y])}
+    total = " + ".join(exp_of(v) for v in z)
+    return {"probs": "[" + ", ".join(f"{exp_of(v)}/({total})" for v in z) + "]",
+            "loss": f"log({total}) - ({q(z[y])})"}

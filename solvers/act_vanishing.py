@@ -146,11 +146,8 @@ class SigmoidVanishing(Kind):
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import atom, q, sigmoid_slope_of
 
-    terms = []
-    for zi, wi in zip(params["z"], params["w"]):
-        s = 1 / (1 + sp.exp(-sp.Rational(str(zi))))
-        terms.append(sp.Rational(str(wi)) * s * (1 - s))
-    bound = sp.prod([abs(sp.Rational(str(wi))) for wi in params["w"]]) / 4 ** len(params["z"])
-    return {"product": str(sp.Mul(*terms)), "bound": str(bound)}
+    product = "*".join(f"{atom(wi)}*{sigmoid_slope_of(zi)}" for zi, wi in zip(params["z"], params["w"]))
+    bound = math.prod(abs(fraction(v)) for v in params["w"]) / 4 ** len(params["z"])
+    return {"product": product, "bound": q(bound)}

@@ -84,12 +84,15 @@ class VggStack(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        from sympy import Rational
+        from fractions import Fraction  # the exact ratio without SymPy (3 ms per problem)
+
+        from solvers._rounding import Exact, round_half_up
 
         n, C, b = params["n"], params["channels"], params["bias"]
         res = vgg_stack_comparison(n, C, b)
         big, stack, single = res["receptive_field"], res["params_stack"], res["params_single"]
-        exact = Rational(stack, single)
+        exact = Fraction(stack, single)
+        res["ratio"] = Exact(exact)  # the key rounds half up from the exact ratio
         bias_s = f" + {C}" if b else ""
         steps = [
             Step("每个 3×3（步长 1）层使感受野增加 2。", "Each stride-1 3x3 layer adds 2 to the receptive field.",
@@ -102,7 +105,7 @@ class VggStack(Kind):
                  f"{big}*{big}*{C}*{C}{bias_s} = {single}"),
             Step("比值。" + ("无偏置时为 9n/(2n+1)²，与 C 无关。" if not b else ""),
                  "Ratio." + (" Without biases it is 9n/(2n+1)^2, whatever C is." if not b else ""),
-                 f"{stack}/{single} = {exact} ≈ {float(exact):.{RATIO_DECIMALS}f}"),
+                 f"{stack}/{single} = {exact} ≈ {round_half_up(res['ratio'], RATIO_DECIMALS)}"),
         ]
         wrong_single = conv_param_count(C, C, 3 * n, b)
         mistakes = [

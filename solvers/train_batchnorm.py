@@ -203,17 +203,17 @@ def _plain(a: np.ndarray) -> Any:
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import qlist
 
-    X = sp.Matrix(params["x"]) if isinstance(params["x"][0], list) else sp.Matrix([[v] for v in params["x"]])
-    X = X.applyfunc(lambda v: sp.Rational(str(v)))
-    m = X.rows
+    from solvers._rounding import fraction
+
+    rows = params["x"] if isinstance(params["x"][0], list) else [[v] for v in params["x"]]
     means, variances = [], []
-    for j in range(X.cols):
-        col = X[:, j]
-        mu = sum(col) / m
+    for col in zip(*rows):
+        col = [fraction(v) for v in col]
+        mu = sum(col) / len(col)
         means.append(mu)
-        variances.append(sum((v - mu) ** 2 for v in col) / m)
-    if X.cols == 1:
+        variances.append(sum((v - mu) ** 2 for v in col) / len(col))
+    if len(means) == 1:
         return {"mean": str(means[0]), "var": str(variances[0])}
-    return {"mean": str(means), "var": str(variances)}
+    return {"mean": qlist(means), "var": qlist(variances)}

@@ -153,13 +153,14 @@ class DropoutScaling(Kind):
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import qlist
+    from solvers._rounding import fraction
 
-    a = [sp.Rational(str(v)) for v in params["a"]]
-    p = sp.Rational(str(params["p_keep"]))
+    a = [fraction(v) for v in params["a"]]
+    p = fraction(params["p_keep"])
     m = params["mask"]
     if params["variant"] == "inverted":
         train, test = [ai * mi / p for ai, mi in zip(a, m)], a
     else:
         train, test = [ai * mi for ai, mi in zip(a, m)], [p * ai for ai in a]
-    return {"train_output": str(train), "test_output": str(test)}
+    return {"train_output": qlist(train), "test_output": qlist(test)}

@@ -159,7 +159,7 @@ class InitVariance(Kind):
 
 
 def _exact(fi: int, fo: int) -> dict[str, str]:
-    import sympy as sp
+    from fractions import Fraction
 
-    return {"xavier_var": str(sp.Rational(2, fi + fo)), "xavier_bound": str(sp.sqrt(sp.Rational(6, fi + fo))),
-            "he_var": str(sp.Rational(2, fi)), "he_std": str(sp.sqrt(sp.Rational(2, fi)))}
+    return {"xavier_var": str(Fraction(2, fi + fo)), "xavier_bound": f"sqrt({Fraction(6, fi + fo)})",
+            "he_var": str(Fraction(2, fi)), "he_std": f"sqrt({Fraction(2, fi)})"}

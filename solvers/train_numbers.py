@@ -43,10 +43,14 @@ def weights(rng: np.random.Generator, difficulty: str, shape: int | tuple[int, .
 
 def to_plain(arr: Any) -> Any:
     """Nested lists of plain numbers (ints where whole) from an array."""
-    a = np.asarray(arr, dtype=float)
+    a = np.round(np.asarray(arr, dtype=float), 10)
     if a.ndim == 0:
         return num(a)
-    return [to_plain(v) for v in a]
+    return _plain_list(a.tolist())
+
+
+def _plain_list(values: list) -> list:
+    return [_plain_list(v) if isinstance(v, list) else (int(v) if v.is_integer() else v) for v in values]
 
 
 def dec(x: Any, decimals: int | None = None) -> str:

@@ -151,11 +151,8 @@ def _exact_answer(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
-    import sympy as sp
+    from solvers._exact_text import qlist
 
-    R = lambda v: sp.Rational(str(v))  # noqa: E731 - a local shorthand
-    w = [R(v) for v in params["w"]]
-    g = [R(v) for v in params["grad"]]
-    lam, lr = R(params["lam"]), R(params["lr"])
-    return {"l1": str(lam * sum(abs(v) for v in w)), "l2": str(lam / 2 * sum(v ** 2 for v in w)),
-            "w_new": str([wi - lr * (gi + lam * wi) for wi, gi in zip(w, g)])}
+    exact = _exact_answer(params)
+    return {"l1": str(exact["l1"].exact), "l2": str(exact["l2"].exact),
+            "w_new": qlist(v.exact for v in exact["w_new"])}

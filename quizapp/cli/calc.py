@@ -182,13 +182,16 @@ def _with_progress(problems: Iterable, total: int) -> Iterator:
 
 def _print_problems(problems: Iterable, fmt_: str, lang: str) -> None:
     """Each problem is written as soon as it is made (100,000 of them no longer wait, all in
-    memory, for the last). JSON stays one array, byte for byte what json.dumps(list, indent=2)
-    gives, so readers of the documented format see no change."""
+    memory, for the last). JSON stays one array laid out as json.dumps(list, indent=2) would,
+    with the same values (written by orjson, see quizapp/core/jsonio.py), so readers of the
+    documented format see no change."""
     out = sys.stdout
     if fmt_ == "json":
+        from quizapp.core.jsonio import dumps_item
+
         first = True
         for p in problems:
-            item = json.dumps(p.to_dict(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            item = dumps_item(p.to_dict()).replace("\n", "\n  ")
             out.write(("[\n  " if first else ",\n  ") + item)
             first = False
         out.write("[]\n" if first else "\n]\n")
