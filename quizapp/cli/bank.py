@@ -34,7 +34,7 @@ def _dir(args) -> str | None:
 def validate(args) -> int:
     from quizapp.core.bank.loader import check_bank
 
-    bank, problems = check_bank(_dir(args))
+    bank, problems = check_bank(_dir(args), progress=_progress() if sys.stderr.isatty() else None)
     for problem in problems:
         print(problem)
     if problems:
@@ -43,6 +43,23 @@ def validate(args) -> int:
     assert bank is not None
     print(f"OK: {len(bank.questions)} questions, {len(bank.blueprints)} blueprints in {bank.directory}")
     return 0
+
+
+def _progress():
+    """A line on the terminal (stderr) saying which file is being checked, for big banks."""
+    import time
+
+    shown = [0.0]
+
+    def show(done: int, total: int, name: str) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= 0.25 or done + 1 == total:
+            sys.stderr.write(f"\rchecking {done + 1}/{total}: {name[:40]:<40}")
+            if done + 1 == total:
+                sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+            shown[0] = now
+    return show
 
 
 def lint_bank(args) -> int:

@@ -18,7 +18,7 @@ import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -133,7 +133,7 @@ def parse_yaml(path: Path, problems: list[str]) -> Parsed | None:
         try:
             node = loader.get_single_node()  # parsed once: the data is built from this tree
             if node is not None:
-                bad = _structure_problems(node)
+                bad = _structure_problems(node, shared="&" in text)
                 if bad:
                     problems.extend(f"{_display(path)}{where}: {what}" for where, what in bad)
                     return None
@@ -164,12 +164,37 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def _structure_problems(root: yaml.Node) -> list[tuple[str, str]]:
+def _duplicate_keys(node: yaml.MappingNode) -> list[tuple[str, str]]:
+    found, seen = [], {}
+    for k, _ in node.value:
+        if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+            if k.value in seen:
+                found.append((f":{k.start_mark.line + 1}",
+                              f"the key '{k.value[:40]}' is given twice in the same mapping "
+                              f"(first at line {seen[k.value]}); YAML would keep only the last"))
+            else:
+                seen[k.value] = k.start_mark.line + 1
+    return found
+
+
+def _structure_problems(root: yaml.Node, shared: bool = True) -> list[tuple[str, str]]:
     """What the YAML parser accepts but a bank must not: a key given twice in one mapping (the
     parser silently keeps the last), an alias that refers to itself, and aliases that expand to
     an enormous value (a "billion laughs" file of 1 KiB grew past 15 GiB). One pass over the
-    node graph, each shared node counted once."""
-    found: list[tuple[str, str]] = []
+    node graph, each shared node counted once. A file without anchors (``shared`` False: no
+    ``&`` in its text) is a plain tree, and only its mappings need looking at."""
+    if not shared:
+        found: list[tuple[str, str]] = []
+        todo = [root]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, yaml.MappingNode):
+                found += _duplicate_keys(node)
+                todo.extend(v for _, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                todo.extend(node.value)
+        return found
+    found = []
     size: dict[int, int] = {}  # expanded size of each node finished
     open_: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -189,16 +214,7 @@ def _structure_problems(root: yaml.Node) -> list[tuple[str, str]]:
         open_.add(key)
         stack.append((node, True))
         if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for k, _ in node.value:
-                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
-                    if k.value in seen:
-                        found.append((f":{k.start_mark.line + 1}",
-                                      f"the key '{k.value[:40]}' is given twice in the same "
-                                      f"mapping (first at line {seen[k.value]}); YAML would keep "
-                                      "only the last"))
-                    else:
-                        seen[k.value] = k.start_mark.line + 1
+            found += _duplicate_keys(node)
         for child in _children(node):
             if id(child) in open_:
                 found.append((f":{child.start_mark.line + 1}", "a YAML alias refers to itself"))
@@ -369,9 +385,23 @@ def item_locator(bank: Bank):
     return locate
 
 
-def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True) -> Bank:
-    """Load and validate the whole bank; raise :class:`BankError` listing every problem."""
+def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
+              cache: bool = True) -> Bank:
+    """Load and validate the whole bank; raise :class:`BankError` listing every problem.
+
+    A bank validated before with exactly these files (and this code) comes from the cache
+    (:mod:`quizapp.core.bank.cache`) without validating again."""
+    from quizapp.core.bank import cache as bank_cache
+
+    root = Path(directory) if directory else default_bank_dir()
+    key = bank_cache.fingerprint(root, check_kinds) if cache and root.is_dir() else None
+    if key is not None:
+        cached = bank_cache.load(key)
+        if isinstance(cached, Bank):
+            return cached
     bank, problems = check_bank(directory, check_kinds=check_kinds)
+    if not problems and bank is not None and key is not None:
+        bank_cache.store(key, bank)
     if problems or bank is None:
         n = len(problems)
         raise BankError(
@@ -381,9 +411,11 @@ def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True) 
     return bank
 
 
-def check_bank(directory: str | Path | None = None, *,
-               check_kinds: bool = True) -> tuple[Bank | None, list[str]]:
-    """Validate everything; return the bank (if it could be built) and every problem found."""
+def check_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
+               progress: Callable[[int, int, str], None] | None = None
+               ) -> tuple[Bank | None, list[str]]:
+    """Validate everything; return the bank (if it could be built) and every problem found.
+    ``progress(done, total, file name)`` is called before each item file."""
     root = Path(directory) if directory else default_bank_dir()
     problems: list[str] = []
     if not root.is_dir():
@@ -413,7 +445,10 @@ def check_bank(directory: str | Path | None = None, *,
     questions: list[Question] = []
     files: dict[str, Path] = {}
     positions: dict[str, str] = {}
-    for path in bank_files(root):
+    item_files = bank_files(root)
+    for done, path in enumerate(item_files):
+        if progress is not None:
+            progress(done, len(item_files), path.name)
         parsed = parse_yaml(path, problems)
         if parsed is None:
             continue
