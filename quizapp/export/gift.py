@@ -7,7 +7,8 @@ The same questions as the Moodle XML export, as far as GIFT can say them:
   rounding's tolerance and each named mistake as a 0% answer with its feedback);
 * what GIFT cannot say is turned into what it can, and the CLI prints one warning per type or
   kind: it has no Cloze, so a fill-in with several blanks is one short-answer question per blank
-  and a calculation with several numbers one numerical question per number; it has no "grader
+  and a calculation with several numbers one numerical question per number (the worked steps
+  with the last, so a 12-number LSTM problem does not carry them 12 times); it has no "grader
   information", so a short answer's key points become the essay's general feedback (students
   see them after answering).
 
@@ -116,9 +117,12 @@ def _calculation(name: str, problem: Problem, text_html: str, general: str, st: 
     if len(gaps) == 1:
         ask = st.para(gaps[0].label)
         return [_q(name, text_html + ask, numerical(gaps[0], st) + _general(general))]
-    ctx.cannot(what, "GIFT has no Cloze: each number of the answer is its own numerical question")
+    ctx.cannot(what, "GIFT has no Cloze: each number of the answer is its own numerical question "
+               "(the worked steps come with the last one)")
+    last = len(gaps) - 1
     return [_q(f"{name} {g.field.name}{''.join(f'[{i + 1}]' for i in g.index)}",
-               text_html + st.para(g.label), numerical(g, st) + _general(general)) for g in gaps]
+               text_html + st.para(g.label), numerical(g, st) + (_general(general) if k == last else ""))
+            for k, g in enumerate(gaps)]
 
 
 def _part(item: Item, part: ItemPart, i: int, ctx: Context) -> list[str]:

@@ -126,6 +126,8 @@ def test_calculations_numbers_tolerances_and_mistakes(items, parsed):
             # one numerical question per number, named after the field and its position
             titles = [t for t in parsed if t.startswith(item_name(item) + " ")]
             assert len(titles) == len(numbers)
+            with_steps = [t for t in titles if p.steps[0].en in visible(parsed[t].generalFeedback)]
+            assert with_steps == titles[-1:]
             continue
         q = parsed[item_name(item)]
         f, value = numbers[0]
