@@ -98,6 +98,8 @@ def stats(args) -> int:
             "cues": {
                 "single_choice": cues.single_choice,
                 "correct_longest": cues.longest, "correct_longest_share": cues.longest_share,
+                "multiple_choice": cues.multiple_choice,
+                "multiple_choice_keys_longer": cues.multi_keys_longer,
                 "true_false": cues.true_false, "true": cues.true_count,
                 "true_share": cues.true_share,
                 "correct_positions": {t: dict(sorted(c.items())) for t, c in cues.positions.items()},

@@ -208,7 +208,18 @@ def test_cue_stats_count_longest_keys_truth_and_positions(tmp_path, capsys):
     from quizapp.core.bank.stats import cue_stats
 
     tied = ITEM.replace("cnn-pool-001", "cnn-pool-002").replace("步长为 2 的卷积", "步幅卷积")
-    items = ITEM + tied + "".join(TF.format(n=n, answer=str(n < 3).lower()) for n in range(4))
+    multi = """\
+  - id: cnn-multi-001
+    type: multiple_choice
+    text: {zh: 哪些是池化方式？, en: Which are kinds of pooling?}
+    choices:
+      - {zh: 全局平均池化, en: global average pooling, correct: true}
+      - {zh: 最大池化, en: max pooling, correct: true}
+      - {zh: 卷积, en: convolution}
+    explanation: {zh: 解释。, en: Because.}
+"""
+    items = (ITEM + tied + multi
+             + "".join(TF.format(n=n, answer=str(n < 3).lower()) for n in range(4)))
     bank = load_bank(make_bank(tmp_path, items))
     cues = cue_stats(bank)
     # ITEM's key is the longest in Chinese (15 columns against 12) and not in English; the second
@@ -218,6 +229,8 @@ def test_cue_stats_count_longest_keys_truth_and_positions(tmp_path, capsys):
     assert cues.longest_share == {"zh": 0.5, "en": 0.0}
     assert (cues.true_false, cues.true_count) == (4, 3)
     assert cues.positions["single_choice"] == {"C": 2}
+    # keys average 10 columns in Chinese against 4, and 16.5 in English against 11: both longer
+    assert (cues.multiple_choice, cues.multi_keys_longer) == (1, {"zh": 1, "en": 1})
     assert main(["bank", "stats", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "correct option the longest, Chinese: 1/2 single-choice items = 50%" in out

@@ -41,6 +41,12 @@ def test_the_correct_option_is_rarely_the_longest(bank, lang):
         f"{cues.longest[lang]}/{cues.single_choice} single-choice items have the longest key")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_multiple_choice_keys_are_not_systematically_longer(bank, lang):
+    cues = cue_stats(bank)
+    assert cues.multi_keys_longer[lang] <= 0.6 * cues.multiple_choice
+
+
 def test_true_false_items_are_balanced(bank):
     lo, hi = TRUE_RANGE
     assert lo <= cue_stats(bank).true_share <= hi

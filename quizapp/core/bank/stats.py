@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from quizapp.core.bank.loader import Bank
 from quizapp.core.bank.models import QUESTION_TYPES
@@ -65,6 +65,9 @@ class CueStats:
     true_false: int
     true_count: int
     positions: dict[str, Counter]  # question type -> Counter of correct option letters
+    multiple_choice: int = 0
+    # multiple-choice items whose keys are on average longer than their distractors
+    multi_keys_longer: dict[str, int] = field(default_factory=dict)
 
     def share(self, n: int, of: int) -> float:
         return n / of if of else 0.0
@@ -95,12 +98,20 @@ def cue_stats(bank: Bank) -> CueStats:
             others = max((w for w, ok in widths if not ok), default=0)
             longest[lang] += key > others
             tied[lang] += key >= others
+    multis = bank.by_type("multiple_choice")
+    keys_longer = {"zh": 0, "en": 0}
+    for q in multis:
+        for lang in keys_longer:
+            keys = [display_width(getattr(c, lang)) for c in q.choices or [] if c.correct]
+            wrong = [display_width(getattr(c, lang)) for c in q.choices or [] if not c.correct]
+            if keys and wrong:
+                keys_longer[lang] += sum(keys) / len(keys) > sum(wrong) / len(wrong)
     tf = bank.by_type("true_false")
     positions = {t: Counter(chr(65 + i) for q in bank.by_type(t)
                             for i, c in enumerate(q.choices or []) if c.correct)
                  for t in ("single_choice", "multiple_choice")}
     return CueStats(len(singles), longest, tied, len(tf), sum(bool(q.answer) for q in tf),
-                    positions)
+                    positions, len(multis), keys_longer)
 
 
 def format_cues(cues: CueStats) -> list[str]:
@@ -114,6 +125,11 @@ def format_cues(cues: CueStats) -> list[str]:
                      f" single-choice items = {pct(share)} (with ties "
                      f"{pct(cues.share(cues.longest_or_tied[lang], cues.single_choice))}; "
                      f"target <= {pct(LONGEST_LIMIT)}){'' if share <= LONGEST_LIMIT else '  OVER'}")
+    if cues.multiple_choice:
+        lines.append("  multiple-choice keys longer on average than the distractors: " + ", ".join(
+            f"{name} {cues.multi_keys_longer[lang]}/{cues.multiple_choice} = "
+            f"{pct(cues.share(cues.multi_keys_longer[lang], cues.multiple_choice))}"
+            for lang, name in (("zh", "Chinese"), ("en", "English"))) + " (no cue near 50%)")
     lo, hi = TRUE_RANGE
     ok = lo <= cues.true_share <= hi
     lines.append(f"  true/false items that are true: {cues.true_count}/{cues.true_false} = "
