@@ -21,13 +21,15 @@ SYLLABUS = {
     "ch4_classical": (10, ["hough", "template"]),
     "ch5_optimisation": (60, ["precision", "recall", "confusion", "overfitting", "vanishing",
                               "initiali", "batch norm", "momentum", "adam", "rmsprop",
-                              "early stopping", "augmentation"]),
+                              "early stopping", "augmentation", "covariate", "elastic net",
+                              "validation", "pretrained", "bayes", "clipping"]),
     "ch6_transfer": (18, ["fine-tun", "pretrain", "freez"]),
     "ch7_segmentation": (40, ["u-net", "u-net++", "deeplab", "dilat", "spp", "aspp", "skip"]),
     "ch8_detection": (45, ["iou", "nms", "yolo", "map", "anchor", "r-cnn", "one-stage",
-                           "two-stage"]),
+                           "two-stage", "mask r-cnn"]),
     "ch9_rnn": (45, ["lstm", "gru", "forget gate", "input gate", "output gate", "cell state",
-                     "bidirectional", "peephole", "bptt"]),
+                     "bidirectional", "peephole", "bptt", "recursive", "leaky", "gated",
+                     "clipping", "hochreiter"]),
 }
 
 # Syllabus topics that once had no or almost no items (issue #9), by topic tag: each needs at
