@@ -136,19 +136,28 @@ def key_points_html(key_points, st: Style) -> str:
 
 
 def cloze_text(text: Text, blanks, st: Style) -> str:
-    """The statement with each ____ made deletion c1, c2, ... (the first accepted form)."""
-    def fill(s: str) -> str:
+    """The statement with each ____ made deletion c1, c2, ...: the first accepted form, or in the
+    English sentence the first one without Chinese characters (a blank's forms mix languages)."""
+    def fill(s: str, lang: str) -> str:
         parts = escape(s).split("____")
         out = parts[0]
         for i, p in enumerate(parts[1:]):
-            answer = blanks[i].accept[0] if i < len(blanks) else "?"
+            answer = _shown_answer(blanks[i].accept, lang) if i < len(blanks) else "?"
             answer = escape(answer).replace("}}", "} }").replace("::", ": :")
             out += f"{{{{c{i + 1}::{answer}}}}}{p}"
         return out.replace("\n", "<br>")
 
     if st.lang != "both":
-        return fill(text.get(st.lang))
-    return fill(text.zh) + (f"<br><i>{fill(text.en)}</i>" if text.en != text.zh else "")
+        return fill(text.get(st.lang), st.lang)
+    return fill(text.zh, "zh") + (f"<br><i>{fill(text.en, 'en')}</i>" if text.en != text.zh else "")
+
+
+def _shown_answer(accept: list[str], lang: str) -> str:
+    if lang == "en":
+        for a in accept:
+            if not any("\u4e00" <= ch <= "\u9fff" for ch in a):
+                return a
+    return accept[0]
 
 
 def _cloze_extra(blanks, explanation: Text | None, st: Style) -> str:

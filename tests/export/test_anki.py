@@ -96,8 +96,12 @@ def test_fields_carry_the_question_answer_and_steps(col, apkg, sample):
         elif item.type == "fill_blank":
             assert note.note_type()["name"] == "quizapp cloze"
             assert len(note.cards()) == len(item.question.blanks)  # one card per deletion
+            english = note["Text"].split("<i>", 1)[-1]
             for i, blank in enumerate(item.question.blanks, 1):
                 assert f"{{{{c{i}::" in note["Text"]
+                shown = re.search(r"\{\{c%d::(.*?)\}\}" % i, english).group(1)
+                if any(not re.search(r"[\u4e00-\u9fff]", a) for a in blank.accept):
+                    assert not re.search(r"[\u4e00-\u9fff]", shown), (item.id, shown)
         elif item.type == "calculation":
             p = item.problem
             assert f"quizapp::kind::{p.kind}" in note.tags
