@@ -313,11 +313,11 @@ def to_jsonable(value: Any) -> Any:
     """NumPy/SymPy-free plain Python values for JSON."""
     if type(value) in _PLAIN_SCALARS or type(value) is float:
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):  # before typing.Mapping, whose isinstance check is slow
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         if all(type(v) in _FAST for v in value):  # the common case: a vector of plain numbers
-            return list(value)
+            return value if type(value) is list else list(value)  # (shared, not copied: read-only)
         return [to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())
@@ -331,6 +331,8 @@ def to_jsonable(value: Any) -> Any:
         return float(value)  # keep floats as floats (an Exact float becomes a plain one)
     if hasattr(value, "is_Number") and getattr(value, "is_Number"):  # a SymPy number
         return float(value)
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
 
 

@@ -35,9 +35,9 @@ def sigmoid(x: Any) -> Any:
     >>> round(float(sigmoid(0.0)), 4)
     0.5
     """
-    x = np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # (1 + tanh(x/2))/2: the same function, no overflow, and half the NumPy calls of the
+    # two-branch form (the recurrent kinds call it hundreds of times per problem)
+    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(x, dtype=float))
 
 
 def activation_value(function: str, x: float, alpha: float = 0.01) -> float:

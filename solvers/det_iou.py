@@ -76,6 +76,8 @@ def box_iou(a: Box, b: Box) -> Fraction:
     h = max(0, min(ca[3], cb[3]) - max(ca[1], cb[1]))
     inter = w * h
     union = (ca[2] - ca[0]) * (ca[3] - ca[1]) + (cb[2] - cb[0]) * (cb[3] - cb[1]) - inter
+    if type(inter) is int and type(union) is int:
+        return Fraction(inter, union)  # one construction (the generators call this thousands of times)
     return Fraction(inter) / Fraction(union)
 
 

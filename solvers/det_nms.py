@@ -34,7 +34,8 @@ RANGES = {
 
 def score_order(scores: Sequence[float]) -> list[int]:
     """0-based indices by descending score, equal scores by ascending index."""
-    return sorted(range(len(scores)), key=lambda i: (-exact(scores[i]), i))
+    # floats order short decimals exactly as their exact values do (equal decimals, equal floats)
+    return sorted(range(len(scores)), key=lambda i: (-float(scores[i]), i))
 
 
 def iou_matrix(boxes: Sequence[Sequence[Any]]) -> list[list[Fraction]]:

@@ -57,7 +57,8 @@ def match_detections(boxes: Sequence, scores: Sequence[float], kept: Sequence[in
     thr = Fraction(str(threshold))
     matched: set[int] = set()
     flags = []
-    for i in sorted(kept, key=lambda i: score_order(scores).index(i)):
+    rank = {i: r for r, i in enumerate(score_order(scores))}
+    for i in sorted(kept, key=rank.__getitem__):
         iou, j = best_overlaps([boxes[i]], gt)[0]
         hit = iou >= thr and j not in matched
         if hit:
@@ -112,9 +113,11 @@ class DetectionPipeline(Kind):
             boxes = [dets[i] for i in order]
             scores = [int(v) / 100 for v in rng.choice(np.arange(30, 100), size=n, replace=False)]
             nms_thr = float(rng.choice(r["nms"]))
-            ious = [box_iou(a, b) for i, a in enumerate(boxes + gt) for b in (boxes + gt)[:i]]
-            thresholds = {Fraction(str(nms_thr)), Fraction(str(MATCH_THRESHOLD))}
-            if any(abs(v - t) < r["gap"] for v in ious for t in thresholds):
+            # no IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked)
+            every = boxes + gt
+            thresholds = (nms_thr, MATCH_THRESHOLD)
+            if any(abs(_iou_float(a, b) - t) < r["gap"] for i, a in enumerate(every) for b in every[:i]
+                   for t in thresholds):
                 continue
             res = pipeline(boxes, scores, gt, nms_thr)
             if len(res["kept"]) < n and 0 < sum(res["flags"]) and not all(res["flags"]):
@@ -210,5 +213,17 @@ class DetectionPipeline(Kind):
 
     @staticmethod
     def _double(a: Sequence, b: Sequence) -> Fraction:
+        if all(type(c) is int for c in (*a, *b)):  # whole-number boxes: one Fraction, not six
+            w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+            h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+            return Fraction(w * h, (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]))
         w, h = intersection(a, b)
         return w * h / (box_area(a) + box_area(b))
+
+
+def _iou_float(a: Sequence[int], b: Sequence[int]) -> float:
+    """IoU of two integer boxes as a float, for the generator's margin test only."""
+    w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)

@@ -54,23 +54,20 @@ def _split(params: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], dict[str, 
 def _variants(W, b, H: int, D: int) -> list[tuple[str, Text, Cell]]:
     """The common slips, each as a wrong cell (x, h_prev, c_prev) -> dict of f, i, g, o, c, h."""
 
-    def pre(x, h):
-        hx = np.concatenate([h, x])
-        return {k: W[k] @ hx + b[k] for k in GATES}
+    # the four gates as one stacked matrix: one product and one sigmoid per step, not four
+    # (the variants run every step of every slip; this was most of an LSTM problem's time)
+    W_all, b_all = np.vstack([W[k] for k in GATES]), np.concatenate([b[k] for k in GATES])
 
     def cell(x, h, c, *, swap=False, g_act=np.tanh, keep_c=True, tanh_c=True, order="hx"):
-        if order == "xh":
-            hx = np.concatenate([x, h])
-            p = {k: W[k] @ hx + b[k] for k in GATES}
-        else:
-            p = pre(x, h)
-        f, i, o, g = sigmoid(p["f"]), sigmoid(p["i"]), sigmoid(p["o"]), g_act(p["g"])
-        if swap:
-            f, i = i, f
+        hx = np.concatenate([x, h] if order == "xh" else [h, x])
+        p = W_all @ hx + b_all
+        s = sigmoid(p)
+        f0, i0, o = s[:H], s[H:2 * H], s[3 * H:]
+        g = np.tanh(p[2 * H:3 * H]) if g_act is np.tanh else s[2 * H:3 * H]
+        f, i = (i0, f0) if swap else (f0, i0)
         c_new = (f * c if keep_c else 0) + i * g
         h_new = o * (np.tanh(c_new) if tanh_c else c_new)
-        gates = {"f": sigmoid(p["f"]), "i": sigmoid(p["i"]), "g": g, "o": o}
-        return {**gates, "c": c_new, "h": h_new}
+        return {"f": f0, "i": i0, "g": g, "o": o, "c": c_new, "h": h_new}
 
     out = [
         ("forget_input_swapped", Text("遗忘门和输入门用反了：c = i·c_prev + f·g", "swapped the forget and input "
@@ -93,9 +90,12 @@ def lstm_cell_carried(x, h, c, W, b, places: int = CARRY) -> dict[str, np.ndarra
     gates, c and h) rounded half up to ``places`` and used rounded from then on. Its c and h, and
     a sequence run on them, are the *carried* key (see solvers/_rounding.py)."""
     hx = np.concatenate([h, x])
-    pre = {k: carry(W[k] @ hx + b[k], places) for k in GATES}
-    f, i, o = (carry(sigmoid(pre[k]), places) for k in ("f", "i", "o"))
-    g = carry(np.tanh(pre["g"]), places)
+    H = len(h)
+    stacked = carry(np.concatenate([W[k] @ hx + b[k] for k in GATES]), places)
+    pre = {k: stacked[n * H:(n + 1) * H] for n, k in enumerate(GATES)}
+    gates = carry(np.concatenate([sigmoid(pre["f"]), sigmoid(pre["i"]), np.tanh(pre["g"]),
+                                  sigmoid(pre["o"])]), places)
+    f, i, g, o = (gates[n * H:(n + 1) * H] for n in range(4))
     c_new = carry(f * c + i * g, places)
     return {"pre": pre, "f": f, "i": i, "g": g, "o": o, "c": c_new, "h": carry(o * np.tanh(c_new), places)}
 
