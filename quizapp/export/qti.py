@@ -102,8 +102,10 @@ def _choice(item: Item, b: Body, st: Style) -> None:
                               "</responseDeclaration>")
         b.template = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"
     else:
-        entries = "".join(f'<mapEntry mapKey="{i}" mappedValue="{(1 / len(right)) if c.correct else (-1 / max(wrong, 1)):.6f}"/>'
-                          for i, c in zip(ids, item.options))
+        # caseSensitive on every mapEntry, identifiers included: QTI 2.1 readers may require it
+        entries = "".join(f'<mapEntry mapKey="{i}" mappedValue="{value:.6f}" caseSensitive="true"/>'
+                          for i, value in zip(ids, (1 / len(right) if c.correct else -1 / max(wrong, 1)
+                                                    for c in item.options)))
         b.declarations.append('<responseDeclaration identifier="RESPONSE" cardinality="multiple" '
                               f'baseType="identifier"><correctResponse>{values}</correctResponse>'
                               f'<mapping lowerBound="0" upperBound="1" defaultValue="0">{entries}</mapping>'

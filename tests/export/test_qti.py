@@ -67,6 +67,7 @@ def test_items_are_well_formed_qti(parsed):
         assert shown == set_ids, href
         body = root.find("q:itemBody", NS)
         assert not [e for e in body.iter() if e.get("style") is not None]
+        assert all(e.get("caseSensitive") in ("true", "false") for e in root.iter(Q + "mapEntry"))
         for table in body.iter(Q + "table"):
             assert table.find("q:tbody", NS) is not None
 
