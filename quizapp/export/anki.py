@@ -22,7 +22,7 @@ import zlib
 from quizapp.core.grading import LETTERS
 from quizapp.core.items import Item, ItemPart
 from quizapp.export.answers import Gap, field_gaps, joined
-from quizapp.export.common import Context
+from quizapp.export.common import Context, shown_answer
 from quizapp.export.html import Style, escape, table_html
 from solvers import Problem, Text
 
@@ -142,7 +142,7 @@ def cloze_text(text: Text, blanks, st: Style) -> str:
         parts = escape(s).split("____")
         out = parts[0]
         for i, p in enumerate(parts[1:]):
-            answer = _shown_answer(blanks[i].accept, lang) if i < len(blanks) else "?"
+            answer = shown_answer(blanks[i].accept, lang) if i < len(blanks) else "?"
             answer = escape(answer).replace("}}", "} }").replace("::", ": :")
             out += f"{{{{c{i + 1}::{answer}}}}}{p}"
         return out.replace("\n", "<br>")
@@ -151,13 +151,6 @@ def cloze_text(text: Text, blanks, st: Style) -> str:
         return fill(text.get(st.lang), st.lang)
     return fill(text.zh, "zh") + (f"<br><i>{fill(text.en, 'en')}</i>" if text.en != text.zh else "")
 
-
-def _shown_answer(accept: list[str], lang: str) -> str:
-    if lang == "en":
-        for a in accept:
-            if not any("\u4e00" <= ch <= "\u9fff" for ch in a):
-                return a
-    return accept[0]
 
 
 def _cloze_extra(blanks, explanation: Text | None, st: Style) -> str:

@@ -61,3 +61,13 @@ def unique_answers(values) -> list[str]:
             seen.add(v.casefold())
             out.append(v)
     return out
+
+
+def shown_answer(accept: list[str], lang: str) -> str:
+    """The accepted form to show as "the" answer of a blank: the first one, or in English the
+    first without Chinese characters (a blank's forms mix languages)."""
+    if lang == "en":
+        for a in accept:
+            if not any("\u4e00" <= ch <= "\u9fff" for ch in a):
+                return a
+    return accept[0]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from quizapp.core.items import Item, ItemPart
 from quizapp.export.answers import Gap, field_gaps, joined
-from quizapp.export.common import Context, item_key, item_name, unique_answers
+from quizapp.export.common import Context, item_key, item_name, shown_answer, unique_answers
 from quizapp.export.html import Style, escape
 from solvers import Problem, Text
 
@@ -161,7 +161,7 @@ def _blanks(text: Text, blanks, b: Body, st: Style, prefix: str = "") -> None:
         entries = "".join(f'<mapEntry mapKey="{attr(a)}" mappedValue="{1 / n:.6f}" caseSensitive="false"/>'
                           for a in unique_answers(blank.accept))
         b.declarations.append(f'<responseDeclaration identifier="BLANK{i}" cardinality="single" '
-                              f'baseType="string"><correctResponse><value>{escape(blank.accept[0])}</value>'
+                              f'baseType="string"><correctResponse><value>{escape(shown_answer(blank.accept, st.lang))}</value>'
                               f'</correctResponse><mapping defaultValue="0">{entries}</mapping>'
                               "</responseDeclaration>")
         b.processing.append(f'<setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/>'
