@@ -13,7 +13,8 @@ from quizapp.core.errors import InputError
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser(
-        "export", help="export questions for Moodle (XML or GIFT), Anki (.apkg) or QTI 2.1 (Canvas, ...)",
+        "export",
+        help="export questions for Moodle (XML or GIFT), Anki (.apkg) or QTI 2.1 (Canvas, ...)",
         description="Export bank questions and calculation variants. FORMAT is moodle (Moodle XML), "
                     "gift (Moodle GIFT text), anki (an Anki package) or qti (a QTI 2.1 zip). "
                     "Lists take several values or commas: --chapters ch1_cnn ch8_detection.")

@@ -11,7 +11,9 @@ with no edit here, and a kind the bank frames is not exported twice.
 
 ``kinds`` narrows calculations to those kinds; given without ``types`` it means calculations
 only. ``as_choice`` asks each calculation as a single-choice question whose wrong options are
-the values of its named mistakes (:func:`quizapp.core.items.as_choice`). The same options give the same items on any machine, so an item's uid (question id or kind,
+the values of its named mistakes (:func:`quizapp.core.items.as_choice`).
+
+The same options give the same items on any machine, so an item's uid (question id or kind,
 and its seed) names the same question in every export: Anki uses it for stable note GUIDs.
 """
 
@@ -47,7 +49,8 @@ def variant_seed(seed: int, key: str, index: int) -> int:
 
 
 def _unknown(what: str, given: list[str], valid: list[str]) -> InputError:
-    shown = ", ".join(repr(g[:40]) for g in given[:3]) + (f" and {len(given) - 3} more" if len(given) > 3 else "")
+    more = f" and {len(given) - 3} more" if len(given) > 3 else ""
+    shown = ", ".join(repr(g[:40]) for g in given[:3]) + more
     return InputError(f"Unknown {what} {shown}; valid {what}s are: {', '.join(valid)}.")
 
 

@@ -45,7 +45,8 @@ def _models():
         CONCEPT_MODEL_ID, "quizapp concept",
         fields=[{"name": "Question"}, {"name": "Answer"}, {"name": "Explanation"}, {"name": "Id"}],
         templates=[{"name": "Card 1", "qfmt": "{{Question}}",
-                    "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}{{#Explanation}}<hr>{{Explanation}}{{/Explanation}}"}],
+                    "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}"
+                            "{{#Explanation}}<hr>{{Explanation}}{{/Explanation}}"}],
         css=CSS)
     calculation = genanki.Model(
         CALCULATION_MODEL_ID, "quizapp calculation",
@@ -106,7 +107,8 @@ def mistakes_html(per_field: list[list[Gap]], st: Style) -> str:
     for gaps in per_field:
         for g in gaps:
             for value, labels in g.wrong:
-                rows.append(f"<li>{st.inline(g.label)} = {escape(value)}: {st.inline(joined(labels))}</li>")
+                rows.append(f"<li>{st.inline(g.label)} = {escape(value)}: "
+                            f"{st.inline(joined(labels))}</li>")
     if not rows:
         return ""
     return f"<p>{st.inline(Text('常见错误', 'Common mistakes'))}</p><ul>{''.join(rows)}</ul>"
@@ -116,14 +118,16 @@ def _concept_fields(item: Item, st: Style) -> list[str]:
     q = item.question
     front = st.statement(item.text)
     if item.type in ("single_choice", "multiple_choice"):
-        front += "<div class=options>" + "".join(
-            f"<p>{LETTERS[i]}. {st.inline(Text(c.zh, c.en))}</p>" for i, c in enumerate(item.options)) + "</div>"
+        options = "".join(f"<p>{LETTERS[i]}. {st.inline(Text(c.zh, c.en))}</p>"
+                          for i, c in enumerate(item.options))
+        front += f"<div class=options>{options}</div>"
         right = "".join(LETTERS[i] for i, c in enumerate(item.options) if c.correct)
         whys = "".join(f"<li{' class=right' if c.correct else ''}>{LETTERS[i]}. {st.inline(c.why)}</li>"
                        for i, c in enumerate(item.options) if c.why)
         back = f"<p class=right><b>{right}</b></p>" + (f"<ul>{whys}</ul>" if whys else "")
     elif item.type == "true_false":
-        back = f"<p class=right><b>{st.inline(Text('对', 'True') if q.answer else Text('错', 'False'))}</b></p>"
+        truth = Text("对", "True") if q.answer else Text("错", "False")
+        back = f"<p class=right><b>{st.inline(truth)}</b></p>"
     else:  # short answer
         back = key_points_html(q.key_points, st)
     expl = st.statement(item.explanation) if item.explanation else ""
@@ -173,8 +177,9 @@ def _notes(item: Item, ctx: Context, models):
         return [(concept, _concept_fields(item, st), item.uid)]
     if t == "fill_blank":
         q = item.question
-        return [(cloze, [cloze_text(item.text, q.blanks, st), _cloze_extra(q.blanks, item.explanation, st),
-                         item.uid], item.uid)]
+        fields = [cloze_text(item.text, q.blanks, st), _cloze_extra(q.blanks, item.explanation, st),
+                  item.uid]
+        return [(cloze, fields, item.uid)]
     if t == "calculation":
         return [(calculation, [st.statement(item.text), *calculation_back(item.problem, st), item.uid],
                  item.uid)]
@@ -190,11 +195,13 @@ def _part_note(item: Item, part: ItemPart, i: int, st: Style, models):
     shared = st.part_head(item.text, part.label)
     text = part.text or Text("", "")
     if part.problem is not None:
-        return (calculation, [shared + st.statement(text), *calculation_back(part.problem, st), uid], uid)
+        back = calculation_back(part.problem, st)
+        return (calculation, [shared + st.statement(text), *back, uid], uid)
     if part.key_points is not None:
         return (concept, [shared + st.statement(text), key_points_html(part.key_points, st),
                           st.statement(item.explanation) if item.explanation else "", uid], uid)
-    return (cloze, [shared + cloze_text(text, part.blanks, st), _cloze_extra(part.blanks, None, st), uid], uid)
+    fields = [shared + cloze_text(text, part.blanks, st), _cloze_extra(part.blanks, None, st), uid]
+    return (cloze, fields, uid)
 
 
 def deck_name(chapter: str, ctx: Context) -> str:

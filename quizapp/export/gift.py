@@ -70,7 +70,8 @@ def _choice(item: Item, st: Style) -> str:
             mark = f"~%{pct}%"
         fb = f"#{gift_html(st.inline(c.why))}" if c.why else ""
         alts.append(f"{mark}{gift_html(st.inline(Text(c.zh, c.en)))}{fb}")
-    return _q(item_name(item), st.statement(item.text), " ".join(alts) + _general(_explanation(item, st)))
+    answers = " ".join(alts) + _general(_explanation(item, st))
+    return _q(item_name(item), st.statement(item.text), answers)
 
 
 def _true_false(item: Item, st: Style) -> str:
@@ -121,7 +122,8 @@ def _calculation(name: str, problem: Problem, text_html: str, general: str, st: 
                "(the worked steps come with the last one)")
     last = len(gaps) - 1
     return [_q(f"{name} {g.field.name}{''.join(f'[{i + 1}]' for i in g.index)}",
-               text_html + st.para(g.label), numerical(g, st) + (_general(general) if k == last else ""))
+               text_html + st.para(g.label),
+               numerical(g, st) + (_general(general) if k == last else ""))
             for k, g in enumerate(gaps)]
 
 

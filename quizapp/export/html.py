@@ -37,8 +37,8 @@ class Style:
         if text.zh == text.en:
             return _lines(text.zh)
         if self.multilang:
-            return "".join(f'<span lang="{MOODLE_LANG[k]}" class="multilang">{_lines(text.get(k))}</span>'
-                           for k in ("zh", "en"))
+            return "".join(f'<span lang="{MOODLE_LANG[k]}" class="multilang">'
+                           f"{_lines(text.get(k))}</span>" for k in ("zh", "en"))
         return f'{_lines(text.zh)}<br><i style="color:#666">{_lines(text.en)}</i>'
 
     def plain(self, text: Text) -> str:
@@ -62,8 +62,8 @@ class Style:
                     rows = b.rows_en if self.lang == "en" and b.rows_en is not None else b.rows
                     out.append(table_html(rows, header=b.has_header))
                 else:  # the cells differ by language: one table per language
-                    zh, en = table_html(b.rows, header=b.has_header), table_html(b.rows_en, header=b.has_header)
-                    out.append(self._either(zh, en))
+                    out.append(self._either(table_html(b.rows, header=b.has_header),
+                                            table_html(b.rows_en, header=b.has_header)))
             elif isinstance(b, Formula):
                 out.append(f"<p><code>{escape(b.text)}</code></p>")
             elif isinstance(b, Pre):
@@ -105,11 +105,13 @@ def _lines(s: str) -> str:
 def table_html(rows, header: bool = False, bracket: bool = False) -> str:
     """A table of (already formatted) cells; a matrix gets a border on its left and right sides,
     drawn by CSS so it needs no math font."""
-    style = ' style="border-left:2px solid;border-right:2px solid;border-collapse:collapse"' if bracket \
-        else ' border="1" style="border-collapse:collapse"'
+    if bracket:
+        style = ' style="border-left:2px solid;border-right:2px solid;border-collapse:collapse"'
+    else:
+        style = ' border="1" style="border-collapse:collapse"'
+    cell = ' style="padding:0 6px;text-align:right"'
     out = []
     for i, r in enumerate(rows):
         tag = "th" if header and i == 0 else "td"
-        out.append("<tr>" + "".join(f'<{tag} style="padding:0 6px;text-align:right">{escape(str(c))}</{tag}>'
-                                    for c in r) + "</tr>")
+        out.append("<tr>" + "".join(f"<{tag}{cell}>{escape(str(c))}</{tag}>" for c in r) + "</tr>")
     return f"<table{style}>{''.join(out)}</table>"

@@ -81,7 +81,8 @@ def _choice(item: Item, ctx: Context, name: str, key: str) -> str:
     single = item.type == "single_choice"
     right = sum(1 for c in item.options if c.correct)
     wrong = len(item.options) - right
-    out = [_head("multichoice", name, key, st.statement(item.text), _explanation(item, st), item.points),
+    head = _head("multichoice", name, key, st.statement(item.text), _explanation(item, st), item.points)
+    out = [head,
            f"<single>{'true' if single else 'false'}</single><shuffleanswers>true</shuffleanswers>"
            "<answernumbering>ABCD</answernumbering>"]
     for c in item.options:
@@ -240,7 +241,8 @@ def question_xml(item: Item, ctx: Context) -> list[str]:
     if t == "true_false":
         return [_true_false(item, ctx, name, key)]
     if t == "fill_blank":
-        return [_blanks(item.text, item.question.blanks, name, key, _explanation(item, st), item.points, st)]
+        return [_blanks(item.text, item.question.blanks, name, key, _explanation(item, st),
+                        item.points, st)]
     if t == "short_answer":
         return [_essay(name, key, st.statement(item.text), _explanation(item, st), item.points,
                        item.question.key_points, st)]

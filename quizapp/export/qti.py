@@ -62,11 +62,13 @@ class Body:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f'<assessmentItem xmlns="{QTI_NS}" xmlns:xsi="{XSI}" '
                 f'xsi:schemaLocation="{QTI_NS} {QTI_XSD}" identifier="{attr(self.identifier)}" '
-                f'title="{attr(self.title)}" adaptive="false" timeDependent="false" xml:lang="{self.lang}">'
+                f'title="{attr(self.title)}" adaptive="false" timeDependent="false" '
+                f'xml:lang="{self.lang}">'
                 + "".join(self.declarations)
                 + '<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float">'
                   "<defaultValue><value>0</value></defaultValue></outcomeDeclaration>"
-                + '<outcomeDeclaration identifier="FEEDBACK" cardinality="multiple" baseType="identifier"/>'
+                + '<outcomeDeclaration identifier="FEEDBACK" cardinality="multiple" '
+                  'baseType="identifier"/>'
                 + f"<itemBody>{xhtml(''.join(self.body))}</itemBody>{rp}"
                 + "".join(self.feedback) + "</assessmentItem>\n")
 
@@ -108,8 +110,8 @@ def _choice(item: Item, b: Body, st: Style) -> None:
                                                     for c in item.options)))
         b.declarations.append('<responseDeclaration identifier="RESPONSE" cardinality="multiple" '
                               f'baseType="identifier"><correctResponse>{values}</correctResponse>'
-                              f'<mapping lowerBound="0" upperBound="1" defaultValue="0">{entries}</mapping>'
-                              "</responseDeclaration>")
+                              '<mapping lowerBound="0" upperBound="1" defaultValue="0">'
+                              f"{entries}</mapping></responseDeclaration>")
         b.template = MAP_RESPONSE
     choices = "".join(f'<simpleChoice identifier="{i}">{st.inline(Text(c.zh, c.en))}</simpleChoice>'
                       for i, c in zip(ids, item.options))
@@ -152,16 +154,18 @@ def _template_rules(b: Body) -> str:
                 "</setOutcomeValue>")
     return ('<responseCondition><responseIf><match><variable identifier="RESPONSE"/>'
             '<correct identifier="RESPONSE"/></match><setOutcomeValue identifier="SCORE">'
-            '<baseValue baseType="float">1</baseValue></setOutcomeValue></responseIf></responseCondition>')
+            '<baseValue baseType="float">1</baseValue></setOutcomeValue></responseIf>'
+            "</responseCondition>")
 
 
 def _blanks(text: Text, blanks, b: Body, st: Style, prefix: str = "") -> None:
     n = len(blanks)
     for i, blank in enumerate(blanks, 1):
-        entries = "".join(f'<mapEntry mapKey="{attr(a)}" mappedValue="{1 / n:.6f}" caseSensitive="false"/>'
-                          for a in unique_answers(blank.accept))
+        entries = "".join(f'<mapEntry mapKey="{attr(a)}" mappedValue="{1 / n:.6f}" '
+                          'caseSensitive="false"/>' for a in unique_answers(blank.accept))
+        shown = escape(shown_answer(blank.accept, st.lang))
         b.declarations.append(f'<responseDeclaration identifier="BLANK{i}" cardinality="single" '
-                              f'baseType="string"><correctResponse><value>{escape(shown_answer(blank.accept, st.lang))}</value>'
+                              f'baseType="string"><correctResponse><value>{shown}</value>'
                               f'</correctResponse><mapping defaultValue="0">{entries}</mapping>'
                               "</responseDeclaration>")
         b.processing.append(f'<setOutcomeValue identifier="SCORE"><sum><variable identifier="SCORE"/>'
@@ -180,7 +184,8 @@ def _inline_blanks(s: str, entries: list[str]) -> str | None:
     parts = s.split("____")
     if len(parts) != len(entries) + 1:
         return None
-    return "<p>" + escape(parts[0]) + "".join(e + escape(p) for e, p in zip(entries, parts[1:])) + "</p>"
+    inline = "".join(e + escape(p) for e, p in zip(entries, parts[1:]))
+    return f"<p>{escape(parts[0])}{inline}</p>"
 
 
 def _calculation(problem: Problem, text: Text, b: Body, st: Style, prefix: str, after: str) -> None:
@@ -227,7 +232,8 @@ def _number_rules(ident: str, g: Gap, b: Body, st: Style, weight: float) -> None
 
 
 def _essay(text_html: str, key_points, b: Body, st: Style, after: str) -> None:
-    b.declarations.append('<responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string"/>')
+    b.declarations.append('<responseDeclaration identifier="RESPONSE" cardinality="single" '
+                          'baseType="string"/>')
     points = "".join(f"<li>[{k.points:g}] {st.inline(Text(k.zh, k.en))}</li>" for k in key_points)
     b.body.append(f'<rubricBlock view="scorer"><ol>{points}</ol></rubricBlock><div>{text_html}</div>'
                   '<extendedTextInteraction responseIdentifier="RESPONSE" expectedLines="10"/>')
@@ -288,8 +294,8 @@ def items_xml(item: Item, ctx: Context) -> list[Body]:
 
 
 def manifest(hrefs: list[tuple[str, str]]) -> str:
-    resources = "".join(f'<resource identifier="R_{attr(ident)}" type="imsqti_item_xmlv2p1" href="{href}">'
-                        f'<file href="{href}"/></resource>' for ident, href in hrefs)
+    resources = "".join(f'<resource identifier="R_{attr(ident)}" type="imsqti_item_xmlv2p1" '
+                        f'href="{href}"><file href="{href}"/></resource>' for ident, href in hrefs)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<manifest xmlns="{CP_NS}" xmlns:xsi="{XSI}" identifier="quizapp-export" '
             f'xsi:schemaLocation="{CP_NS} http://www.imsglobal.org/xsd/imscp_v1p1.xsd '
