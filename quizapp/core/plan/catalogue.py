@@ -83,6 +83,19 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.cards)
 
+    @property
+    def cards_by_concept(self) -> dict[str, np.ndarray]:
+        """Concept id -> indices of the cards carrying it (built once)."""
+        cached = self.__dict__.get("_cards_by_concept")
+        if cached is None:
+            lists: dict[str, list[int]] = {c: [] for c in self.concepts}
+            for i, card in enumerate(self.cards):
+                for c in card.concepts:
+                    lists.setdefault(c, []).append(i)
+            cached = {c: np.array(ix, dtype=np.int64) for c, ix in lists.items()}
+            self.__dict__["_cards_by_concept"] = cached
+        return cached
+
 
 def _draw_probabilities(pool: list, weights: dict[str, float]) -> np.ndarray:
     """The per-item pick probability of :func:`quizapp.core.paper.draw_questions`."""

@@ -2,8 +2,8 @@
 
 The rule, in three parts (each item gets a :class:`~quizapp.core.plan.reasons.Reason`):
 
-1. **Last days** (``FINAL_DAYS`` before the exam): a full mock paper when the minutes allow it,
-   then the weakest calculation kinds (lowest predicted score on the exam day).
+1. **Last days** (``FINAL_DAYS`` before the exam): a full mock of the exam's paper when the
+   minutes allow it, then the weakest calculation kinds (lowest predicted score on the exam day).
 2. **New material early enough**: every syllabus concept must be answered at least twice before
    the last days. The concepts still owed are spread evenly over the days left (the first looks
    one day sooner, so a second look can follow on a later day). Today's share is met first by
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from quizapp.core.plan.memory import new_card, utc
 from quizapp.core.plan.reasons import Reason
 
 if TYPE_CHECKING:
@@ -41,7 +42,8 @@ FINAL_DAYS = 2  # the last days before the exam: mock papers and the weakest cal
 COVERAGE_SHARE = 0.75  # at most this share of the day goes to first and second looks
 SEEN_ENOUGH = 2  # answers per concept before the exam
 CONCEPT_POINTS = 0.3  # what covering an owed concept is worth, against expected exam points
-NEW_SUCCESS = 0.35  # chance of answering a never-seen item right (beyond guessing)
+NEW_SUCCESS = 0.35
+MAX_REVIEWS_LOOKED_AT = 120  # answered cards reviewed in full per plan (best bound first)  # chance of answering a never-seen item right (beyond guessing)
 EXAM_HOUR = 9  # the exam starts in the morning of the exam date
 ORDER = {"mock": 0, "relearn": 1, "review": 2, "weak_calc": 3, "second_look": 4, "first_look": 5,
          "new_item": 6}
@@ -108,16 +110,39 @@ class _Day:
         self.p_now = state.success(now)
         self.budget = max(0.0, plan.minutes * 60.0 - plan.spent_seconds)
         self._gains: dict[int, float] = {}
+        self.new = np.array([c is None for c in state.cards], dtype=bool)
+        self.new_gain = self._new_gains()
+
+    def _new_gains(self) -> np.ndarray:
+        """The gain of every never-answered card at once: a first review gives every new card the
+        same memory, so two FSRS reviews of one blank card serve them all."""
+        from fsrs import Rating
+
+        st = self.state
+        out = np.zeros(len(self.new))
+        if not self.new.any():
+            return out
+        blank = new_card("new")
+        when = utc(self.now)
+        good, again = (st.card_recall(st.sched.review_card(blank, r, when)[0], self.exam_at)
+                       for r in (Rating.Good, Rating.Again))
+        floor = st.floor[self.new]
+        p = floor + (1 - floor) * NEW_SUCCESS
+        after = floor + (1 - floor) * (p * good + (1 - p) * again)
+        out[self.new] = st.value[self.new] * (after - self.p_exam[self.new])
+        return out
 
     def gain(self, i: int) -> float:
         """Expected exam points added by answering card ``i`` now (FSRS reviews of a copy)."""
+        if self.new[i]:
+            return float(self.new_gain[i])
         if i in self._gains:
             return self._gains[i]
         from fsrs import Rating
 
         st = self.state
         floor = st.floor[i]
-        p = floor + (1 - floor) * NEW_SUCCESS if st.cards[i] is None else self.p_now[i]
+        p = self.p_now[i]
         after = [floor + (1 - floor) * st.card_recall(st.reviewed(i, r, self.now), self.exam_at)
                  for r in (Rating.Good, Rating.Again)]
         g = float(st.value[i] * (p * after[0] + (1 - p) * after[1] - self.p_exam[i]))
@@ -143,13 +168,14 @@ class _Day:
 
 def _final_days(day: _Day) -> None:
     cat = day.state.catalogue
-    fitting = {bp: m for bp, m in cat.mock_minutes.items() if m * 60 <= day.budget}
-    if day.plan.days_left >= 1 and fitting:
-        bp = cat.blueprint if cat.blueprint in fitting else max(fitting, key=lambda b: fitting[b])
-        day.plan.entries.append(PlanEntry(f"mock:{bp}", "", "mock", fitting[bp] * 60.0,
-                                          Reason("mock", {"minutes": fitting[bp], "blueprint": bp}),
+    # A full mock of the exam's own paper, when the day has room for it (a shorter paper would
+    # rehearse a different exam).
+    bp, minutes = cat.blueprint, cat.mock_minutes.get(cat.blueprint, 0)
+    if day.plan.days_left >= 1 and 0 < minutes * 60 <= day.budget:
+        day.plan.entries.append(PlanEntry(f"mock:{bp}", "", "mock", minutes * 60.0,
+                                          Reason("mock", {"minutes": minutes, "blueprint": bp}),
                                           blueprint=bp))
-        day.budget -= fitting[bp] * 60.0
+        day.budget -= minutes * 60.0
     skills = [i for i, c in enumerate(cat.cards) if c.kind and c.value > 0 and not day.taken[i]]
     half = day.budget / 2
     for i in sorted(skills, key=lambda i: (day.p_exam[i], -day.state.value[i])):
@@ -189,11 +215,13 @@ def _coverage(day: _Day) -> None:
         # An owed concept is worth CONCEPT_POINTS exam points (a first look counts double while
         # first looks are behind): a valuable item covering less can beat a worthless one.
         weight = sum(2.0 if (c in never and first < want_first) else 1.0 for c in fresh)
-        return (CONCEPT_POINTS * weight + max(0.0, day.gain(i))) / day.sec[i] if fresh else 0.0
+        return (CONCEPT_POINTS * weight + at_risk[i]) / day.sec[i] if fresh else 0.0
 
+    # The points an item could still add (the bound of part 3: cheap for thousands of cards).
+    at_risk = st.value * (1.0 - day.p_exam)
     first = done = 0
-    heap = [(-score(i), i) for i, c in enumerate(cat.cards)
-            if not day.taken[i] and any(k in owed for k in c.concepts)]
+    candidates = np.unique(np.concatenate([cat.cards_by_concept[c] for c in owed]))
+    heap = [(-score(int(i)), int(i)) for i in candidates if not day.taken[i]]
     heapq.heapify(heap)
     while heap and (done < want_all or first < want_first) and budget > 0:
         _neg, i = heapq.heappop(heap)
@@ -219,15 +247,21 @@ def _coverage(day: _Day) -> None:
 def _best_value(day: _Day) -> None:
     """Fill the rest of the day with the most expected exam points per second."""
     st = day.state
-    bound = np.where(day.taken, 0.0, st.value * (1.0 - day.p_exam)) / day.sec
+    # New cards' gains are exact already; answered cards get their bound until looked at.
+    bound = np.where(day.new, day.new_gain, st.value * (1.0 - day.p_exam)) / day.sec
+    bound[day.taken] = 0.0
     order = np.argsort(-bound, kind="stable")
     shortest = float(day.sec.min()) if len(day.sec) else 1.0
     heap: list[tuple[float, int]] = []
-    k = 0
+    k = looked = 0
     while day.budget >= shortest:
         while k < len(order) and bound[order[k]] > 0 and (not heap or bound[order[k]] > -heap[0][0]):
             i = int(order[k])
             k += 1
+            if not day.new[i]:
+                looked += 1
+                if looked > MAX_REVIEWS_LOOKED_AT:  # a day holds far fewer; the rest wait
+                    continue
             heapq.heappush(heap, (-day.gain(i) / day.sec[i], i))
         if not heap:
             break

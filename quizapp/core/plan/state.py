@@ -111,10 +111,5 @@ class MemoryState:
 
     def concept_counts(self) -> dict[str, int]:
         """Answers so far per syllabus concept."""
-        counts = {c: 0 for c in self.catalogue.concepts}
-        for card, n in zip(self.catalogue.cards, self.reviews):
-            if n:
-                for c in card.concepts:
-                    if c in counts:
-                        counts[c] += int(n)
-        return counts
+        return {c: int(self.reviews[ix].sum())
+                for c, ix in self.catalogue.cards_by_concept.items() if c in self.catalogue.concepts}

@@ -14,7 +14,11 @@ from quizapp.core.plan import memory
 from quizapp.core.plan.memory import card_keys, rating_for
 from quizapp.core.storage import Attempt, Storage
 
-V1 = Path(__file__).parents[1] / "data" / "progress_v1.sqlite3"
+DATA = Path(__file__).parents[1] / "data"
+# Progress files written by the landed versions before the memory model: schema 1, and schema 2
+# (made with the code of commit 8f1c35e; its answers include one with a hint).
+OLD_FILES = [DATA / "progress_v1.sqlite3", DATA / "progress_v2.sqlite3"]
+V1 = OLD_FILES[0]
 DAY = 86400.0
 
 
@@ -104,30 +108,36 @@ def test_exam_answers_review_cards_too(tmp_path):
     assert s.memory_cards()["q:cnn-conv-001"].last_rating == int(Rating.Again)
 
 
-def _copy_v1(tmp_path) -> Path:
+def _copy_v1(tmp_path, source: Path = V1) -> Path:
     path = tmp_path / "old.sqlite3"
-    shutil.copy(V1, path)
+    shutil.copy(source, path)
     return path
 
 
-def test_a_progress_file_of_the_landed_version_migrates_with_nothing_lost(tmp_path):
-    path = _copy_v1(tmp_path)
+@pytest.mark.parametrize("source", OLD_FILES, ids=lambda p: p.stem)
+def test_a_progress_file_of_a_landed_version_migrates_with_nothing_lost(tmp_path, source):
+    path = _copy_v1(tmp_path, source)
     before = sqlite3.connect(path)
-    assert before.execute("PRAGMA user_version").fetchone()[0] == 1
-    old_attempts = before.execute("SELECT * FROM attempts ORDER BY id").fetchall()
-    old_mistakes = before.execute("SELECT * FROM mistakes").fetchall()
-    old_settings = before.execute("SELECT * FROM settings").fetchall()
+    version = before.execute("PRAGMA user_version").fetchone()[0]
+    assert version == int(source.stem[-1])
+    old = {t: before.execute(f"SELECT * FROM {t}").fetchall()
+           for t in ("attempts", "mistakes", "settings", "exam_answers")}
+    old_exams = before.execute("SELECT * FROM exams").fetchall()
     before.close()
     s = Storage.open(path)
-    assert s.schema_version >= 2
-    assert s._conn.execute("SELECT * FROM attempts ORDER BY id").fetchall() == old_attempts
-    assert s._conn.execute("SELECT * FROM mistakes").fetchall() == old_mistakes
-    assert s._conn.execute("SELECT * FROM settings").fetchall() == old_settings
+    assert s.schema_version > version
+    for table, rows in old.items():
+        assert s._conn.execute(f"SELECT * FROM {table}").fetchall() == rows, table
+    # exams may gain columns from later migrations; the old ones keep their values
+    assert [r[:len(old_exams[0])] for r in s._conn.execute("SELECT * FROM exams")] == old_exams \
+        if old_exams else True
     assert s.get_setting("lang") == "en"
+    assert len(s.memory_cards()) == 3  # and the plan has cards at once
 
 
-def test_old_attempts_are_replayed_once_into_the_same_cards_as_live_answers(tmp_path):
-    s = Storage.open(_copy_v1(tmp_path))
+@pytest.mark.parametrize("source", OLD_FILES, ids=lambda p: p.stem)
+def test_old_attempts_are_replayed_once_into_the_same_cards_as_live_answers(tmp_path, source):
+    s = Storage.open(_copy_v1(tmp_path, source))
     replayed = s.memory_cards()
     # The same attempts answered live, one by one, into a fresh file.
     live = Storage.open(tmp_path / "live.db")
@@ -137,6 +147,9 @@ def test_old_attempts_are_replayed_once_into_the_same_cards_as_live_answers(tmp_
     assert {k: (m.card.to_dict(), m.reviews) for k, m in replayed.items()} == \
         {k: (m.card.to_dict(), m.reviews) for k, m in live.memory_cards().items()}
     assert replayed["q:cnn-conv-001"].reviews == 2
+    # Half marks is Hard; in the schema-2 file that answer used a hint, which makes it Again.
+    hinted = source.stem.endswith("2")
+    assert replayed["skill:iou:medium"].last_rating == int(Rating.Again if hinted else Rating.Hard)
     assert set(replayed) == {"q:cnn-conv-001", "skill:iou:medium", "q:x-short-1"}
     # Asking again does not replay again.
     assert s.memory_cards()["q:cnn-conv-001"].reviews == 2

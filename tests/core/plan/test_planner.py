@@ -134,10 +134,10 @@ def test_the_last_days_bring_a_mock_paper_and_the_weakest_calculations(catalogue
     assert plan.entries[0].seconds == catalogue.mock_minutes[catalogue.blueprint] * 60
     weak = [e for e in plan.entries if e.reason.code == "weak_calc"]
     assert weak and all(e.kind for e in weak)
-    # Not enough time for the full paper: the shorter one that fits, or none.
+    # Not enough time for the full paper: no mock (a shorter paper is another exam), calculations.
     short = plan_day(st, today=TODAY, exam=TODAY + timedelta(days=1), minutes=30, seconds=SECONDS)
-    assert all(e.seconds <= 30 * 60 for e in short.entries)
-    assert short.seconds <= 30 * 60
+    assert not [e for e in short.entries if e.blueprint] and short.seconds <= 30 * 60
+    assert [e for e in short.entries if e.reason.code == "weak_calc"]
 
 
 def test_no_queue_after_the_exam(catalogue):
