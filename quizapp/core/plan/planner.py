@@ -8,7 +8,10 @@ The rule, in three parts (each item gets a :class:`~quizapp.core.plan.reasons.Re
    the last days. The concepts still owed are spread evenly over the days left (the first looks
    one day sooner, so a second look can follow on a later day). Today's share is met first by
    the items of part 3 (they cover concepts too); only the shortfall gets items of its own, those
-   covering the most owed concepts per minute, within ``COVERAGE_SHARE`` of the time.
+   covering the most owed concepts per minute, within a share of the day
+   (:func:`coverage_share`: a fifth of a 20-minute day, half of a 40-minute one, all of it in the
+   last two days before the deadline when the days are that long). When the days are too short
+   for every concept twice, the concepts never seen come first.
 3. **The rest of the time** goes to the items that add the most expected exam points per second:
    ``value x (E[success on exam day after reviewing today] - success on exam day if left)``,
    with the after-review cards from :meth:`fsrs.Scheduler.review_card` (Good with the chance of
@@ -39,14 +42,16 @@ if TYPE_CHECKING:
     from quizapp.core.plan.state import MemoryState
 
 FINAL_DAYS = 2  # the last days before the exam: mock papers and the weakest calculations
-COVERAGE_SHARE = 0.75  # at most this share of the day goes to first and second looks
+WEAK_CALCS_A_DAY = 3  # weakest calculation kinds first in each of the last days
+# At most this share of the day goes to first and second looks of their own: a short day goes to
+# exam points first (benchmarks/plan_sim.py: at 20 minutes a day a larger share costs more points
+# than practising chapters in order loses); from 40 minutes a day, half of it.
+COVERAGE_SHARE = (0.2, 0.5)
 SEEN_ENOUGH = 2  # answers per concept before the exam
-CONCEPT_POINTS = 0.3  # what covering an owed concept is worth, against expected exam points
+CONCEPT_POINTS = 0.1  # what covering an owed concept is worth, against expected exam points
 NEW_SUCCESS = 0.35
 MAX_REVIEWS_LOOKED_AT = 120  # answered cards reviewed in full per plan (best bound first)  # chance of answering a never-seen item right (beyond guessing)
 EXAM_HOUR = 9  # the exam starts in the morning of the exam date
-ORDER = {"mock": 0, "relearn": 1, "review": 2, "weak_calc": 3, "second_look": 4, "first_look": 5,
-         "new_item": 6}
 
 
 def moment(day: date, hour: int = 0) -> float:
@@ -176,12 +181,19 @@ def _final_days(day: _Day) -> None:
                                           Reason("mock", {"minutes": minutes, "blueprint": bp}),
                                           blueprint=bp))
         day.budget -= minutes * 60.0
+    # The weakest calculation kinds: those with the most exam points at risk (points on the
+    # exam x chance of failing them), a few a day; the rest of the day competes as usual.
     skills = [i for i, c in enumerate(cat.cards) if c.kind and c.value > 0 and not day.taken[i]]
-    half = day.budget / 2
-    for i in sorted(skills, key=lambda i: (day.p_exam[i], -day.state.value[i])):
-        if day.sec[i] <= day.budget - half:
+    at_risk = day.state.value * (1.0 - day.p_exam)
+    for i in sorted(skills, key=lambda i: -at_risk[i])[:WEAK_CALCS_A_DAY]:
+        if day.sec[i] <= day.budget:
             day.take(i, Reason("weak_calc", {"exam_recall": float(day.p_exam[i]),
                                              "kind": cat.cards[i].kind}))
+
+
+def coverage_share(minutes: int) -> float:
+    low, high = COVERAGE_SHARE
+    return low + (high - low) * min(1.0, max(0.0, (minutes - 20) / 20))
 
 
 def _coverage(day: _Day) -> None:
@@ -205,8 +217,9 @@ def _coverage(day: _Day) -> None:
         return
     day.taken, day.budget = taken, left
     del day.plan.entries[n:]
-    # Near the deadline the whole day may go to it; before, a share.
-    share = 1.0 if days <= 2 else COVERAGE_SHARE
+    share = coverage_share(day.plan.minutes)
+    if days <= 2 and share >= COVERAGE_SHARE[1]:  # a long day near the deadline: finish it
+        share = 1.0
     budget = min(day.budget, share * day.plan.minutes * 60.0)
     touched: set[str] = set()
 
@@ -294,7 +307,9 @@ def plan_day(state: "MemoryState", *, today: date, exam: date, minutes: int,
     _coverage(day)  # in the last days too, for any concept still owed
     _best_value(day)
     _backlog(day)
-    plan.entries.sort(key=lambda e: ORDER.get(e.reason.code, 9))
+    # The mock paper first (it needs a fresh head), then the most exam points per minute first:
+    # if the day runs short, what is left undone is what mattered least.
+    plan.entries.sort(key=lambda e: (e.blueprint is None, -e.gain / max(e.seconds, 1.0)))
     return plan
 
 

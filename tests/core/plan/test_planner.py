@@ -160,3 +160,19 @@ def test_exam_values_add_up_to_the_paper(catalogue, bank):
     for sid, _title, points in catalogue.sections:
         assert sum(c.section_values.get(sid, 0) for c in catalogue.cards) == pytest.approx(points)
     assert math.isclose(sum(p for _s, _t, p in catalogue.sections), total)
+
+
+def test_the_queue_puts_the_most_points_per_minute_first(catalogue):
+    st = _seen_state(catalogue, 150)
+    plan = plan_day(st, today=TODAY, exam=TODAY + timedelta(days=12), minutes=60, seconds=SECONDS)
+    rates = [e.gain / e.seconds for e in plan.entries]
+    assert rates == sorted(rates, reverse=True)
+
+
+def test_short_days_cover_concepts_never_seen_before_second_looks(catalogue):
+    st = _run(catalogue, days=14, minutes=20, right=0.6)
+    counts = st.concept_counts()
+    never = sum(1 for n in counts.values() if n == 0)
+    once = sum(1 for n in counts.values() if n == 1)
+    assert never < 0.3 * len(counts)  # most concepts seen at least once ...
+    assert never <= once  # ... and the ones left unseen are fewer than those waiting for a second look
