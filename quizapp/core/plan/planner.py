@@ -288,7 +288,10 @@ def _best_value(day: _Day) -> None:
 def _backlog(day: _Day) -> None:
     st = day.state
     end_of_today = moment(day.plan.today + timedelta(days=1))
-    due = (st.reviews > 0) & ~day.taken & (np.nan_to_num(st.due, nan=np.inf) < end_of_today)
+    # Due reviews worth exam points that the day had no room left for (one left out because it
+    # adds nothing today is not a backlog).
+    due = (st.reviews > 0) & ~day.taken & (np.nan_to_num(st.due, nan=np.inf) < end_of_today) \
+        & (st.value > 0) & (day.sec > day.budget)
     day.plan.backlog = int(due.sum())
     if day.plan.backlog and day.plan.minutes > 0:
         day.plan.backlog_days = math.ceil(float(day.sec[due].sum()) / (day.plan.minutes * 60.0))
