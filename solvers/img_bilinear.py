@@ -34,7 +34,8 @@ MODES = ("point", "resize")
 RANGES = {
     "easy": dict(mode="point", size=2, top=9),
     "medium": dict(mode="point", size=4, top=9),
-    "hard": dict(mode="resize", pairs=((2, 3), (2, 4), (3, 4), (3, 5), (2, 5)), top=9),
+    # (2 -> 3 is left out: clamping makes both align_corners conventions give the same image)
+    "hard": dict(mode="resize", pairs=((2, 4), (3, 4), (3, 5), (2, 5), (3, 2)), top=9),
 }
 
 
@@ -197,7 +198,7 @@ class Bilinear(Kind):
             rule_zh, rule_en = (f"align_corners = False：输出下标 i 对应输入坐标 (i+0.5)·n/m - 0.5，超出 [0, n-1] 的截到边界（像素中心对齐）",
                                 f"align_corners = False: output index i reads the input at (i+0.5)*n/m - 0.5, clamped to [0, n-1] (pixel centres line up)")
         return Text(
-            f"用双线性插值把下面 {n}×{n} 的图像缩放为 {m}×{m}，{conv_zh}。行、列分别按 {rule_zh}（n = {n}，m = {m}）。"
+            f"用双线性插值把下面 {n}×{n} 的图像缩放为 {m}×{m}，{conv_zh}。行和列都按 {rule_zh}（n = {n}，m = {m}）。"
             f"求缩放后的图像，每个值保留 {DECIMALS} 位小数（中间过程用精确分数）。\n{img}",
             f"Resize the {n}x{n} image below to {m}x{m} by bilinear interpolation; {conv_en}. Rows and columns "
             f"both use {rule_en} (n = {n}, m = {m}). Give the resized image, each value to {DECIMALS} decimal "

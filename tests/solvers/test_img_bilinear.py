@@ -43,6 +43,8 @@ def test_matches_scipy_and_skimage(difficulty):
                              preserve_range=True)
         assert np.allclose(p.answer["output"], want), seed
         aligned.add(q["align_corners"])
+        # the two conventions must differ in every drawn resize, or the question cannot test them
+        assert "align_corners_mixup" in [m.id for m in p.mistakes], (seed, q["size"], len(img))
     assert difficulty != "hard" or aligned == {True, False}
 
 
