@@ -48,7 +48,10 @@ Matrix = list[list[Any]]  # the maps are a few pixels wide: plain lists beat Num
 
 
 def _rows(m: Any) -> Matrix:
-    return m.tolist() if isinstance(m, np.ndarray) else [list(r) for r in m]
+    """Rows as lists, read-only: lists of lists pass through uncopied."""
+    if isinstance(m, np.ndarray):
+        return m.tolist()
+    return m if isinstance(m, list) and all(type(r) is list for r in m) else [list(r) for r in m]
 
 
 def _correlate(img: Matrix, kernel: Matrix) -> Matrix:
