@@ -40,3 +40,27 @@ def test_bank_option_is_accepted_after_the_subcommand(argv, capsys):
 def test_bank_option_after_the_subcommand_wins(tmp_path, capsys):
     assert main(["--bank", str(tmp_path / "missing"), "bank", "validate", "--bank", str(BANK)]) == 0
     assert "OK: 10 questions" in capsys.readouterr().out
+
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("argv", [
+    ["generate", "iou", "--count", HUGE],
+    ["--bank", "/tmp/" + "x" * 3000, "bank", "validate"],
+    ["paper", "--bank", str(BANK), "--blueprint", "b" * 20000, "-o", "/tmp/never.md"],
+    ["worksheet", "--kind", "k" * 20000, "-o", "/tmp/never.md"],
+], ids=["argparse int", "bank path", "blueprint id", "kind id"])
+def test_cli_messages_never_repeat_a_whole_bad_value(argv, capsys):
+    with pytest.raises(SystemExit) if argv[0] == "generate" else _nothing():
+        main(argv)
+    captured = capsys.readouterr()
+    assert 0 < len(captured.err + captured.out) < 1500, (captured.err + captured.out)[:300]
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

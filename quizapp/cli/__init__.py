@@ -17,8 +17,18 @@ from quizapp.core.errors import QuizappError
 COMMAND_MODULES = ("app", "calc", "bank", "check", "printing", "export", "plan")
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its error messages bounded: ``--count 99...9`` (5,000 digits) used to be
+    repeated whole in 'invalid int value'."""
+
+    def error(self, message: str):  # type: ignore[override]
+        from quizapp.core.summary import bounded
+
+        super().error(bounded(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="quizapp",
         description="Exam prep for deep learning and computer vision: practice, calculation "
                     "drills, timed mock exams and printable papers. Run with no command to open "
@@ -80,11 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(handler(args) or 0)
     except QuizappError as exc:
-        print(f"quizapp: {exc.message}", file=sys.stderr)
+        from quizapp.core.summary import bounded
+
+        print(f"quizapp: {bounded(exc.message)}", file=sys.stderr)
         for problem in getattr(exc, "problems", [])[:200]:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {bounded(problem)}", file=sys.stderr)
         if exc.hint:
-            print(exc.hint, file=sys.stderr)
+            print(bounded(exc.hint), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

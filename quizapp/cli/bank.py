@@ -34,9 +34,11 @@ def _dir(args) -> str | None:
 def validate(args) -> int:
     from quizapp.core.bank.loader import check_bank
 
+    from quizapp.core.summary import bounded
+
     bank, problems = check_bank(_dir(args), progress=_progress() if sys.stderr.isatty() else None)
     for problem in problems:
-        print(problem)
+        print(bounded(problem))
     if problems:
         print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
         return 1

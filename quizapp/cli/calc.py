@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from quizapp.cli import Parser
 from quizapp.core.errors import InputError
 
 MIXED = ("all", "mixed")
@@ -61,7 +62,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(handler=solve)
 
 
-class _IntermixedParser(argparse.ArgumentParser):
+class _IntermixedParser(Parser):
     """A parser that lets positionals and options mix (``solve K --params @f padding=2``).
 
     Plain argparse stops matching ``key=value`` positionals once an option has been seen;

@@ -6,6 +6,7 @@ YAML alias bomb, whose repr expands every alias). Short scalars are shown as the
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 SHOWN_CHARS = 40
@@ -39,3 +40,14 @@ def summarise(value: Any, limit: int = SHOWN_CHARS) -> str:
 def clip(text: str, limit: int = 300) -> str:
     """Cut a finished message to ``limit`` characters (a last guard on anything quoted)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def bounded(text: str, limit: int = 600) -> str:
+    """A message made safe to show: every run of more than 60 characters without a space (a
+    pasted value, a 5,000-digit number) is cut to its start and its length, and the whole to
+    ``limit``. The last guard where messages reach the student (CLI, TUI), whoever wrote them."""
+    text = _LONG_WORD.sub(lambda m: f"{m.group()[:24]}… ({len(m.group()):,} characters)", str(text))
+    return clip(text, limit)

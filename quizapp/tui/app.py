@@ -239,7 +239,9 @@ class QuizApp(FlowsMixin, App[int]):
         try:
             return fn(*args, **kwargs)
         except QuizappError as exc:
-            self.notify(exc.message + (f" {exc.hint}" if exc.hint else ""),
+            from quizapp.core.summary import bounded
+
+            self.notify(bounded(exc.message + (f" {exc.hint}" if exc.hint else "")),
                         title=exc.title, severity="error", timeout=8, markup=False)
             return None
 

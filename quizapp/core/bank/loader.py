@@ -72,7 +72,7 @@ class Bank:
         except KeyError:
             close = difflib.get_close_matches(qid, list(self._by_id), n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise BankError(f"The bank has no question '{qid}'.{hint}") from None
+            raise BankError(f"The bank has no question {summarise(qid)}.{hint}") from None
 
     def chapter(self, cid: str) -> Chapter:
         for c in self.chapters:
@@ -80,7 +80,7 @@ class Bank:
                 return c
         close = difflib.get_close_matches(cid, [c.id for c in self.chapters], n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise BankError(f"The bank has no chapter '{cid}'.{hint}",
+        raise BankError(f"The bank has no chapter {summarise(cid)}.{hint}",
                         hint="Chapters: " + ", ".join(c.id for c in self.chapters))
 
     def by_chapter(self, cid: str) -> list[Question]:
@@ -94,7 +94,7 @@ class Bank:
             return self.blueprints[bid]
         close = difflib.get_close_matches(bid, list(self.blueprints), n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise BankError(f"The bank has no exam blueprint '{bid}'.{hint}",
+        raise BankError(f"The bank has no exam blueprint {summarise(bid)}.{hint}",
                         hint="Blueprints: " + ", ".join(sorted(self.blueprints)))
 
 
@@ -385,6 +385,14 @@ def item_locator(bank: Bank):
     return locate
 
 
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir`` that says False for any path the system refuses (a name too long...)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
               cache: bool = True) -> Bank:
     """Load and validate the whole bank; raise :class:`BankError` listing every problem.
@@ -394,7 +402,7 @@ def load_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
     from quizapp.core.bank import cache as bank_cache
 
     root = Path(directory) if directory else default_bank_dir()
-    key = bank_cache.fingerprint(root, check_kinds) if cache and root.is_dir() else None
+    key = bank_cache.fingerprint(root, check_kinds) if cache and _is_dir(root) else None
     if key is not None:
         cached = bank_cache.load(key)
         if isinstance(cached, Bank):
@@ -418,8 +426,8 @@ def check_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
     ``progress(done, total, file name)`` is called before each item file."""
     root = Path(directory) if directory else default_bank_dir()
     problems: list[str] = []
-    if not root.is_dir():
-        return None, [f"{_display(root)}: no such bank directory"]
+    if not _is_dir(root):
+        return None, [clip(f"{_display(root)}: no such bank directory", 400)]
 
     chapters: list[Chapter] = []
     memorise: list[MemorisePoint] = []
