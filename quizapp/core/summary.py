@@ -42,12 +42,12 @@ def clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_LONG_WORD = re.compile(r"\S{61,}")
+_LONG_WORD = re.compile(r"\S{201,}")  # longer than any sensible file path
 
 
-def bounded(text: str, limit: int = 600) -> str:
-    """A message made safe to show: every run of more than 60 characters without a space (a
+def bounded(text: str, limit: int = 1000) -> str:
+    """A message made safe to show: every run of more than 200 characters without a space (a
     pasted value, a 5,000-digit number) is cut to its start and its length, and the whole to
     ``limit``. The last guard where messages reach the student (CLI, TUI), whoever wrote them."""
-    text = _LONG_WORD.sub(lambda m: f"{m.group()[:24]}… ({len(m.group()):,} characters)", str(text))
+    text = _LONG_WORD.sub(lambda m: f"{m.group()[:40]}… ({len(m.group()):,} characters)", str(text))
     return clip(text, limit)
