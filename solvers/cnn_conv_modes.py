@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, int_matrix, need, need_choice,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, need, need_choice,
     register,
 )
 from solvers.train_numbers import vec_text
@@ -84,13 +84,19 @@ def _draw(rng: np.random.Generator, shape: tuple[int, ...], lo_hi: tuple[int, in
     return rng.integers(lo_hi[0], lo_hi[1] + 1, size=shape)
 
 
+def _whole(a: Any) -> np.ndarray:
+    """Whole-number arrays as integers, so lists and text show 3, not 3.0 (and print fast)."""
+    a = np.asarray(a)
+    return a.astype(np.int64) if a.dtype.kind == "f" and np.all(a == np.round(a)) else a
+
+
 def _as_list(a: np.ndarray) -> Any:
-    return int_matrix(a) if a.ndim == 2 else [int(v) if float(v).is_integer() else float(v) for v in a]
+    return _whole(a).tolist()
 
 
 def _text(a: Any) -> str:
-    a = np.asarray(a)
-    return fmt_matrix(a) if a.ndim == 2 else vec_text(a)
+    a = _whole(a)
+    return fmt_matrix(a.tolist()) if a.ndim == 2 else vec_text(a)
 
 
 @register
@@ -199,13 +205,21 @@ class ConvModes(Kind):
                               f"of products).", _text(pad) + "\n->\n" + _text(full)))
         # each output value as its sum of products, the window read from the fully padded input
         off = {"full": 0, "same": (m - 1) // 2, "valid": m - 1}[mode]
-        padded = np.pad(x, m - 1)
+        padded = np.pad(x, m - 1).astype(int).tolist()  # plain lists: many tiny windows
+        kernel = slid.astype(int).tolist()
+        outs = out.astype(int).tolist()
         terms = []
-        for idx in np.ndindex(*out.shape):
-            win = padded[tuple(slice(i + off, i + off + m) for i in idx)]
-            products = [f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(win.ravel(), slid.ravel()) if a and b]
-            where = f"({', '.join(map(str, idx))}): " if x.ndim == 2 else ""
-            terms.append(f"{where}{' + '.join(products) or '0'} = {int(out[idx])}")
+        if x.ndim == 1:
+            for i, value in enumerate(outs):
+                products = [f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(padded[i + off:i + off + m], kernel) if a and b]
+                terms.append(f"{' + '.join(products) or '0'} = {value}")
+        else:
+            for i, row in enumerate(outs):
+                for j, value in enumerate(row):
+                    products = [f"{fmt_num(padded[i + off + a][j + off + b])}*{fmt_num(kernel[a][b])}"
+                                for a in range(m) for b in range(m)
+                                if padded[i + off + a][j + off + b] and kernel[a][b]]
+                    terms.append(f"({i}, {j}): {' + '.join(products) or '0'} = {value}")
         steps.append(Step("逐个输出位置计算（只写非零乘积）：", "Output position by position (non-zero products only):",
                           "\n".join(terms)))
         if mode == "same":
