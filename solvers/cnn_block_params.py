@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_bool, need_int, register
+from solvers._rounding import Exact
 from solvers.cnn_conv_params import conv_param_count
 
 SEPARABLE_RANGES = {
@@ -121,7 +122,7 @@ class SeparableParams(Kind):
                                                                 else "."),
                  f"({dw} + {pw}) / {std} = {_ratio_text(dw + pw, std)}"),
         ]
-        answer = {"standard": std, "depthwise": dw, "pointwise": pw, "ratio": float(ratio)}
+        answer = {"standard": std, "depthwise": dw, "pointwise": pw, "ratio": Exact(ratio)}
         mistakes = [
             Mistake("depthwise_times_out", Text("逐通道卷积也乘了 C_out（当成了标准卷积）",
                                                 "multiplied the depthwise conv by C_out as in a standard conv"),

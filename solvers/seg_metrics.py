@@ -22,6 +22,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_matrix, register
+from solvers._rounding import exact_values, half_up
+from solvers.rnn_cells import CARRY
 from solvers.train_numbers import a_or_an
 
 # Named ranges: label-map side and class count (maps), or pixel counts of a confusion matrix.
@@ -203,12 +205,16 @@ class SegMetrics(Kind):
                               f"IoU_{k} = {tp[k]}/({rows[k]} + {cols[k]} - {tp[k]}) = "
                               f"{_frac(m['iou'][k])};  Dice_{k} = 2*{tp[k]}/({rows[k]} + {cols[k]}) = "
                               f"{_frac(m['dice'][k])}"))
-        six = lambda xs: " + ".join(fmt(float(x), 6) for x in xs)  # noqa: E731
+        # a student averages the 6-place values the steps write; that mean is accepted too (carried)
+        iou6, dice6 = [half_up(x, CARRY) for x in m["iou"]], [half_up(x, CARRY) for x in m["dice"]]
+        carried = {"miou": sum(iou6) / K, "dice_loss": 1 - sum(dice6) / K}
+        six = lambda xs: " + ".join(fmt(x, CARRY) for x in xs)  # noqa: E731
         steps += [
-            Step(f"mIoU = {K} 个类别 IoU 的平均（用未舍入的值）。", f"mIoU = the mean of the {K} class IoUs (unrounded).",
-                 f"({six(m['iou'])})/{K} = {fmt(float(m['miou']), 4)}"),
+            Step(f"mIoU = {K} 个类别 IoU 的平均（各 IoU 保留 6 位小数）。",
+                 f"mIoU = the mean of the {K} class IoUs (each to 6 places).",
+                 f"({six(iou6)})/{K} = {fmt(carried['miou'], 4)}"),
             Step("Dice 损失 = 1 − 平均 Dice。", "Dice loss = 1 - the mean Dice.",
-                 f"1 - ({six(m['dice'])})/{K} = {fmt(float(m['dice_loss']), 4)}"),
+                 f"1 - ({six(dice6)})/{K} = {fmt(carried['dice_loss'], 4)}"),
         ]
         f = lambda xs: [float(x) for x in xs]  # noqa: E731
         half_dice = [Fraction(int(a), int(r + k)) for a, r, k in zip(tp, rows, cols)]
@@ -237,7 +243,7 @@ class SegMetrics(Kind):
             Mistake("dice_loss_from_iou", Text("Dice 损失用了 1 − mIoU", "took the Dice loss as 1 - mIoU"),
                     {"dice_loss": float(1 - m["miou"])}),
         ]
-        answer = {"pixel_accuracy": float(m["pixel_accuracy"]), "iou": f(m["iou"]), "miou": float(m["miou"]),
-                  "dice": f(m["dice"]), "dice_loss": float(m["dice_loss"])}
+        # Exact floats: the key rounds the rational value half up, never a float just below .5
+        answer = {k: exact_values(m[k]) for k in ("pixel_accuracy", "iou", "miou", "dice", "dice_loss")}
         exact = {k: str(m[k]) for k in ("pixel_accuracy", "miou", "dice_loss")}
-        return Solution(answer, steps, mistakes, exact)
+        return Solution(answer, steps, mistakes, exact, carried=carried)

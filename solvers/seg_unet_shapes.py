@@ -14,6 +14,7 @@ convs; a final 1x1 conv maps to the classes. The paper's 572x572 input gives a 3
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
 import numpy as np
@@ -90,6 +91,11 @@ def check_trace(input_size: int, depth: int, padding: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _fitting_sides(difficulty: str, depth: int, padding: str) -> tuple[int, ...]:
+    return tuple(s for s in RANGES[difficulty]["sides"] if check_trace(s, depth, padding) is None)
+
+
 @register
 class UnetShapes(Kind):
     id = "unet_shapes"
@@ -110,7 +116,7 @@ class UnetShapes(Kind):
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
         depth, padding = int(rng.choice(r["depth"])), str(rng.choice(r["padding"]))
-        fits = [s for s in r["sides"] if check_trace(s, depth, padding) is None]
+        fits = _fitting_sides(difficulty, depth, padding)
         return dict(input_size=int(rng.choice(fits)), in_channels=int(rng.choice((1, 3))),
                     base_channels=int(rng.choice(r["base"])), depth=depth, padding=padding,
                     num_classes=int(rng.choice(r["classes"])))
@@ -201,10 +207,11 @@ class UnetShapes(Kind):
         names = [f"{n}_{i}" for i in range(1, len(rows) + 1) for n in ("side", "ch")]
 
         def wrong(**slip: Any) -> dict[str, int]:
+            # only the rows the slip changes: the grader names the mistake on those
             out = {}
             for i, (_, _, S, C) in enumerate(self._rows(params, **slip), start=1):
                 out |= {f"side_{i}": S, f"ch_{i}": C}
-            return {k: v for k, v in out.items() if k in names}
+            return {k: v for k, v in out.items() if k in names and v != answer[k]}
 
         mistakes = [
             Mistake("forgot_skip_channels", Text("拼接时忘了加上跳跃连接的通道", "forgot the skip connection's "

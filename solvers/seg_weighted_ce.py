@@ -22,6 +22,8 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_choice, need_matrix, need_vector,
     register,
 )
+from solvers._rounding import half_up
+from solvers.rnn_cells import CARRY
 from solvers.train_numbers import carried, num, vec_text
 
 RANGES = {
@@ -138,22 +140,27 @@ class WeightedCrossEntropy(Kind):
         norm = params["normalise"]
         losses, loss = weighted_cross_entropy(probs, targets, w, norm)
         N = len(targets)
+        # the steps write ln p to 6 places, the product w * ln p exactly, and carry those products
+        ln6 = [half_up(-math.log(p[t]), CARRY) for p, t in zip(probs, targets)]
+        l_written = [w[t] * v for t, v in zip(targets, ln6)]
+        l6 = [half_up(v, CARRY) for v in l_written]
+        total6 = sum(l6)
         steps = []
-        for i, (p, t, l) in enumerate(zip(probs, targets, losses), start=1):
+        for i, (p, t) in enumerate(zip(probs, targets), start=1):
             steps.append(Step(f"像素 {i}：真实类别 {t}，取 p_{t} 和 w_{t}。",
                               f"Pixel {i}: true class {t}; take p_{t} and w_{t}.",
-                              f"l_{i} = -{fmt(w[t])} * ln({fmt(p[t])}) = {fmt(w[t])} * {carried(-math.log(p[t]))} = "
-                              f"{carried(l)}"))
+                              f"l_{i} = -{fmt(w[t])} * ln({fmt(p[t])}) = {fmt(w[t])} * {carried(ln6[i - 1])} = "
+                              f"{carried(l6[i - 1])}"))
         total = sum(losses)
         wsum = sum(w[t] for t in targets)
         den, den_text = (N, f"N = {N}") if norm == "pixels" else (wsum, " + ".join(fmt(w[t]) for t in targets)
                                                                   + f" = {fmt(wsum)}")
         steps.append(Step("各像素损失相加。", "Add the pixel losses.",
-                          " + ".join(carried(x) for x in losses) + f" = {carried(total)}"))
+                          " + ".join(carried(x) for x in l6) + f" = {carried(total6)}"))
         steps.append(Step("除以像素数。" if norm == "pixels" else "除以真实类别权重之和。",
                           "Divide by the number of pixels." if norm == "pixels" else
                           "Divide by the sum of the true classes' weights.",
-                          f"{den_text};  {carried(total)} / {fmt(den)} = {fmt(loss, 4)}"))
+                          f"{den_text};  {carried(total6)} / {fmt(den)} = {fmt(total6 / den, 4)}"))
         plain = [-math.log(p[t]) for p, t in zip(probs, targets)]
         pred_w = [w[int(np.argmax(p))] * -math.log(p[t]) for p, t in zip(probs, targets)]
         max_p = [w[t] * -math.log(max(p)) for p, t in zip(probs, targets)]
@@ -179,4 +186,5 @@ class WeightedCrossEntropy(Kind):
                                                 "probability instead of the true class's"),
                     {"pixel_losses": max_p, "loss": sum(max_p) / den}),
         ]
-        return Solution({"pixel_losses": losses, "loss": loss}, steps, mistakes)
+        return Solution({"pixel_losses": losses, "loss": loss}, steps, mistakes,
+                        carried={"pixel_losses": l_written, "loss": total6 / den})

@@ -18,13 +18,14 @@ gives E = 0.298371109 and the new w5 = 0.35891648, w1 = 0.149780716 (tests repro
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_bool, need_choice, need_float, register
+from solvers._rounding import carry
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import check_vec
+from solvers.rnn_cells import CARRY, check_vec
 from solvers.train_numbers import mat_text, num, one_decimal, vec_carried, vec_text, weights
 
 # Named difficulty ranges: sizes (D, H, O), hidden activations, losses, learning rates.
@@ -51,42 +52,45 @@ POINTS = {"h": 1.0, "o": 1.0, "loss": 1.0, "delta2": 1.5, "delta1": 1.5, "grad_W
 
 
 def backprop_step(x, t, W1, b1, W2, b2, *, hidden: str = "sigmoid", loss: str = "mse", half: bool = True,
-                  lr: float = 0.5, slip: str = "") -> dict[str, Any]:
+                  lr: float = 0.5, slip: str = "", r: Callable[[Any], Any] = lambda a: a) -> dict[str, Any]:
     """Forward pass, deltas, gradients and the updated parameters, as NumPy arrays.
 
-    ``slip`` reproduces a named student mistake ("" = the right computation).
+    ``slip`` reproduces a named student mistake ("" = the right computation); ``r`` is applied to
+    every value the worked steps write down (``r = carry 6 places`` gives the carried key).
 
-    >>> r = backprop_step([1.0], [1.0], [[0.0]], [0.0], [[0.0]], [0.0], lr=1.0)
-    >>> float(r["o"][0]), float(r["delta2"][0]), float(r["b2_new"][0])
+    >>> out = backprop_step([1.0], [1.0], [[0.0]], [0.0], [[0.0]], [0.0], lr=1.0)
+    >>> float(out["o"][0]), float(out["delta2"][0]), float(out["b2_new"][0])
     (0.5, -0.125, 0.125)
     """
     x, t, b1, b2 = (np.asarray(v, dtype=float) for v in (x, t, b1, b2))
     W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
-    z1 = W1 @ x + b1
-    h = sigmoid(z1) if hidden == "sigmoid" else np.maximum(z1, 0.0)
-    z2 = W2 @ h + b2
-    o = sigmoid(z2)
+    z1 = r(W1 @ x + b1)
+    h = r(sigmoid(z1) if hidden == "sigmoid" else np.maximum(z1, 0.0))
+    z2 = r(W2 @ h + b2)
+    o = r(sigmoid(z2))
     scale = 1.0 if (half != (slip == "half_convention")) else 2.0  # dE/do = scale * (o - t)
+    o_t, sig_d = o - t, r(o * (1 - o))
     if loss == "mse":
-        E = float(np.sum((o - t) ** 2)) * (0.5 if scale == 1.0 else 1.0)
-        sig_d = z2 * (1 - z2) if slip == "derivative_of_z" else o * (1 - o)
-        delta2 = scale * (o - t) if slip == "no_derivative" else scale * (o - t) * sig_d
+        E = float(np.sum(o_t ** 2)) * (0.5 if scale == 1.0 else 1.0)
+        if slip == "derivative_of_z":
+            sig_d = r(z2 * (1 - z2))
+        delta2 = r(scale * o_t if slip == "no_derivative" else scale * o_t * sig_d)
     else:
         E = float(-np.sum(t * np.log(o) + (1 - t) * np.log(1 - o)))
-        delta2 = (o - t) * o * (1 - o) if slip == "bce_extra_derivative" else o - t
-    W2_used = W2 - lr * np.outer(delta2, h) if slip == "updated_w2_first" else W2
+        delta2 = r(o_t * sig_d if slip == "bce_extra_derivative" else o_t)
+    W2_used = W2 - lr * r(np.outer(delta2, h)) if slip == "updated_w2_first" else W2
     if hidden == "sigmoid":
-        f_d = z1 * (1 - z1) if slip == "derivative_of_z" else h * (1 - h)
+        f_d = r(z1 * (1 - z1) if slip == "derivative_of_z" else h * (1 - h))
     else:
         f_d = (z1 > 0).astype(float)
-    back = W2_used.T @ delta2
-    delta1 = back if slip == "no_derivative" else back * f_d
-    gW2 = np.outer(delta2, h)
-    gW1 = np.outer(x, delta1) if slip == "outer_transposed" else np.outer(delta1, x)
+    back = r(W2_used.T @ delta2)
+    delta1 = r(back if slip == "no_derivative" else back * f_d)
+    gW2 = r(np.outer(delta2, h))
+    gW1 = r(np.outer(x, delta1) if slip == "outer_transposed" else np.outer(delta1, x))
     sign = 1.0 if slip == "sign_of_update" else -1.0
-    return {"z1": z1, "h": h, "z2": z2, "o": o, "loss": E, "delta2": delta2, "delta1": delta1,
-            "grad_W2": gW2, "grad_W1": gW1, "W2_new": W2 + sign * lr * gW2, "b2_new": b2 + sign * lr * delta2,
-            "W1_new": W1 + sign * lr * gW1, "b1_new": b1 + sign * lr * delta1}
+    return {"z1": z1, "h": h, "z2": z2, "o": o, "loss": E, "o_t": o_t, "sig_d": sig_d, "back": back, "f_d": f_d,
+            "delta2": delta2, "delta1": delta1, "grad_W2": gW2, "grad_W1": gW1, "W2_new": W2 + sign * lr * gW2,
+            "b2_new": b2 + sign * lr * delta2, "W1_new": W1 + sign * lr * gW1, "b1_new": b1 + sign * lr * delta1}
 
 
 SLIPS = {
@@ -210,23 +214,38 @@ class BackpropStep(Kind):
             f"decimal places (carry 6 in between).",
         )
 
-    def _run(self, params: Mapping[str, Any], slip: str = "") -> dict[str, Any]:
+    def _run(self, params: Mapping[str, Any], slip: str = "", **kw: Any) -> dict[str, Any]:
         return backprop_step(params["x"], params["t"], params["W1"], params["b1"], params["W2"], params["b2"],
                              hidden=params["hidden"], loss=params["loss"], half=params["half"], lr=params["lr"],
-                             slip=slip)
+                             slip=slip, **kw)
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         r = self._run(params)
         answer = {k: _plain(r[k]) for k in OUT}
+        # the steps write every intermediate to 6 places; a student carrying them reaches `carried`
+        shown = self._run(params, r=lambda a: carry(a, CARRY))
+        carried = {k: _plain(shown[k]) for k in OUT}
         slips = ["no_derivative", "updated_w2_first", "sign_of_update"]
         if params["hidden"] == "sigmoid" or params["loss"] == "mse":
             slips.append("derivative_of_z")
         slips.append("half_convention" if params["loss"] == "mse" else "bce_extra_derivative")
         if len(params["x"]) == len(params["b1"]):
             slips.append("outer_transposed")
-        mistakes = [Mistake(s, Text(*SLIPS[s]), {k: _plain(v) for k, v in self._run(params, s).items() if k in OUT})
-                    for s in slips]
-        return Solution(answer, _steps(params, r), mistakes)
+        mistakes = [Mistake(s, Text(*SLIPS[s]), _differing(answer, self._run(params, s))) for s in slips]
+        return Solution(answer, _steps(params, shown), mistakes, carried=carried)
+
+
+def _differing(answer: Mapping[str, Any], wrong: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields where a slip changes the answer (the grader names a mistake on those)."""
+    def flat(v: Any) -> list[float]:
+        return [v] if isinstance(v, float) else [x for row in v for x in flat(row)] if isinstance(v, list) else [v]
+
+    out = {}
+    for k in OUT:
+        v = _plain(wrong[k])
+        if any(abs(a - b) > 1e-12 for a, b in zip(flat(v), flat(answer[k]))):
+            out[k] = v
+    return out or {"loss": _plain(wrong["loss"])}
 
 
 def _m(m: Any) -> str:
@@ -252,15 +271,13 @@ def _steps(params: Mapping[str, Any], r: Mapping[str, Any]) -> list[Step]:
         steps.append(Step("损失（均方误差）。", "Loss (squared error).",
                           f"E = {k}sum (o - t)^2 = {fmt(r['loss'], 6)}"))
         steps.append(Step(f"输出层误差项：δ2 = {c}(o − t)·o(1 − o)。", f"Output deltas: delta2 = {c}(o - t) * o(1 - o).",
-                          f"o - t = {v(o - t)};  o(1 - o) = {v(o * (1 - o))};  delta2 = {v(r['delta2'])}"))
+                          f"o - t = {v(r['o_t'])};  o(1 - o) = {v(r['sig_d'])};  delta2 = {v(r['delta2'])}"))
     fd = "h(1 − h)" if params["hidden"] == "sigmoid" else "1[z1 > 0]"
     fde = "h(1 - h)" if params["hidden"] == "sigmoid" else "1 where z1 > 0, else 0"
-    W2 = np.asarray(params["W2"], dtype=float)
-    deriv = r["h"] * (1 - r["h"]) if params["hidden"] == "sigmoid" else (r["z1"] > 0).astype(float)
     steps += [
         Step(f"隐藏层误差项：δ1 = (W2ᵀ δ2) ⊙ {fd}，用更新前的 W2。",
              f"Hidden deltas: delta1 = (W2^T delta2) * {fde}, with W2 from before the update.",
-             f"W2^T delta2 = {v(W2.T @ r['delta2'])};  f'(z1) = {v(deriv)};  delta1 = {v(r['delta1'])}"),
+             f"W2^T delta2 = {v(r['back'])};  f'(z1) = {v(r['f_d'])};  delta1 = {v(r['delta1'])}"),
         Step("梯度：∂E/∂W2 = δ2·hᵀ，∂E/∂W1 = δ1·xᵀ，偏置的梯度就是 δ。",
              "Gradients: dE/dW2 = delta2 h^T, dE/dW1 = delta1 x^T; the bias gradients are the deltas.",
              f"dE/dW2 = {_m(r['grad_W2'])};  dE/dW1 = {_m(r['grad_W1'])}"),

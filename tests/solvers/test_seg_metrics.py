@@ -80,3 +80,32 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("seg_metrics").check_params(bad)
     assert err.value.param == name
+
+
+def test_a_student_averaging_six_place_values_is_marked_right():
+    # per-class values written to 6 places (half up), then averaged: the mean may differ from the
+    # exact one in the 4th place, and is accepted as the carried key
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from quizapp.core.grading import grade_problem
+
+    def q(x, places):
+        return Decimal(x.numerator) / Decimal(x.denominator) if places is None else (
+            Decimal(x.numerator) / Decimal(x.denominator)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+    wrong = []
+    for d in DIFFICULTIES:
+        for seed in range(150):
+            prob = make_problem("seg_metrics", seed, d)
+            m = by_sets(*pixels(prob.params))
+            K = len(m["iou"])
+            miou = sum(q(x, 6) for x in m["iou"]) / K
+            loss = 1 - sum(q(x, 6) for x in m["dice"]) / K
+            typed = {"pixel_accuracy": str(q(m["pixel_accuracy"], 4)),
+                     "iou": "[" + ", ".join(str(q(x, 4)) for x in m["iou"]) + "]",
+                     "dice": "[" + ", ".join(str(q(x, 4)) for x in m["dice"]) + "]",
+                     "miou": str(miou.quantize(Decimal("1e-4"), ROUND_HALF_UP)),
+                     "dice_loss": str(loss.quantize(Decimal("1e-4"), ROUND_HALF_UP))}
+            grade = grade_problem(prob, typed)
+            wrong += [f"{d} {seed} {r.name}: {r.given} vs {r.expected}" for r in grade.fields if not r.correct]
+    assert not wrong, wrong[:5]

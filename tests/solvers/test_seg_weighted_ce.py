@@ -58,3 +58,27 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("weighted_cross_entropy").check_params(bad)
     assert err.value.param == name
+
+
+def test_a_student_carrying_six_places_is_marked_right():
+    # ln p written to 6 places (half up), times the weight, each loss carried to 6 places
+    from quizapp.core.grading import grade_problem
+
+    def hu(x):
+        return Decimal(repr(float(x))).quantize(Decimal("1e-12")).quantize(Decimal("1e-6"), rounding="ROUND_HALF_UP")
+
+    wrong = []
+    for d in DIFFICULTIES:
+        for seed in range(100):
+            prob = make_problem("weighted_cross_entropy", seed, d)
+            p = prob.params
+            ls = [Decimal(repr(p["class_weights"][t])) * hu(-np.log(row[t])) for row, t in zip(p["probs"], p["targets"])]
+            den = len(ls) if p["normalise"] == "pixels" else sum(Decimal(repr(p["class_weights"][t]))
+                                                                  for t in p["targets"])
+            loss = sum(hu(x) for x in ls) / den
+            typed = {"pixel_losses": "[" + ", ".join(str(x.quantize(Decimal("1e-4"), rounding="ROUND_HALF_UP"))
+                                                     for x in ls) + "]",
+                     "loss": str(loss.quantize(Decimal("1e-4"), rounding="ROUND_HALF_UP"))}
+            grade = grade_problem(prob, typed)
+            wrong += [f"{d} {seed} {r.name}: {r.given} vs {r.expected}" for r in grade.fields if not r.correct]
+    assert not wrong, wrong[:5]

@@ -105,3 +105,55 @@ def test_check_params_names_the_bad_parameter(bad, name):
     with pytest.raises(ParamError) as err:
         get_kind("backprop_step").check_params(bad)
     assert err.value.param == name
+
+
+def _hv(values, places=6):
+    """Half up on the decimal value, as a student writes numbers down (independent of solvers)."""
+    from decimal import ROUND_HALF_UP, Decimal
+    a = np.asarray(values, dtype=float)
+    q = [float(Decimal(repr(float(v))).quantize(Decimal("1e-12"), ROUND_HALF_UP).quantize(
+        Decimal(1).scaleb(-places), ROUND_HALF_UP)) for v in a.ravel()]
+    return np.asarray(q).reshape(a.shape)
+
+
+def carrying_student(p):
+    """Writes every intermediate of the steps to 6 places and carries the written values."""
+    x, t = np.asarray(p["x"], float), np.asarray(p["t"], float)
+    W1, b1, W2, b2 = (np.asarray(p[k], float) for k in ("W1", "b1", "W2", "b2"))
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    z1 = _hv(W1 @ x + b1)
+    h = _hv(sig(z1) if p["hidden"] == "sigmoid" else np.maximum(z1, 0))
+    o = _hv(sig(_hv(W2 @ h + b2)))
+    if p["loss"] == "bce":
+        E = float(-np.sum(t * np.log(o) + (1 - t) * np.log(1 - o)))
+        d2 = _hv(o - t)
+    else:
+        E = float(np.sum((o - t) ** 2)) * (0.5 if p["half"] else 1)
+        d2 = _hv((1 if p["half"] else 2) * (o - t) * _hv(o * (1 - o)))
+    fd = _hv(h * (1 - h)) if p["hidden"] == "sigmoid" else (z1 > 0).astype(float)
+    d1 = _hv(_hv(W2.T @ d2) * fd)
+    gW2, gW1 = _hv(np.outer(d2, h)), _hv(np.outer(d1, x))
+    lr = p["lr"]
+    return {"h": h, "o": o, "loss": E, "delta2": d2, "delta1": d1, "grad_W2": gW2, "grad_W1": gW1,
+            "W2_new": W2 - lr * gW2, "b2_new": b2 - lr * d2, "W1_new": W1 - lr * gW1, "b1_new": b1 - lr * d1}
+
+
+def test_a_student_carrying_six_places_is_marked_right():
+    from quizapp.core.grading import grade_problem
+    from solvers._base import fmt
+
+    def typed(v):
+        a = np.asarray(v, dtype=float)
+        if a.ndim == 0:
+            return fmt(float(a), 4)
+        if a.ndim == 1:
+            return "[" + ", ".join(fmt(float(x), 4) for x in a) + "]"
+        return "[" + ", ".join("[" + ", ".join(fmt(float(x), 4) for x in row) + "]" for row in a) + "]"
+
+    wrong = []
+    for d in DIFFICULTIES:
+        for seed in range(60):
+            prob = make_problem("backprop_step", seed, d)
+            grade = grade_problem(prob, {k: typed(v) for k, v in carrying_student(prob.params).items()})
+            wrong += [f"{d} {seed} {r.name}: {r.given} vs {r.expected}" for r in grade.fields if not r.correct]
+    assert not wrong, wrong[:5]
