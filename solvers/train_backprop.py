@@ -80,7 +80,11 @@ def backprop_step(x, t, W1, b1, W2, b2, *, hidden: str = "sigmoid", loss: str = 
     >>> out["o"][0], out["delta2"][0], out["b2_new"][0]
     (0.5, -0.125, 0.125)
     """
-    R = (lambda v: [R(a) for a in v] if isinstance(v, list) else r(v))  # noqa: E731
+    def R(v: Any) -> Any:  # r on every number of a (nested) list
+        return [R(a) for a in v] if isinstance(v, list) else r(v)
+
+    if r is _keep:
+        R = _keep  # noqa: F811  (the exact run writes nothing down)
     x, t, b1, b2 = ([float(a) for a in v] for v in (x, t, b1, b2))
     W1, W2 = [[float(a) for a in row] for row in W1], [[float(a) for a in row] for row in W2]
     z1 = R([a + b for a, b in zip(_mv(W1, x), b1)])
@@ -264,20 +268,19 @@ class BackpropStep(Kind):
         slips.append("half_convention" if params["loss"] == "mse" else "bce_extra_derivative")
         if len(params["x"]) == len(params["b1"]):
             slips.append("outer_transposed")
-        flat = {k: _flat(r[k]) for k in OUT}
-        mistakes = [Mistake(s, Text(*SLIPS[s]), _differing(flat, self._run(params, s))) for s in slips]
+        mistakes = [Mistake(s, Text(*SLIPS[s]), _differing(r, self._run(params, s))) for s in slips]
         return Solution(answer, _steps(params, shown), mistakes, carried=carried)
 
 
-def _flat(v: Any) -> list[float]:
-    return [y for a in v for y in _flat(a)] if isinstance(v, list) else [v]
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list):
+        return all(_same(x, y) for x, y in zip(a, b))
+    return abs(a - b) <= 1e-12
 
 
-def _differing(right: Mapping[str, list[float]], wrong: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields where a slip changes the answer (the grader names a mistake on those);
-    ``right`` holds each field of the answer flattened."""
-    out = {k: _plain(wrong[k]) for k in OUT
-           if any(abs(a - b) > 1e-12 for a, b in zip(_flat(wrong[k]), right[k]))}
+def _differing(right: Mapping[str, Any], wrong: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields where a slip changes the answer (the grader names a mistake on those)."""
+    out = {k: _plain(wrong[k]) for k in OUT if not _same(wrong[k], right[k])}
     return out or {"loss": _plain(wrong["loss"])}
 
 
