@@ -137,7 +137,8 @@ class RnnParams(Kind):
         G, nb, dirs = GATES[cell], BIASES[b], 2 if bi else 1
         layers = rnn_param_counts(cell, D, H, L, bi, nb)
         steps = [Step(f"{CELL_NAMES[cell][1]} 有 {G} 组门（权重块），每组有输入到隐藏 (H×I) 和隐藏到隐藏 (H×H) 两个矩阵。",
-                      f"A {CELL_NAMES[cell][1]} has {G} gate block(s), each with an input-to-hidden (H x I) and a "
+                      f"{'An' if cell == 'lstm' else 'A'} {CELL_NAMES[cell][1]} has {G} gate "
+                      f"{'block' if G == 1 else 'blocks'}, each with an input-to-hidden (H x I) and a "
                       f"hidden-to-hidden (H x H) matrix.", f"G = {G}")]
 
         def layer_step(k: int, I: int, total: int) -> Step:
