@@ -58,6 +58,14 @@ def intersection(a: Box, b: Box, plus_one: bool = False) -> tuple[Fraction, Frac
     return w, h
 
 
+def iou_float(a: Sequence[Any], b: Sequence[Any]) -> float:
+    """IoU as a float, for generators' margin tests only (answers use :func:`box_iou`, exact)."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
 def box_iou(a: Box, b: Box) -> Fraction:
     """Exact IoU of two [x1, y1, x2, y2] boxes.
 

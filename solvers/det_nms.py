@@ -20,7 +20,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, exact, fraction_text
+from solvers.det_iou import box_iou, check_box, exact, fraction_text, iou_float
 
 # Named difficulty ranges: number of objects (clusters), boxes, thresholds, and the smallest gap
 # allowed between any pair's IoU and the threshold (0 at hard allows an exact tie, which the
@@ -194,10 +194,11 @@ class NMS(Kind):
             boxes, scores = random_scene(rng, n_obj, int(rng.choice(r["boxes"])))
             thr = float(rng.choice(r["thresholds"]))
             t = Fraction(str(thr))
-            m = iou_matrix(boxes)
-            pairs = [m[i][j] for i in range(len(boxes)) for j in range(i)]
-            # hand-friendly: no IoU so close to the threshold that rounding would decide
-            if all(abs(v - t) >= r["gap"] or (r["ties"] and v == t) for v in pairs):
+            # hand-friendly: no IoU so close to the threshold that rounding would decide (a float
+            # margin test first; exact IoUs only for a near pair that may be a tie, and for a keeper)
+            near = [(a, b) for i, a in enumerate(boxes) for b in boxes[:i] if abs(iou_float(a, b) - thr) < r["gap"]]
+            if all(r["ties"] and box_iou(a, b) == t for a, b in near):
+                m = iou_matrix(boxes)
                 kept = by_score(greedy_nms(boxes, scores, thr, ious=m), scores)
                 wrong = sum(x.answer["kept"] != kept for x in nms_mistakes(boxes, scores, thr, ious=m))
                 if len(kept) < len(boxes) and wrong >= r["wrong"]:  # something is suppressed
@@ -227,7 +228,9 @@ class NMS(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         boxes, scores, thr = params["boxes"], params["scores"], params["iou_threshold"]
-        kept = [i + 1 for i in greedy_nms(boxes, scores, thr)]
+        m = iou_matrix(boxes)  # once, for the answer and every mistake
+        kept = [i + 1 for i in greedy_nms(boxes, scores, thr, ious=m)]
         steps = nms_trace(boxes, scores, thr)
         steps.append(Step("保留的框（按得分从高到低）：", "Kept boxes, highest score first:", str(kept)))
-        return Solution({"kept": kept}, steps, nms_mistakes(boxes, scores, thr))
+        return Solution({"kept": kept}, steps, nms_mistakes(boxes, scores, thr, ious=m))
+

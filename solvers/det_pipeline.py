@@ -22,7 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_area, box_iou, check_box, fraction_text, intersection, random_box
+from solvers.det_iou import box_area, box_iou, check_box, fraction_text, intersection, iou_float, random_box
 from solvers.det_nms import (
     box_table, by_score, check_scored_boxes, greedy_nms, jitter, nms_mistakes, nms_trace, score_order,
 )
@@ -116,7 +116,7 @@ class DetectionPipeline(Kind):
             # no IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked)
             every = boxes + gt
             thresholds = (nms_thr, MATCH_THRESHOLD)
-            if any(abs(_iou_float(a, b) - t) < r["gap"] for i, a in enumerate(every) for b in every[:i]
+            if any(abs(iou_float(a, b) - t) < r["gap"] for i, a in enumerate(every) for b in every[:i]
                    for t in thresholds):
                 continue
             res = pipeline(boxes, scores, gt, nms_thr)
@@ -220,10 +220,3 @@ class DetectionPipeline(Kind):
         w, h = intersection(a, b)
         return w * h / (box_area(a) + box_area(b))
 
-
-def _iou_float(a: Sequence[int], b: Sequence[int]) -> float:
-    """IoU of two integer boxes as a float, for the generator's margin test only."""
-    w = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = w * h
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
