@@ -22,6 +22,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt_matrix, need, need_choice,
     register,
 )
+from solvers._params import _numbers
 from solvers.train_numbers import vec_text
 
 MODES = ("full", "same", "valid")
@@ -234,11 +235,8 @@ def fmt_num(v: float) -> str:
 
 
 def _array(params: Mapping[str, Any], name: str) -> np.ndarray:
-    raw = need(params, name)
-    try:
-        a = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        raise ParamError(name, "must be a list of numbers or a square matrix of numbers") from None
+    # numbers bounded in count and size (a 40-digit integer must not wrap round as an int64)
+    a = _numbers(name, need(params, name), "a list of numbers or a square matrix of numbers")
     if a.ndim not in (1, 2) or a.size == 0 or (a.ndim == 2 and a.shape[0] != a.shape[1]):
         raise ParamError(name, "must be a non-empty list of numbers or a square matrix of numbers")
     if a.shape[0] > MAX_SIDE:

@@ -79,3 +79,13 @@ def test_bad_params_name_the_parameter(bad, name):
         get_kind("conv_modes").check_params(bad)
     assert e.value.param == name
     assert len(str(e.value)) < 160
+
+
+def test_a_huge_integer_is_refused_not_wrapped_round():
+    """A 40-digit value used to become -9223372036854775808 in the answer (int64 overflow)."""
+    import pytest
+
+    from solvers import ParamError, solve_params
+
+    with pytest.raises(ParamError, match="signal"):
+        solve_params("conv_modes", {"signal": [1, 2, 3, 10**39], "kernel": [1, 1], "mode": "full"})
