@@ -467,3 +467,16 @@ async def test_progress_names_use_the_room_of_a_wide_terminal(make_app, clock):
             rows = [str(s.render()) for s in app.screen.query(".stat-text")]
             assert any("Convolutional neural networks" in r for r in rows) is whole
             assert all(s.region.right <= size[0] for s in app.screen.query(".stat-text"))
+
+
+def test_review_names_a_calculations_fields_by_their_label_not_the_solver_name():
+    # The exam review said "你的答案：output_size = 28": the solver's field name, in English.
+    from quizapp.core.items import drill_item
+    from quizapp.tui.screens.result import response_text
+
+    item = drill_item("pool_output", seed=3, difficulty="easy")
+    [field] = item.problem.fields
+    assert field.name == "output_size"
+    assert response_text(item, {"fields": {"output_size": "28"}}, "zh") == f"{field.label.zh} = 28"
+    assert response_text(item, {"fields": {"output_size": "28"}}, "en") == f"{field.label.en} = 28"
+    assert "output_size" not in response_text(item, {"fields": {"output_size": "28"}}, "both")

@@ -86,18 +86,29 @@ def response_text(item: Any, response: Any, lang: str) -> str:
     if t == "short_answer":
         return str(response.get("text") or "")
     if t == "calculation":
-        return "  ".join(f"{k} = {v}" for k, v in (response.get("fields") or {}).items())
+        return _fields_text(item.problem, response.get("fields"), lang)
     if t == "comprehensive":
         out = []
+        parts = getattr(item, "parts", None) or []
         for i, part in enumerate(response.get("parts") or []):
             if "fields" in part:
-                out.append(f"({i + 1}) " + "  ".join(f"{k} = {v}" for k, v in part["fields"].items()))
+                problem = parts[i].problem if i < len(parts) else None
+                out.append(f"({i + 1}) " + _fields_text(problem, part["fields"], lang))
             elif "text" in part:
                 out.append(f"({i + 1}) {part.get('text') or ''}")
             else:
                 out.append(f"({i + 1}) " + "  ".join(part.get("blanks") or []))
         return "\n".join(out)
     return str(response)
+
+
+def _fields_text(problem: Any, fields: Any, lang: str) -> str:
+    """Typed calculation values under the labels the question showed (not the solver's names)."""
+    labels = {f.name: f.label for f in getattr(problem, "fields", None) or []}
+    # One line per value: "both" shows the Chinese label (the English would need a second line).
+    shown = "en" if lang == "en" else "zh"
+    return "  ".join(f"{say(labels[k], shown) if k in labels else k} = {v}"
+                     for k, v in (fields or {}).items())
 
 
 class ExamReviewScreen(Screen):
