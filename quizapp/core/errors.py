@@ -10,9 +10,10 @@ from __future__ import annotations
 class QuizappError(Exception):
     title = "Error"
 
-    def __init__(self, message: str, *, hint: str | None = None):
+    def __init__(self, message: str, *, hint: str | None = None, message_zh: str = ""):
         self.message = message
         self.hint = hint
+        self.message_zh = message_zh  # the same sentence for the app's Chinese screens, if given
         super().__init__(message if not hint else f"{message} {hint}")
 
 

@@ -58,7 +58,7 @@ async def test_set_the_goal_open_today_answer_and_the_forecast_moves(make_app, b
         minutes.value = "0"
         await pilot.press("enter")
         await settle(pilot)
-        assert text_of(app.screen, "#daily_minutes-error") == "Minutes a day must be at least 1, got 0."
+        assert text_of(app.screen, "#daily_minutes-error") == "每天分钟数至少为 1，收到的是 0。"
         minutes.value = "25"
         await pilot.press("enter")
         await settle(pilot)
@@ -109,6 +109,7 @@ async def test_bad_exam_dates_in_settings_get_one_sentence(make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.set_setting("lang", "en")
         await pilot.press("7")
         await settle(pilot)
         field = app.screen.query_one("#exam_date", Input)
@@ -141,3 +142,26 @@ async def test_resuming_an_exam_does_not_renumber_the_home_menu(make_app):
         await pilot.press("6")  # progress, with or without an exam waiting
         await settle(pilot)
         assert isinstance(app.screen, ProgressScreen)
+
+
+@sync
+async def test_bad_goal_values_in_settings_are_explained_in_chinese_on_a_chinese_screen(make_app, clock):
+    # The Chinese settings screen answered a bad date or minutes in English only.
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_setting("lang", "zh")
+        await pilot.press("7")
+        await settle(pilot)
+        for field_id, text, sentence in (
+                ("exam_date", "2026-12-1", "日期要写成 2026-06-30 这样（年-月-日），收到的是 '2026-12-1'。"),
+                ("exam_date", (today(clock) - timedelta(days=1)).isoformat(), "已经过去"),
+                ("daily_minutes", "0", "每天分钟数至少为 1，收到的是 0。"),
+                ("daily_minutes", "abc", "每天分钟数要写整数，如 40，收到的是 'abc'。")):
+            field = app.screen.query_one(f"#{field_id}", Input)
+            field.focus()
+            field.value = text
+            await pilot.press("enter")
+            await settle(pilot)
+            assert sentence in text_of(app.screen, f"#{field_id}-error")
+        assert app.storage.get_setting("exam_date") is None

@@ -32,7 +32,9 @@ def parse_date(text: Any, what: str = "The exam date") -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise InputError(f"{what} must be a date like 2026-06-30, got {_shown(text)}.") from None
+        raise InputError(f"{what} must be a date like 2026-06-30, got {_shown(text)}.",
+                         message_zh=f"日期要写成 2026-06-30 这样（年-月-日），收到的是 {_shown(text)}。"
+                         ) from None
 
 
 def parse_exam_date(text: Any, today: date) -> date:
@@ -40,7 +42,9 @@ def parse_exam_date(text: Any, today: date) -> date:
     exam = text if isinstance(text, date) else parse_date(text)
     if exam < today:
         raise InputError(f"The exam date {exam.isoformat()} is in the past (today is "
-                         f"{today.isoformat()}); give today or a later date.")
+                         f"{today.isoformat()}); give today or a later date.",
+                         message_zh=f"考试日期 {exam.isoformat()} 已经过去（今天是 {today.isoformat()}），"
+                                    "请填今天或以后的日期。")
     return exam
 
 
@@ -49,11 +53,14 @@ def parse_minutes(text: Any) -> int:
     try:
         minutes = int(str(text).strip())
     except ValueError:
-        raise InputError(f"Minutes a day must be a whole number like 40, got {_shown(text)}.") from None
+        raise InputError(f"Minutes a day must be a whole number like 40, got {_shown(text)}.",
+                         message_zh=f"每天分钟数要写整数，如 40，收到的是 {_shown(text)}。") from None
     if minutes <= 0:
-        raise InputError(f"Minutes a day must be at least 1, got {minutes}.")
+        raise InputError(f"Minutes a day must be at least 1, got {minutes}.",
+                         message_zh=f"每天分钟数至少为 1，收到的是 {minutes}。")
     if minutes > MAX_MINUTES:
-        raise InputError(f"Minutes a day cannot be more than 24 hours ({MAX_MINUTES}), got {minutes}.")
+        raise InputError(f"Minutes a day cannot be more than 24 hours ({MAX_MINUTES}), got {minutes}.",
+                         message_zh=f"每天分钟数不能超过 24 小时（{MAX_MINUTES}），收到的是 {minutes}。")
     return minutes
 
 

@@ -87,7 +87,8 @@ class SettingsScreen(Screen):
                 value = parse_minutes(text)
                 saved = load_goal(app.storage).minutes
         except InputError as exc:
-            error.update(exc.message)
+            error.update(ui(app.lang, exc.message_zh or exc.message, exc.message)
+                         if app.lang != "both" else f"{exc.message_zh}\n{exc.message}".strip())
             error.display = True
             return
         error.display = False
