@@ -125,3 +125,29 @@ async def test_a_file_missing_a_table_gets_the_dialog_not_a_crash(make_app, tmp_
         await settle(pilot)
         assert isinstance(app.screen, StorageProblemScreen)
         assert "exams is missing" in app.screen.error.message
+
+
+@sync
+async def test_submitting_an_exam_another_window_submitted_shows_its_result_once(make_app, tmp_path,
+                                                                                  bank, clock):
+    """Issue 13 D3 as a student meets it: a second window submits after the first did."""
+    from quizapp.core.exam import ExamSession
+    from quizapp.tui.app import Start
+    from quizapp.tui.screens.result import ResultScreen
+    from tui_helpers import right_response_keys
+
+    data = tmp_path / "data"
+    app = make_app(Start("exam", blueprint="mini", seed=3), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        exam = app.screen.exam
+        await pilot.press(*right_response_keys(exam.items[0])[:1])
+        await settle(pilot)
+        other = Storage.open(data / "progress.sqlite3", clock=clock)  # the other window
+        ExamSession.resume(bank, other, exam.exam_id, clock=clock).submit()
+        await pilot.press("ctrl+s", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert "another window" in app.screen.notice or "另一个窗口" in app.screen.notice
+        assert app.screen.result.items[0].status == "right"  # its answer was graded there
+        assert len(other.attempts(mode="exam")) == len(exam.items)  # recorded once
