@@ -111,6 +111,21 @@ MIGRATIONS: list[str] = [
         through INTEGER NOT NULL                -- every attempt with id <= through is in the cards
     );
     """,
+    # 3 -> 4: marking written answers after an exam (quizapp.core.exam_marking). The student's
+    # ticks for each written part, saved when given; attempts record which points were
+    # self-marked (NULL: everything in it was marked by the machine).
+    """
+    CREATE TABLE exam_marks (
+        exam_id   INTEGER NOT NULL REFERENCES exams(id),
+        position  INTEGER NOT NULL,
+        part      INTEGER NOT NULL,             -- 0: a short-answer item; n: part n of an item
+        ticks     TEXT    NOT NULL,             -- JSON list of booleans, one per key point
+        done      INTEGER NOT NULL DEFAULT 0,   -- 1 once the student confirmed the marking
+        marked_at REAL    NOT NULL,
+        PRIMARY KEY (exam_id, position, part)
+    );
+    ALTER TABLE attempts ADD COLUMN self_marked TEXT;  -- JSON {part: [ticks]} ticked by the student
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 import numpy as np
 
 from quizapp.core.errors import BankError, InputError
+from quizapp.core.exam_marking import MarkingMixin, awaiting_points, with_marks
 from quizapp.core.review import attempt_for, is_blank, note_result
 from quizapp.core.storage import Attempt, ExamAnswer, ExamClosed, ExamRow, Storage
 
@@ -94,6 +95,7 @@ class ExamResult:
     by_section: list[Tally] = field(default_factory=list)
     by_chapter: list[Tally] = field(default_factory=list)
     items: list[ItemResult] = field(default_factory=list)
+    awaiting: float = 0.0  # points of written answers not yet marked (counted 0 until they are)
 
     @property
     def fraction(self) -> float:
@@ -122,8 +124,9 @@ def new_exam_seed() -> int:
     return int(np.random.default_rng().integers(1, 1_000_000))
 
 
-class ExamSession:
-    """One exam in progress (or finished). Build with :meth:`start` or :meth:`resume`."""
+class ExamSession(MarkingMixin):
+    """One exam in progress (or finished). Build with :meth:`start` or :meth:`resume`.
+    After submit, its written answers are marked through :class:`MarkingMixin`'s methods."""
 
     def __init__(self, bank: "Bank", storage: Storage, row: ExamRow, paper: "Paper",
                  answers: list[ExamAnswer], clock: Callable[[], float],
@@ -145,6 +148,7 @@ class ExamSession:
         self.flagged: list[bool] = [a.flagged for a in answers]
         self.seconds: list[float] = [a.seconds for a in answers]
         self.current = min(max(row.current, 0), len(self.items) - 1)
+        self.marks = storage.exam_marks(row.id)  # (position, part) -> (ticks, confirmed)
 
     # -- making one ------------------------------------------------------------------------------
 
@@ -369,9 +373,13 @@ class ExamSession:
         sections = [Tally(s.id, s.title) for s in self.paper.sections]
         chapters: dict[str, Tally] = {}
         items: list[ItemResult] = []
+        awaiting = 0.0
         for pos, item in enumerate(self.items):
             response = self.responses[pos]
-            grade = None if is_blank(response) else grade_item(item, response)
+            marks = self._marks_of(pos)
+            grade = None if is_blank(response) else grade_item(item, with_marks(item, response, marks))
+            if grade is not None:
+                awaiting += awaiting_points(item, response, marks)
             r = ItemResult(pos, self.paper.sections[self.section_of[pos]].id, item, response,
                            grade, self.flagged[pos], self.seconds[pos])
             items.append(r)
@@ -387,7 +395,8 @@ class ExamSession:
         by_chapter = sorted(chapters.values(), key=lambda t: order.get(t.key, len(order)))
         return ExamResult(self.exam_id, self.paper.code, reason,
                           earned=sum(r.earned for r in items), total=sum(i.points for i in self.items),
-                          by_section=sections, by_chapter=by_chapter, items=items)
+                          by_section=sections, by_chapter=by_chapter, items=items,
+                          awaiting=awaiting)
 
     def _chapter_title(self, cid: str) -> Any:
         try:

@@ -177,9 +177,29 @@ def blank_matches(given: str, accepted: str) -> bool:
     return abs(g - a) <= tol
 
 
+def _formula_says(blank: Any, given: str) -> tuple[bool, str]:
+    """(equal, why) for a formula blank; a formula that cannot be read is simply not equal."""
+    from quizapp.core.formula import FormulaError, same_formula
+
+    try:
+        ok = same_formula(given, blank.formula, blank.symbols)
+    except FormulaError as exc:
+        return False, str(exc)
+    return ok, (f"equals the formula {blank.formula}" if ok else f"differs from {blank.formula}")
+
+
 def _blank_ok(blank: Any, given: str) -> bool:
     accept = list(getattr(blank, "accept", blank) or [])
-    return bool(given) and any(blank_matches(given, a) for a in accept)
+    if not given:
+        return False
+    if any(blank_matches(given, a) for a in accept):
+        return True
+    return getattr(blank, "formula", None) is not None and _formula_says(blank, given)[0]
+
+
+def _expected(blank: Any) -> str:
+    accept = list(getattr(blank, "accept", blank) or [])
+    return getattr(blank, "formula", None) or (accept[0] if accept else "")
 
 
 def _assign(blanks: Sequence[Any], given: list[str], any_order: bool) -> list[int | None]:
@@ -216,13 +236,17 @@ def blank_verdict(blanks: Sequence[Any], texts: Sequence[Any], i: int, any_order
     given = ["" if t is None else str(t).strip() for t in texts]
     g = _assign(blanks, given, any_order)[i]
     typed = given[g] if g is not None else ""
-    accept = list(getattr(blanks[i], "accept", blanks[i]) or [])
+    blank = blanks[i]
+    accept = list(getattr(blank, "accept", blank) or [])
+    shown = ", ".join(([blank.formula] if getattr(blank, "formula", None) else []) + accept[:5])
     if not typed:
-        return "empty; accepted: " + ", ".join(accept[:5])
+        return "empty; accepted: " + shown
     for a in accept:
         if blank_matches(typed, a):
             return f"“{typed}” matches the accepted “{a}”"
-    return f"“{typed}” is none of the accepted: " + ", ".join(accept[:5])
+    if getattr(blank, "formula", None) is not None:
+        return f"“{typed[:40]}” " + _formula_says(blank, typed)[1]
+    return f"“{typed}” is none of the accepted: " + shown
 
 
 def grade_blanks(blanks: Sequence[Any], texts: Sequence[Any], *, any_order: bool = False) -> Grade:
@@ -232,11 +256,10 @@ def grade_blanks(blanks: Sequence[Any], texts: Sequence[Any], *, any_order: bool
     chosen = _assign(blanks, given, any_order)
     results = []
     for i, blank in enumerate(blanks):
-        accept = list(getattr(blank, "accept", blank))
         typed = given[chosen[i]] if chosen[i] is not None else ""
         ok = _blank_ok(blank, typed)
         results.append(FieldResult(f"blank{i + 1}", Text(f"第 {i + 1} 空", f"blank {i + 1}"), ok,
-                                   accept[0], typed))
+                                   _expected(blank), typed))
     if not results:
         raise ValueError("the item has no blanks")
     if not any(r.given for r in results):

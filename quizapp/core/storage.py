@@ -364,6 +364,38 @@ class Storage:
                 a.exam_id = exam_id
                 self._insert_attempt(c, a)
 
+    # -- marking written answers after an exam (quizapp.core.exam_marking) ----------------------
+
+    def exam_marks(self, exam_id: int) -> dict[tuple[int, int], tuple[list[bool], bool]]:
+        """(position, part) -> (the student's ticks, confirmed)."""
+        rows = self._query("SELECT position, part, ticks, done FROM exam_marks WHERE exam_id = ?",
+                           (exam_id,))
+        return {(r[0], r[1]): ([bool(t) for t in json.loads(r[2])], bool(r[3])) for r in rows}
+
+    def save_exam_marks(self, exam_id: int, position: int, part: int, ticks: list[bool],
+                        done: bool) -> None:
+        with self._tx() as c:
+            c.execute("INSERT INTO exam_marks(exam_id, position, part, ticks, done, marked_at) "
+                      "VALUES (?,?,?,?,?,?) ON CONFLICT(exam_id, position, part) DO UPDATE SET "
+                      "ticks = excluded.ticks, done = excluded.done, marked_at = excluded.marked_at",
+                      (exam_id, position, part, json.dumps([bool(t) for t in ticks]), int(done),
+                       self.clock()))
+
+    def remark_exam_item(self, exam_id: int, item_uid: str, *, score: float, correct: bool,
+                         self_marked: dict[str, list[bool]], exam_score: float) -> None:
+        """A marked item's new score in its exam attempt, and the exam's new total."""
+        with self._tx() as c:
+            c.execute("UPDATE attempts SET score = ?, correct = ?, self_marked = ? "
+                      "WHERE exam_id = ? AND item_uid = ?",
+                      (float(score), int(correct), json.dumps(self_marked), exam_id, item_uid))
+            c.execute("UPDATE exams SET score = ? WHERE id = ?", (float(exam_score), exam_id))
+
+    def self_marked(self, exam_id: int) -> dict[str, dict[str, list[bool]]]:
+        """item uid -> the key points its student ticked, by part, for one exam's attempts."""
+        rows = self._query("SELECT item_uid, self_marked FROM attempts WHERE exam_id = ? "
+                           "AND self_marked IS NOT NULL", (exam_id,))
+        return {r[0]: json.loads(r[1]) for r in rows}
+
     # -- the mistake book ----------------------------------------------------------------------------
 
     def note_wrong(self, *, key: str, question_id: str | None, kind: str | None,

@@ -138,6 +138,31 @@ class FlowsMixin:
                 self.push_screen(ExamScreen(exam))
         self.with_bank(go)
 
+    def pending_marking(self):
+        """The last exam with written answers to mark (cached until its marks change)."""
+        from quizapp.core.exam_marking import pending_marking
+
+        if self.storage is None or self.bank is None:
+            return None
+        rows = self.storage.exams()
+        key = (rows[-1].id, rows[-1].submitted_at, rows[-1].score) if rows else None
+        cache = getattr(self, "_pending_marking", None)
+        if cache is None or cache[0] != key:
+            self._pending_marking = cache = (key, pending_marking(self.bank, self.storage) if rows else None)
+        return cache[1]
+
+    def mark_exam(self) -> None:
+        """Back to marking the last exam: its result, with the marking screen over it."""
+        from quizapp.tui.screens.marking import MarkingScreen
+        from quizapp.tui.screens.result import ResultScreen
+
+        exam = self.pending_marking()
+        if exam is None:
+            return
+        exam.clock = self.clock
+        self.push_screen(ResultScreen(exam, exam.result()))
+        self.push_screen(MarkingScreen(exam))
+
     def _offer_abandon(self, exam_id: int, exc: QuizappError) -> None:
         from quizapp.core.exam import ExamSession
         from quizapp.tui.dialogs.confirm import ConfirmDialog
@@ -198,6 +223,10 @@ class FlowsMixin:
         """(id, title, help, callback) of every flow: the home menu and the palette list these."""
         lang = self.lang
         items = []
+        if self.pending_marking() is not None:
+            items.append(("mark", ui(lang, "批改书面作答", "Mark written answers"),
+                          ui(lang, "上次考试的简答题还没有批改", "Your last exam's written answers await marking"),
+                          self.mark_exam))
         if self.storage is not None and self.storage.open_exam() is not None:
             items.append(("resume", ui(lang, "继续考试", "Resume exam"),
                           ui(lang, "回到进行中的模拟考试", "Back to the mock exam in progress"), self.resume_exam))

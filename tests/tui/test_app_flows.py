@@ -55,7 +55,7 @@ async def test_palette_lists_every_flow(make_app):
 KEY_LABELS = {"ctrl+s": "Ctrl+S", "ctrl+n": "Ctrl+N", "ctrl+d": "Ctrl+D", "ctrl+t": "Ctrl+T", "ctrl+f": "Ctrl+F",
               "f2": "F2", "ctrl+o": "Ctrl+O", "pagedown": "PgDn", "pageup": "PgUp",
               "escape": "Esc", "enter": "Enter", "r": "R", "n": "N", "p": "P", "q": "q", "t": "T",
-              "s": "S", "g": "G",
+              "s": "S", "g": "G", "m": "M",
               "f1": "F1", "question_mark": "?", "ctrl+q": "Ctrl+Q"}
 
 

@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 from quizapp.tui.app import Start
 from quizapp.tui.dialogs.confirm import ConfirmDialog
 from quizapp.tui.screens.exam import ExamScreen
+from quizapp.tui.screens.marking import MarkingScreen
 from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
 from tui_helpers import SIZE, right_response_keys, settle, sync, text_of, wait_for
 
@@ -151,9 +152,59 @@ async def test_exam_with_written_answers_is_graded_only_at_the_end(make_app):
         result = app.screen.result
         by = {r.item.type: r for r in result.items}
         assert by["multiple_choice"].status == "right" and by["fill_blank"].status == "right"
-        assert by["short_answer"].earned == pytest.approx(2.0)  # 1 of 2 key points, by keywords
+        assert by["short_answer"].earned == 0  # written: counted once the student marks it
         assert by["comprehensive"].status == "unanswered"
-        assert result.earned == pytest.approx(2 + 2 + 2)
+        assert result.earned == pytest.approx(2 + 2) and result.awaiting == pytest.approx(4)
+        assert "还有 4 分的书面作答待批改" in text_of(app.screen, "#awaiting")
+
+        # Marking, as a teacher marks a script: nothing is ticked for the student; the
+        # machine's suggestion is shown beside each point, labelled as one.
+        await pilot.press("m")
+        await settle(pilot)
+        marking = app.screen
+        assert isinstance(marking, MarkingScreen)
+        assert "random drop" in text_of(marking, "#mark-answer")
+        ticks = marking.query_one("#mark-ticks")
+        assert ticks.selected == set()
+        labels = " ".join(ticks.labels)
+        assert "机器建议：✓" in labels and "不计分" in labels
+        await pilot.press("1")  # tick the first key point (saved at once)
+        await settle(pilot)
+        assert app.storage.exam_marks(exam.exam_id) == {(2, 0): ([True, False], False)}
+        await pilot.press("enter")  # confirm: the only written answer, back to the result
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.result.earned == pytest.approx(2 + 2 + 2)
+        assert app.screen.result.awaiting == 0 and not app.screen.query_one("#awaiting").display
+        assert app.storage.exam(exam.exam_id).score == pytest.approx(6)
+        assert app.storage.self_marked(exam.exam_id) == {exam.items[2].uid: {"0": [True, False]}}
+
+
+@sync
+async def test_marking_interrupted_by_closing_the_app_is_offered_again(make_app, tmp_path):
+    data = tmp_path / "marks"
+    app = make_app(Start("exam", blueprint="mixed", seed=1), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        await pilot.press(*"random drop", "ctrl+s", "y")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("2")  # one tick, not confirmed; then the app is closed
+        await settle(pilot)
+    app2 = make_app(data_dir=data)
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "批改书面作答" in str(app2.screen.query_one("#menu").get_option_at_index(0).prompt)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app2.screen, MarkingScreen)
+        assert app2.screen.query_one("#mark-ticks").selected == {1}  # the tick was kept
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app2.screen, ResultScreen) and app2.screen.result.awaiting == 0
 
 
 @sync

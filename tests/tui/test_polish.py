@@ -244,15 +244,17 @@ async def test_long_key_points_wrap_and_are_ticked_by_number(bank):
 
     app = One()
     async with app.run_test(size=SIZE) as pilot:
+        from quizapp.core.marking import Suggestion
+
         form = app.query_one(AnswerArea).form
-        form.show_ticks([[True, False]])
+        form.show_ticks([[Suggestion(True, "found “drop”", "答到"), Suggestion(False, "none", "没有")]])
         await settle(pilot)
         options = list(form.tick_list.query(".option"))
         assert options[1].size.height >= 2  # wrapped, not cut at the edge
         assert options[1].region.right <= SIZE[0]
         assert app.focused is form.tick_list
-        await pilot.press("2")  # tick the second point, untick the first
-        await pilot.press("1")
+        assert form.ticked == [False, False]  # nothing is ticked for the student
+        await pilot.press("2")  # tick the second point
         assert form.ticked == [False, True]
         assert form.response()["ticked"] == [False, True]
 
@@ -397,10 +399,16 @@ async def test_ticking_a_comprehensive_item_starts_at_its_first_short_part(bank)
         form = app.query_one(AnswerArea).form
         shorts = [f for f in form.forms if isinstance(f, ShortForm)]
         assert len(shorts) == 2
-        form.show_ticks([[True, False], [False, True]])
+        from quizapp.core.marking import Suggestion
+
+        yes, no = Suggestion(True, "found “a”", "答到：“a”"), Suggestion(False, "none", "没有")
+        form.show_ticks([[yes, no], [no, yes]])
         await settle(pilot)
         assert app.focused is shorts[0].tick_list
-        assert [s.ticked for s in shorts] == [[True, False], [False, True]]
+        # suggestions are shown beside the points, labelled, and nothing is ticked
+        assert [s.ticked for s in shorts] == [[False, False], [False, False]]
+        assert ["机器建议：✓" in label for label in shorts[0].tick_list.labels] == [True, False]
+        assert ["机器建议：✓" in label for label in shorts[1].tick_list.labels] == [False, True]
 
 
 @sync

@@ -85,9 +85,12 @@ async def test_short_answer_is_self_graded_with_proposed_ticks(make_app):
         await pilot.press(*"random drop of units")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert screen.area.form.ticked == [True, False]  # proposed from keywords
+        # nothing is ticked for the student; the machine's guess is labelled as a suggestion
+        assert screen.area.form.ticked == [False, False]
+        labels = screen.area.form.tick_list.labels
+        assert "机器建议：✓" in labels[0] and "机器建议：✗" in labels[1]
         assert screen.state == "ticking" and app.storage.attempts() == []
-        await pilot.press("ctrl+s")
+        await pilot.press("1", "ctrl+s")  # the student ticks the point they covered
         await settle(pilot)
         [a] = app.storage.attempts()
         assert a.score == pytest.approx(0.5) and a.response["ticked"] == [True, False]
@@ -142,8 +145,8 @@ async def test_comprehensive_practice_grades_each_part(make_app):
         await pilot.press(*"it keeps the size")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert screen.area.form.forms[1].ticked == [True, False]
-        await pilot.press("ctrl+s")
+        assert screen.area.form.forms[1].ticked == [False, False]  # suggestions only
+        await pilot.press("1", "ctrl+s")  # the student ticks the point they made
         await settle(pilot)
         [a] = app.storage.attempts()
         assert a.score == pytest.approx((6 * 1 + 4 * 0.5) / 10)  # part points from the bank

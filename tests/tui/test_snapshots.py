@@ -71,6 +71,21 @@ def test_result(snap_compare, make_app):
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(answer_and_submit))
 
 
+def test_marking_written_answers(snap_compare, make_app):
+    app = make_app(Start("exam", blueprint="mixed", seed=1))
+
+    async def submit_and_mark(pilot):
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        await pilot.press(*"random drop", "ctrl+s", "y")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(submit_and_mark))
+
+
 def test_practice_in_light_theme_and_english(snap_compare, make_app):
     app = make_app(Start("practice", mode="chapter", target="ch1_cnn"), seed=11)
 

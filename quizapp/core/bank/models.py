@@ -63,9 +63,19 @@ class Choice(Strict):
 class Blank(Strict):
     """One blank of a fill-in item: every accepted answer, in both languages and synonyms.
 
-    Matching ignores case, spaces and full/half-width punctuation differences."""
+    Matching ignores case, spaces and full/half-width punctuation differences. A formula blank
+    also gives ``formula`` (SymPy syntax over ``symbols``; ``sigma`` is the logistic function)
+    and then accepts any formula equal to it as a function of the symbols::
 
-    accept: list[str] = Field(min_length=1)
+        - formula: "sigma(x)*(1-sigma(x))"
+          symbols: [x]
+          accept: ["σ(x)(1−σ(x))", "s(1-s)"]  # shown first; shorthand the reader cannot know
+
+    An item whose blanks may be filled in any order says ``any_order: true``."""
+
+    accept: list[str] = Field(min_length=1)  # the first is shown as the answer
+    formula: str | None = None
+    symbols: list[str] = Field(default_factory=list)
 
 
 class Phrasings(Strict):

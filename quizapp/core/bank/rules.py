@@ -70,6 +70,7 @@ def check_question(q: Question, chapters: list[Chapter], memorise: list[Memorise
                                        f"{n} blank(s) '____' but 'blanks' lists {len(q.blanks)}")
     if q.calculation is not None and check_kinds:
         yield from _check_calculation(q.calculation, ("calculation",))
+    yield from _check_formulas(q.blanks, ("blanks",))
     if q.key_points is not None:
         yield from _check_key_points(q.key_points, ("key_points",), _stem(q.text))
     if q.parts is not None:
@@ -78,6 +79,7 @@ def check_question(q: Question, chapters: list[Chapter], memorise: list[Memorise
         for i, part in enumerate(q.parts):
             if part.calculation is not None and check_kinds:
                 yield from _check_calculation(part.calculation, ("parts", i, "calculation"))
+            yield from _check_formulas(part.blanks, ("parts", i, "blanks"))
             if part.key_points is not None:
                 yield from _check_key_points(part.key_points, ("parts", i, "key_points"),
                                              _stem(q.text, part.text, part.label))
@@ -86,6 +88,18 @@ def check_question(q: Question, chapters: list[Chapter], memorise: list[Memorise
                 if n != len(part.blanks):
                     yield ("parts", i, "text"), (f"the part's text has {n} blank(s) but 'blanks' "
                                                  f"lists {len(part.blanks)}")
+
+
+def _check_formulas(blanks, loc: tuple) -> Iterator[Problem]:
+    from quizapp.core.formula import FormulaError, parse_formula
+
+    for i, blank in enumerate(blanks or []):
+        if blank.formula is None:
+            continue
+        try:
+            parse_formula(blank.formula, tuple(blank.symbols))
+        except FormulaError as exc:
+            yield loc + (i, "formula"), f"the formula cannot be read: {exc}"
 
 
 def _stem(*texts) -> str:

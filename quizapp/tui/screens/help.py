@@ -28,6 +28,7 @@ KEYS = [
         ("1-9  ↑↓ Enter", "选择功能", "choose a flow"),
         ("T", "今日计划", "Today: the study plan"),
         ("R", "继续进行中的考试", "resume the exam in progress"),
+        ("M", "继续批改上次考试的书面作答", "carry on marking the last exam's written answers"),
         ("q", "退出", "quit"),
     ]),
     (("今日计划", "Today"), [
@@ -42,7 +43,8 @@ KEYS = [
         ("↑↓ Space", "移动并选择", "move and pick"),
         ("Enter", "下一个输入框；最后一个时提交", "next field; submits after the last"),
         ("Ctrl+S", "提交 / 简答题先自评要点", "check (short answers: tick key points first)"),
-        ("1-8  Space", "简答题要点：勾选 / 取消，Enter 评分", "key points: tick or untick; Enter grades"),
+        ("1-8  Space", "简答题要点：勾选 / 取消，Enter 评分（“机器建议”不计分）",
+         "key points: tick or untick; Enter grades (the machine's suggestions do not count)"),
         ("Enter  Ctrl+N", "看完反馈后下一题；Ctrl+N 也可跳过", "next question; Ctrl+N also skips"),
         ("Ctrl+D", "计算题训练：切换难度（下一题起）", "drills: change difficulty (from the next question)"),
         ("Ctrl+T", "计算题：作答前逐条显示解题步骤（先方法后数字；每条扣分，屏幕显示扣多少）",
@@ -63,6 +65,9 @@ KEYS = [
     ]),
     (("成绩与回顾", "Result and review"), [
         ("R  Enter", "逐题回顾", "review every question"),
+        ("M", "批改书面作答：对照参考答案勾选要点（1-9 / 空格切换，Enter 确认本题）",
+         "mark written answers: tick the key points against the model answer (1-9 / Space "
+         "toggle, Enter confirms the part)"),
         ("PgDn PgUp  N P", "下一题 / 上一题", "next / previous"),
         ("↑↓", "滚动解答", "scroll the solution"),
         ("Esc", "返回", "back"),

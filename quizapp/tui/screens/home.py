@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from quizapp.tui.lang import ui
 
 
-LETTERED = {"resume": "r", "today": "t"}  # flow id -> its own key (outside the numbering)
+LETTERED = {"resume": "r", "mark": "m", "today": "t"}  # flow id -> its own key (not numbered)
 
 
 class HomeScreen(Screen):

@@ -166,14 +166,13 @@ class PracticeScreen(Screen):
             if self.state == "graded":
                 self.show_next()
             return
-        from quizapp.core.grading_concepts import propose_key_points
         from quizapp.core.items import stem_of
+        from quizapp.core.marking import suggest_all
 
         form = self.area.form
         if form.needs_ticks:
             stem = stem_of(self.session.current)
-            proposals = [propose_key_points(kps, text, stem) for kps, text in form.key_point_sets()]
-            form.show_ticks(proposals)
+            form.show_ticks([suggest_all(kps, text, stem) for kps, text in form.key_point_sets()])
             self.state = "ticking"
             self._note(ui(self.lang, "对照要点自评：勾选你答到的要点，再按 Ctrl+S。",
                           "Grade yourself against the key points: tick what you covered, then Ctrl+S."))

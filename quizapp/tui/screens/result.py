@@ -23,9 +23,11 @@ STATUS_MARK = {"right": "✔", "partial": "◐", "wrong": "✘", "unanswered": "
 class ResultScreen(Screen):
     BINDINGS = [
         Binding("r,enter", "review", "Review answers"),
+        Binding("m", "mark", "Mark written answers"),
         Binding("escape", "home", "Home"),
     ]
-    KEY_LABELS = {"review": ("逐题回顾", "Review answers"), "home": ("主页", "Home")}
+    KEY_LABELS = {"review": ("逐题回顾", "Review answers"), "mark": ("批改书面作答", "Mark written answers"),
+                  "home": ("主页", "Home")}
 
     def __init__(self, exam: Any, result: Any, notice: str = ""):
         super().__init__()
@@ -35,26 +37,51 @@ class ResultScreen(Screen):
 
     def compose(self) -> ComposeResult:
         lang = self.app.lang
-        r = self.result
         with VerticalScroll(id="result-body"):
-            yield Static(ui(lang, f"成绩 {r.earned:g} / {r.total:g}（{100 * r.fraction:.0f}%） · 试卷 {r.code}",
-                            f"Score {r.earned:g} / {r.total:g} ({100 * r.fraction:.0f}%) · paper {r.code}"),
-                         id="score", markup=False)
+            yield Static(self._score_line(), id="score", markup=False)
+            yield Static(self._awaiting_line(), id="awaiting", classes="warn", markup=False)
             if self.notice:
                 yield Static(self.notice, id="notice", classes="warn", markup=False)
             yield DataTable(id="by-section", cursor_type="none", zebra_stripes=True)
             yield DataTable(id="by-chapter", cursor_type="none", zebra_stripes=True)
-            yield Static(ui(lang, "按 R 或 Enter 逐题查看答案与解析，Esc 返回主页。",
-                            "Press R or Enter to review every question with its solution; Esc for home."),
+            yield Static(ui(lang, "按 R 或 Enter 逐题查看答案与解析，M 批改书面作答，Esc 返回主页。",
+                            "Press R or Enter to review every question with its solution, M to mark "
+                            "written answers; Esc for home."),
                          classes="hint", markup=False)
         yield Footer()
 
+    def _score_line(self) -> str:
+        r, lang = self.result, self.app.lang
+        return ui(lang, f"成绩 {r.earned:g} / {r.total:g}（{100 * r.fraction:.0f}%） · 试卷 {r.code}",
+                  f"Score {r.earned:g} / {r.total:g} ({100 * r.fraction:.0f}%) · paper {r.code}")
+
+    def _awaiting_line(self) -> str:
+        n = getattr(self.result, "awaiting", 0.0)
+        if not n:
+            return ""
+        return ui(self.app.lang,
+                  f"还有 {n:g} 分的书面作答待批改（上面的成绩尚未计入）：按 M 对照参考答案逐条批改。",
+                  f"{n:g} points of written answers await marking (not in the score above yet): "
+                  "press M to mark them against the model answer.")
+
     def on_mount(self) -> None:
+        localise_keys(self, self.KEY_LABELS, self.app.lang)
+        self._fill()
+
+    def on_screen_resume(self) -> None:
+        """Back from marking: the score now counts what was marked."""
+        self.result = self.exam.result()
+        self.query_one("#score", Static).update(self._score_line())
+        self.query_one("#awaiting", Static).update(self._awaiting_line())
+        self._fill()
+
+    def _fill(self) -> None:
         lang = self.app.lang
-        localise_keys(self, self.KEY_LABELS, lang)
+        self.query_one("#awaiting", Static).display = bool(self._awaiting_line())
         for table_id, rows, head in (("#by-section", self.result.by_section, ui(lang, "题型", "Section")),
                                      ("#by-chapter", self.result.by_chapter, ui(lang, "章节", "Chapter"))):
             table = self.query_one(table_id, DataTable)
+            table.clear(columns=True)
             table.add_columns(head, ui(lang, "得分", "Score"), "%", ui(lang, "答对", "Right"))
             for t in rows:
                 table.add_row(PlainText(say(t.label, lang)), f"{t.earned:g}/{t.total:g}",
@@ -62,6 +89,15 @@ class ResultScreen(Screen):
 
     def action_review(self) -> None:
         self.app.push_screen(ExamReviewScreen(self.exam, self.result))
+
+    def action_mark(self) -> None:
+        from quizapp.tui.screens.marking import MarkingScreen
+
+        if not self.exam.marking_tasks():
+            self.app.notify(ui(self.app.lang, "这份试卷没有需要批改的书面作答。",
+                               "This paper has no written answers to mark."))
+            return
+        self.app.push_screen(MarkingScreen(self.exam))
 
     def action_home(self) -> None:
         self.app.go_home()

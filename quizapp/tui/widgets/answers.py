@@ -3,8 +3,8 @@
 * choices: a list with a cursor; pick with 1-8 or A-H (true/false: 1/2, T/F), Space or a click;
 * fill-in blanks, calculation fields: one input each; a vector as ``1, 2, 3``; a matrix with its
   size first, ``2x2: 1 2; 3 4``;
-* short answers: a text box; in practice the key points then appear, ticked where the answer's
-  keywords match, for the student to confirm (self-grading);
+* short answers: a text box; in practice the key points then appear for the student to tick,
+  each with the machine's suggestion beside it (self-grading; an exam is marked after submit);
 * comprehensive: its parts, each with the widget of its kind.
 
 The area builds the response dict the core grades (see quizapp.core.items) and reports changes
@@ -145,7 +145,7 @@ class AnswerForm(Vertical):
     def needs_ticks(self) -> bool:
         return False
 
-    def show_ticks(self, proposals: list[list[bool]]) -> None:
+    def show_ticks(self, suggestions: list[list[Any]]) -> None:
         pass
 
     def key_point_sets(self) -> list[tuple[Any, str]]:
@@ -258,7 +258,7 @@ class ShortForm(AnswerForm):
         self.key_points = key_points
         self.lang = lang
         self.exam = exam
-        hint = ui(lang, "交卷后按要点（关键词）评分。", "Marked after you submit, against the key points (by keywords).") \
+        hint = ui(lang, "交卷后由你对照参考答案逐条批改。", "After you submit, you mark it against the model answer.") \
             if exam else ui(lang, "写下答案，按 Ctrl+S 对照要点自评。", "Write your answer; Ctrl+S to check it against the key points.")
         self.text = TextArea(classes="short", soft_wrap=True, placeholder=hint)
         self.ticks_shown = False
@@ -267,10 +267,11 @@ class ShortForm(AnswerForm):
         self.tick_list = ChoiceList([say(kp, lang) for kp in key_points], multiple=True,
                                     classes="tick-list")
         n = len(key_points)
-        self.tick_help = Static(ui(lang, f"勾选你答到的要点（已按关键词预选）：1-{n} 或空格切换，"
-                                         "Enter 或 Ctrl+S 评分。",
-                                   f"Tick the key points you covered (pre-ticked from keywords): "
-                                   f"1-{n} or Space to toggle, Enter or Ctrl+S to grade."),
+        self.tick_help = Static(ui(lang, f"勾选你真正答到的要点：1-{n} 或空格切换，Enter 或 Ctrl+S 评分。"
+                                         "“机器建议”只供参考，只有你的勾选计分。",
+                                   f"Tick the key points you really covered: 1-{n} or Space to "
+                                   "toggle, Enter or Ctrl+S to grade. The machine's suggestions "
+                                   "are only suggestions: only your ticks count."),
                                 classes="tick-help", markup=False)
 
     def compose(self) -> ComposeResult:
@@ -299,11 +300,16 @@ class ShortForm(AnswerForm):
     def key_point_sets(self) -> list[tuple[Any, str]]:
         return [(self.key_points, self.text.text)] if self.needs_ticks else []
 
-    def show_ticks(self, proposals: list[list[bool]], *, focus: bool = True) -> None:
+    def show_ticks(self, suggestions: list[list[Any]], *, focus: bool = True) -> None:
+        """Show the key points to tick, each with the machine's suggestion beside it (labelled
+        as one); nothing is ticked for the student."""
+        from quizapp.tui.widgets.suggestions import key_point_labels
+
         if not self.needs_ticks:
             return
-        proposal = proposals.pop(0)
-        self.tick_list.set_selected({i for i, value in enumerate(proposal) if value})
+        self.tick_list.labels = key_point_labels(self.key_points, suggestions.pop(0), self.lang)
+        self.tick_list.set_selected(set())
+        self.tick_list._refresh()
         self.ticks_shown = True
         self.query_one(".ticks").display = True
         if focus:
@@ -350,11 +356,11 @@ class PartsForm(AnswerForm):
     def key_point_sets(self) -> list[tuple[Any, str]]:
         return [kp for f in self.forms for kp in f.key_point_sets()]
 
-    def show_ticks(self, proposals: list[list[bool]]) -> None:
+    def show_ticks(self, suggestions: list[list[Any]]) -> None:
         first = True  # the student ticks from the top: the first list gets the focus
         for f in self.forms:
             if isinstance(f, ShortForm) and f.needs_ticks:
-                f.show_ticks(proposals, focus=first)
+                f.show_ticks(suggestions, focus=first)
                 first = False
 
 
