@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +14,7 @@ from quizapp.core.errors import InputError
 from quizapp.core.exam import ExamSession
 from quizapp.core.storage import Storage
 
-BANK = Path(__file__).parents[1] / "tui" / "fixtures" / "bank"
-
-
-class Clock:
-    def __init__(self, t=10_000.0):
-        self.t = t
-
-    def __call__(self):
-        return self.t
+from test_exam import BANK, Clock  # the exam tests' clock and fixture bank
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from quizapp.tui.dialogs.confirm import ConfirmDialog
 from quizapp.tui.screens.exam import ExamScreen
 from quizapp.tui.screens.marking import MarkingScreen
 from quizapp.tui.screens.result import ExamReviewScreen, ResultScreen
-from tui_helpers import SIZE, right_response_keys, settle, sync, text_of, wait_for
+from tui_helpers import (
+    SIZE, right_response_keys, settle, submit_a_short_answer_and_open_marking, sync, text_of, wait_for,
+)
 
 
 @sync
@@ -185,13 +187,7 @@ async def test_marking_interrupted_by_closing_the_app_is_offered_again(make_app,
     data = tmp_path / "marks"
     app = make_app(Start("exam", blueprint="mixed", seed=1), data_dir=data)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("pagedown", "pagedown")
-        await settle(pilot)
-        await pilot.press(*"random drop", "ctrl+s", "y")
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await submit_a_short_answer_and_open_marking(pilot)
         await pilot.press("2")  # one tick, not confirmed; then the app is closed
         await settle(pilot)
     app2 = make_app(data_dir=data)

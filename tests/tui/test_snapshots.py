@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quizapp.tui.app import Start
 
-from tui_helpers import right_response_keys, settle
+from tui_helpers import right_response_keys, settle, submit_a_short_answer_and_open_marking
 
 SIZE = (80, 24)
 
@@ -74,16 +74,8 @@ def test_result(snap_compare, make_app):
 def test_marking_written_answers(snap_compare, make_app):
     app = make_app(Start("exam", blueprint="mixed", seed=1))
 
-    async def submit_and_mark(pilot):
-        await settle(pilot)
-        await pilot.press("pagedown", "pagedown")
-        await settle(pilot)
-        await pilot.press(*"random drop", "ctrl+s", "y")
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(submit_and_mark))
+    assert snap_compare(app, terminal_size=SIZE,
+                        run_before=steady(submit_a_short_answer_and_open_marking))
 
 
 def test_practice_in_light_theme_and_english(snap_compare, make_app):

@@ -89,3 +89,14 @@ def text_of(screen, selector: str) -> str:
     from textual.widgets import Static
 
     return str(screen.query_one(selector, Static).render())
+
+
+async def submit_a_short_answer_and_open_marking(pilot, text: str = "random drop") -> None:
+    """On the 'mixed' paper (seed 1): answer its short-answer item, submit, press M to mark."""
+    await settle(pilot)
+    await pilot.press("pagedown", "pagedown")
+    await settle(pilot)
+    await pilot.press(*text, "ctrl+s", "y")
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
