@@ -73,9 +73,9 @@ class Blank(Strict):
 
     An item whose blanks may be filled in any order says ``any_order: true``."""
 
-    accept: list[str] = Field(min_length=1)  # the first is shown as the answer
-    formula: str | None = None
-    symbols: list[str] = Field(default_factory=list)
+    accept: list[str] = Field(min_length=1, description="accepted answers and synonyms; the first is shown as the answer")
+    formula: str | None = Field(None, description="a formula (SymPy syntax, sigma = logistic) that any equal formula matches")
+    symbols: list[str] = Field(default_factory=list, description="the formula's variables, e.g. [x]")
 
 
 class Phrasings(Strict):
@@ -109,8 +109,11 @@ class KeyPoint(Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
     points: float = Field(default=1.0, gt=0, le=MAX_POINTS)
-    accept: Phrasings = Field(default_factory=Phrasings)
-    reject: Phrasings = Field(default_factory=Phrasings)
+    accept: Phrasings = Field(default_factory=Phrasings, description=(
+        "phrasings that earn the point: words in order joined by ' .. ' (or any order by ' & ') "
+        "within one clause; (a|b) alternatives, ? optional, * word goes on, {group} word groups"))
+    reject: Phrasings = Field(default_factory=Phrasings, description=(
+        "contradicting phrasings: any one found (not negated) withholds the suggested tick"))
 
 
 class Calculation(Strict):
