@@ -21,12 +21,15 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$!])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # "&amp;" must print as written, not as "&"
 _LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
+_INDENT = re.compile(r"^(?: {4,}|[ ]*\t[ \t]*)", re.MULTILINE)
 PAGE_BREAK = '<div style="page-break-before: always"></div>'
 
 
 def md_escape(text: str) -> str:
     """Text that Markdown shows exactly as written (no emphasis, links, lists or entities)."""
     text = _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", text))
+    # four leading spaces (or a tab) would open an indented code block, showing the escapes
+    text = _INDENT.sub(" ", text)
 
     def line_start(m: re.Match) -> str:
         lead, mark = m.group(1), m.group(2)

@@ -8,7 +8,7 @@ import json
 import re
 
 import typst
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -50,5 +50,7 @@ def _md_text(source: str) -> str:
 
 @settings(max_examples=200, deadline=None)
 @given(LINE)
+@example("    {")  # four leading spaces opened an indented code block that showed the escape
+@example("\t*a*")
 def test_markdown_escape_shows_text_as_written(text):
     assert _md_text(md_escape(text)) == re.sub(r"\s+", " ", text).strip()
