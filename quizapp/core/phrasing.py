@@ -69,7 +69,11 @@ _AUX = {"be", "is", "are", "was", "were", "been", "do", "does", "did", "can", "c
         "would", "should", "may", "might", "must", "able", "to", "have", "has", "had", "really",
         "necessarily", "always", "actually", "any", "the", "a", "an", "it", "they", "need", "needs",
         "much", "more", "longer", "help", "helps", "directly", "also", "even", "get", "gets",
-        "used", "applied", "in", "on", "for", "with", "being"}
+        "used", "applied", "in", "on", "for", "with", "being",
+        # a negated verb negates its object: "do not use local features", "does not add any"
+        "use", "uses", "need", "have", "has", "learn", "learns", "make", "makes", "give", "gives",
+        "add", "adds", "produce", "produces", "require", "requires", "change", "changes",
+        "cause", "causes", "affect", "affects", "reduce", "reduces", "increase", "increases"}
 # Words just after a match that deny it ("与集成无关", "... has nothing to do with it").
 _DENIED_AFTER = re.compile(r"^\s*(?:无关|没有关系|没关系|不相关|是错的|是错误的|不成立|并不成立)")
 # A predicate denied right after what the phrase names: "ReLU does not help", "残差连接并不能".
