@@ -389,6 +389,17 @@ class Storage:
                       "WHERE exam_id = ? AND item_uid = ?",
                       (float(score), int(correct), json.dumps(self_marked), exam_id, item_uid))
             c.execute("UPDATE exams SET score = ? WHERE id = ?", (float(exam_score), exam_id))
+            self._rebuild_memory(c, exam_id, item_uid)
+
+    @staticmethod
+    def _rebuild_memory(c: sqlite3.Connection, exam_id: int, item_uid: str) -> None:
+        """The item's FSRS cards as if the marked score had been known at submit."""
+        from quizapp.core.plan.memory import card_keys, rebuild
+
+        rows = c.execute("SELECT question_id, kind, difficulty FROM attempts "
+                         "WHERE exam_id = ? AND item_uid = ?", (exam_id, item_uid)).fetchall()
+        rebuild(c, {k for q, kind, d in rows
+                    for k in card_keys({"question_id": q, "kind": kind, "difficulty": d})})
 
     def self_marked(self, exam_id: int) -> dict[str, dict[str, list[bool]]]:
         """item uid -> the key points its student ticked, by part, for one exam's attempts."""

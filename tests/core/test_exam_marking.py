@@ -116,3 +116,24 @@ def test_a_progress_file_of_the_previous_schema_migrates_with_nothing_lost(tmp_p
     assert storage.self_marked(1) == {} and storage.exam_marks(1) == {}
     storage.save_exam_marks(1, 0, 0, [True], True)
     assert storage.exam_marks(1) == {(0, 0): ([True], True)}
+
+
+def test_marking_moves_the_memory_card_as_if_the_score_was_known_at_submit(bank, tmp_path):
+    """At submit a written answer counts 0 (FSRS: Again); once the student marks it, its card
+    is what replaying the history with the marked score gives (issue 10 meets issue 9)."""
+    from fsrs import Rating
+
+    clock = Clock()
+    storage, exam = sit(bank, tmp_path / "p.db", clock)
+    exam.submit()
+    short = next(t for t in exam.marking_tasks() if t.part == 0)
+    key = f"q:{exam.items[short.position].question.id}"
+    assert storage.memory_cards()[key].last_rating == int(Rating.Again)
+    exam.confirm_marking(short.position, 0, [True, True])
+    marked = storage.memory_cards()[key]
+    assert marked.last_rating == int(Rating.Good) and marked.reviews == 1
+    fresh = Storage.open(tmp_path / "again.db", clock=clock)  # the same history, answered anew
+    for a in storage.attempts():
+        a.id, a.exam_id = None, None
+        fresh.record_attempt(a)
+    assert fresh.memory_cards()[key].card.to_json() == marked.card.to_json()

@@ -17,7 +17,8 @@ Every attempt reviews its cards inside the transaction that records it (:func:`r
 called by :mod:`quizapp.core.storage`). Attempts recorded before the memory existed (a progress
 file from an earlier quizapp) are replayed in order the first time they are needed
 (:func:`replay`); ``memory_replay.through`` says how far the cards are up to date, so replaying
-is done once and never twice.
+is done once and never twice. When a stored score changes later (the student marks a written
+answer after the exam), the cards it reviews are rebuilt from their history (:func:`rebuild`).
 """
 
 from __future__ import annotations
@@ -196,6 +197,26 @@ def replay(conn: sqlite3.Connection, before: int | None = None) -> int:
     _write_cards(conn, cards.values(), at=float(rows[-1]["at"]))
     _set_through(conn, int(rows[-1]["id"]))
     return len(rows)
+
+
+def rebuild(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
+    """Recompute the cards ``keys`` from every replayed attempt that reviews them, oldest first.
+
+    For a score that changed after it was reviewed: a written answer marked by the student after
+    the exam (it counted 0 at submit). FSRS reviews are sequential, so the card is rebuilt from
+    its whole history rather than reviewed twice. Call inside a transaction."""
+    keys = set(keys)
+    if not keys:
+        return
+    rows = [r for r in _attempt_rows(conn, 0, replayed_through(conn) + 1)
+            if keys.intersection(card_keys(r))]
+    cards: dict[str, MemoryCard] = {}
+    sched = scheduler()
+    for r in rows:
+        review(cards, r, sched)
+    rebuilt = [m for k, m in cards.items() if k in keys]
+    if rebuilt:
+        _write_cards(conn, rebuilt, at=float(rows[-1]["at"]))
 
 
 def review_attempt(conn: sqlite3.Connection, attempt: Any) -> None:
