@@ -307,3 +307,27 @@ async def test_leaving_a_question_before_it_loaded_keeps_its_saved_answer(make_a
         assert exam.responses[0] == saved
         await settle(pilot)
         assert exam.responses[0] == saved
+
+
+@sync
+async def test_the_exam_status_line_fits_80_columns_in_both_languages(make_app, tmp_path):
+    # In "中文 + English" the status said the paper code twice and the English half ran under
+    # the countdown at 80 columns.
+    from rich.cells import cell_len
+
+    from quizapp.core.storage import Storage
+
+    data = tmp_path / "both"
+    data.mkdir()
+    storage = Storage.open(data / "progress.sqlite3")
+    storage.set_setting("lang", "both")
+    storage.close()
+    app = make_app(Start("exam", blueprint="mini", seed=3), data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExamScreen) and app.lang == "both"
+        status, clock = text_of(screen, "#exam-status"), text_of(screen, "#countdown")
+        assert status.count(screen.exam.paper.code) == 1
+        assert "已答" in status and "answered" in status
+        assert cell_len(status) + cell_len(clock) + 2 <= SIZE[0], status

@@ -104,8 +104,12 @@ class ExamScreen(Screen):
         n = len(e.items)
         done = n - len(e.unanswered())
         flagged = len(e.flagged_positions())
-        text = ui(lang, f"{e.paper.code} · 第 {e.current + 1}/{n} 题 · 已答 {done}/{n} · 标记 {flagged}",
-                  f"{e.paper.code} · Q{e.current + 1}/{n} · answered {done}/{n} · flagged {flagged}")
+        if lang == "both":  # one line beside the countdown at 80 columns: the code once, each word pair
+            text = (f"{e.paper.code} · {e.current + 1}/{n} · 已答 answered {done}/{n} · "
+                    f"标记 flagged {flagged}")
+        else:
+            text = ui(lang, f"{e.paper.code} · 第 {e.current + 1}/{n} 题 · 已答 {done}/{n} · 标记 {flagged}",
+                      f"{e.paper.code} · Q{e.current + 1}/{n} · answered {done}/{n} · flagged {flagged}")
         self.query_one("#exam-status", Static).update(text)
 
     def show(self, position: int) -> None:
