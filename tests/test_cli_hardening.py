@@ -64,3 +64,11 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_practice_with_an_unknown_kind_is_one_sentence_before_the_app_opens(tmp_path, capsys):
+    # It opened the app and showed an English notification over the Chinese home screen.
+    assert main(["--data-dir", str(tmp_path), "practice", "--kind", "conv_outptu"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("quizapp: unknown calculation kind 'conv_outptu'. Did you mean 'conv_output'?")
+    assert len(err.splitlines()) <= 2 and len(err) < 200

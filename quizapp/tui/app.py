@@ -284,3 +284,12 @@ def check_start(start: Start) -> None:
     from quizapp.core.exam import check_seed
 
     check_seed(start.seed)
+    if start.mode == "drill" and start.target:  # one sentence here, not a notice over the home screen
+        from solvers import UnknownKind
+
+        from quizapp.core.practice import drill_kind
+
+        try:
+            drill_kind(start.target)
+        except UnknownKind as exc:
+            raise InputError(str(exc), hint="Run 'quizapp kinds' to list them.") from None
