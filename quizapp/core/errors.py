@@ -13,7 +13,9 @@ class QuizappError(Exception):
     def __init__(self, message: str, *, hint: str | None = None, message_zh: str = ""):
         self.message = message
         self.hint = hint
-        self.message_zh = message_zh  # the same sentence for the app's Chinese screens, if given
+        # The same sentence for the app's Chinese screens, if given (a subclass may have set it
+        # before calling this, as AnswerFormatError does: keep that).
+        self.message_zh = message_zh or getattr(self, "message_zh", "")
         super().__init__(message if not hint else f"{message} {hint}")
 
 
