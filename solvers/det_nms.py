@@ -20,7 +20,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, exact, fraction_text, iou_float
+from solvers.det_iou import box_iou, check_box, distinct_scores, exact, fraction_text, iou_float, pick
 
 # Named difficulty ranges: number of objects (clusters), boxes, thresholds, and the smallest gap
 # allowed between any pair's IoU and the threshold (0 at hard allows an exact tie, which the
@@ -89,7 +89,7 @@ def random_scene(rng: np.random.Generator, n_objects: int, n_boxes: int) -> tupl
     boxes = [jitter(rng, objects[i % n_objects], 2) for i in range(n_boxes)]
     order = rng.permutation(n_boxes)
     boxes = [boxes[i] for i in order]
-    scores = sorted((int(v) for v in rng.choice(np.arange(30, 100), size=n_boxes, replace=False)), reverse=True)
+    scores = sorted(distinct_scores(rng, n_boxes), reverse=True)
     rng.shuffle(scores)
     return boxes, [s / 100 for s in scores]
 
@@ -190,9 +190,9 @@ class NMS(Kind):
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
         while True:
-            n_obj = int(rng.choice(r["objects"]))
-            boxes, scores = random_scene(rng, n_obj, int(rng.choice(r["boxes"])))
-            thr = float(rng.choice(r["thresholds"]))
+            n_obj = int(pick(rng, r["objects"]))
+            boxes, scores = random_scene(rng, n_obj, int(pick(rng, r["boxes"])))
+            thr = float(pick(rng, r["thresholds"]))
             t = Fraction(str(thr))
             # hand-friendly: no IoU so close to the threshold that rounding would decide (a float
             # margin test first; exact IoUs only for a near pair that may be a tie, and for a keeper)

@@ -22,7 +22,9 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_area, box_iou, check_box, fraction_text, intersection, iou_float, random_box
+from solvers.det_iou import (
+    box_area, box_iou, check_box, distinct_scores, fraction_text, intersection, iou_float, pick, random_box,
+)
 from solvers.det_nms import (
     box_table, by_score, check_scored_boxes, greedy_nms, jitter, nms_mistakes, nms_trace, score_order,
 )
@@ -78,6 +80,29 @@ def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_thresho
             "precision": Fraction(tp, len(kept)), "recall": Fraction(tp, len(gt))}
 
 
+def _float_accepts(fm: list[list[float]], n: int, scores: Sequence[float], nms_thr: float) -> bool:
+    """The generator's acceptance test on float IoUs (``fm[i][j]``, j < i, over boxes then gt):
+    NMS suppresses something, and the matching has at least one TP and at least one FP."""
+    def iou(i: int, j: int) -> float:
+        return fm[i][j] if j < i else fm[j][i]
+    order = score_order(scores)
+    kept: list[int] = []
+    for i in order:
+        if all(iou(i, k) <= nms_thr for k in kept):
+            kept.append(i)
+    if len(kept) == n:
+        return False
+    n_gt = len(fm) - n
+    matched: set[int] = set()
+    tp = 0
+    for i in kept:  # already in descending score order
+        j = max(range(n_gt), key=lambda k: (iou(i, n + k), -k))
+        if iou(i, n + j) >= MATCH_THRESHOLD and j not in matched:
+            matched.add(j)
+            tp += 1
+    return 0 < tp < len(kept)
+
+
 @register
 class DetectionPipeline(Kind):
     id = "detection_pipeline"
@@ -102,7 +127,7 @@ class DetectionPipeline(Kind):
                 g = random_box(rng, 1, 30, min_side=6)
                 if g[2] - g[0] >= 6 and g[3] - g[1] >= 6 and all(box_iou(g, o) == 0 for o in gt):
                     gt.append(g)
-            n = int(rng.choice(r["detections"]))
+            n = int(pick(rng, r["detections"]))
             # two hits on object 1 (one a duplicate), one on object 2, the rest stray or sloppy
             dets = [jitter(rng, gt[0], r["jitter"]), jitter(rng, gt[0], r["jitter"] + 1),
                     jitter(rng, gt[1], r["jitter"] + 1)]
@@ -111,13 +136,18 @@ class DetectionPipeline(Kind):
                             else random_box(rng, 1, 30, min_side=3))
             order = rng.permutation(n)
             boxes = [dets[i] for i in order]
-            scores = [int(v) / 100 for v in rng.choice(np.arange(30, 100), size=n, replace=False)]
-            nms_thr = float(rng.choice(r["nms"]))
+            scores = [v / 100 for v in distinct_scores(rng, n)]
+            nms_thr = float(pick(rng, r["nms"]))
             # no IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked)
             every = boxes + gt
             thresholds = (nms_thr, MATCH_THRESHOLD)
-            if any(abs(iou_float(a, b) - t) < r["gap"] for i, a in enumerate(every) for b in every[:i]
-                   for t in thresholds):
+            fm = [[iou_float(a, b) for b in every[:i]] for i, a in enumerate(every)]
+            if any(abs(v - t) < r["gap"] for row in fm for v in row for t in thresholds):
+                continue
+            # every IoU is at least the gap from both thresholds, and distinct small fractions are
+            # distinct floats in the same order, so the float pipeline decides as the exact one
+            # would: it rejects most candidates cheaply, the exact pipeline confirms the last one
+            if not _float_accepts(fm, n, scores, nms_thr):
                 continue
             res = pipeline(boxes, scores, gt, nms_thr)
             if len(res["kept"]) < n and 0 < sum(res["flags"]) and not all(res["flags"]):
