@@ -39,7 +39,12 @@ def exact(x: Any) -> Fraction:
         return x
     if isinstance(x, (int, np.integer)):
         return Fraction(int(x))
-    return Fraction(repr(float(x)))
+    return _exact_float(float(x))
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact_float(x: float) -> Fraction:  # parsing the decimal is slow; thresholds recur
+    return Fraction(repr(x))
 
 
 def box_area(box: Box, plus_one: bool = False) -> Fraction:

@@ -48,6 +48,24 @@ def iou_matrix(boxes: Sequence[Sequence[Any]]) -> list[list[Fraction]]:
     return m
 
 
+def float_iou_matrix(boxes: Sequence[Sequence[Any]]) -> list[list[float]]:
+    """Pairwise IoU in floats, for generators' rejection loops on whole-number boxes: each IoU is a
+    fraction with a small denominator, so its float is the nearest double (a threshold like 0.4
+    when equal to 2/5), and distinct IoUs stay distinct and in order; every NMS decision taken
+    on this matrix against the float threshold is the one the exact matrix gives."""
+    n = len(boxes)
+    m = [[1.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i):
+            m[i][j] = m[j][i] = iou_float(boxes[i], boxes[j])
+    return m
+
+
+def threshold_for(m: list[list[Any]], threshold: float) -> Any:
+    """The threshold in the matrix's arithmetic: a float for a float matrix, else exact."""
+    return float(threshold) if m and type(m[0][0]) is float else exact(threshold)
+
+
 def greedy_nms(boxes: Sequence[Sequence[Any]], scores: Sequence[float], threshold: float,
                suppress_equal: bool = False, order: Sequence[int] | None = None,
                ious: list[list[Fraction]] | None = None) -> list[int]:
@@ -60,8 +78,8 @@ def greedy_nms(boxes: Sequence[Sequence[Any]], scores: Sequence[float], threshol
     """
     if len(boxes) != len(scores):
         raise ValueError(f"{len(boxes)} boxes but {len(scores)} scores")
-    thr = exact(threshold)
     m = iou_matrix(boxes) if ious is None else ious
+    thr = threshold_for(m, threshold)
     kept: list[int] = []
     for i in (score_order(scores) if order is None else order):
         if all(m[i][k] < thr or (m[i][k] == thr and not suppress_equal) for k in kept):
@@ -84,7 +102,7 @@ def random_scene(rng: np.random.Generator, n_objects: int, n_boxes: int) -> tupl
         w, h = int(rng.integers(6, 13)), int(rng.integers(6, 13))
         x, y = int(rng.integers(0, 40 - w)), int(rng.integers(0, 40 - h))
         cand = [x, y, x + w, y + h]
-        if all(box_iou(cand, o) == 0 for o in objects):
+        if all(iou_float(cand, o) == 0 for o in objects):  # no overlap: 0.0 exactly, as the exact IoU
             objects.append(cand)
     boxes = [jitter(rng, objects[i % n_objects], 2) for i in range(n_boxes)]
     order = rng.permutation(n_boxes)
@@ -155,8 +173,8 @@ def by_score(indices: Sequence[int], scores: Sequence[float]) -> list[int]:
 def nms_mistakes(boxes: Sequence, scores: Sequence[float], threshold: float, field: str = "kept",
                  ious: list[list[Fraction]] | None = None) -> list[Mistake]:
     order = score_order(scores)
-    thr = exact(threshold)
     m = iou_matrix(boxes) if ious is None else ious
+    thr = threshold_for(m, threshold)
     # non-greedy: a box is dropped if ANY higher-scoring box overlaps it, even a suppressed one
     all_pairs = [i for r, i in enumerate(order)
                  if all(m[i][k] <= thr for k in order[:r])]
@@ -196,9 +214,10 @@ class NMS(Kind):
             t = Fraction(str(thr))
             # hand-friendly: no IoU so close to the threshold that rounding would decide (a float
             # margin test first; exact IoUs only for a near pair that may be a tie, and for a keeper)
-            near = [(a, b) for i, a in enumerate(boxes) for b in boxes[:i] if abs(iou_float(a, b) - thr) < r["gap"]]
+            fm = float_iou_matrix(boxes)
+            near = [(a, b) for i, a in enumerate(boxes) for j, b in enumerate(boxes[:i]) if abs(fm[i][j] - thr) < r["gap"]]
             if all(r["ties"] and box_iou(a, b) == t for a, b in near):
-                m = iou_matrix(boxes)
+                m = fm  # the float matrix decides as the exact one would (see float_iou_matrix)
                 kept = by_score(greedy_nms(boxes, scores, thr, ious=m), scores)
                 wrong = sum(x.answer["kept"] != kept for x in nms_mistakes(boxes, scores, thr, ious=m))
                 if len(kept) < len(boxes) and wrong >= r["wrong"]:  # something is suppressed

@@ -80,6 +80,29 @@ def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_thresho
             "precision": Fraction(tp, len(kept)), "recall": Fraction(tp, len(gt))}
 
 
+def _float_ious(every: Sequence[Sequence[int]], thresholds: Sequence[float],
+                gap: float) -> list[list[float]] | None:
+    """``fm[i][j]`` (j < i) = the IoU of whole-number boxes i and j as :func:`iou_float` gives it,
+    or None as soon as one lies within ``gap`` of a threshold (the rejection loop's hot spot)."""
+    fm = []
+    for i, (ax1, ay1, ax2, ay2) in enumerate(every):
+        area = (ax2 - ax1) * (ay2 - ay1)
+        row = []
+        for bx1, by1, bx2, by2 in every[:i]:
+            w, h = min(ax2, bx2) - max(ax1, bx1), min(ay2, by2) - max(ay1, by1)
+            if w <= 0 or h <= 0:
+                v = 0.0
+            else:
+                inter = w * h
+                v = inter / (area + (bx2 - bx1) * (by2 - by1) - inter)
+            for t in thresholds:
+                if abs(v - t) < gap:
+                    return None
+            row.append(v)
+        fm.append(row)
+    return fm
+
+
 def _float_accepts(fm: list[list[float]], n: int, scores: Sequence[float], nms_thr: float) -> bool:
     """The generator's acceptance test on float IoUs (``fm[i][j]``, j < i, over boxes then gt):
     NMS suppresses something, and the matching has at least one TP and at least one FP."""
@@ -125,7 +148,7 @@ class DetectionPipeline(Kind):
             gt: list[list[int]] = []
             while len(gt) < 2:
                 g = random_box(rng, 1, 30, min_side=6)
-                if g[2] - g[0] >= 6 and g[3] - g[1] >= 6 and all(box_iou(g, o) == 0 for o in gt):
+                if g[2] - g[0] >= 6 and g[3] - g[1] >= 6 and all(iou_float(g, o) == 0 for o in gt):
                     gt.append(g)
             n = int(pick(rng, r["detections"]))
             # two hits on object 1 (one a duplicate), one on object 2, the rest stray or sloppy
@@ -141,8 +164,8 @@ class DetectionPipeline(Kind):
             # no IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked)
             every = boxes + gt
             thresholds = (nms_thr, MATCH_THRESHOLD)
-            fm = [[iou_float(a, b) for b in every[:i]] for i, a in enumerate(every)]
-            if any(abs(v - t) < r["gap"] for row in fm for v in row for t in thresholds):
+            fm = _float_ious(every, thresholds, r["gap"])
+            if fm is None:
                 continue
             # every IoU is at least the gap from both thresholds, and distinct small fractions are
             # distinct floats in the same order, so the float pipeline decides as the exact one
