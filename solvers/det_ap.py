@@ -14,7 +14,9 @@ raw precision at that rank). mAP = the plain mean of the per-class APs.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -22,6 +24,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, fmt, need, need_int, register,
 )
+from solvers.det_iou import pick
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
 # (missed objects), and the chance that a detection is a TP.
@@ -48,12 +51,19 @@ def pr_at_ranks(matches: Sequence[bool], n_gt: int) -> tuple[list[Fraction], lis
         raise ValueError(f"the number of ground-truth objects must be at least 1, got {n_gt}")
     if sum(matches) > n_gt:
         raise ValueError(f"{sum(matches)} true positives but only {n_gt} ground-truth objects")
+    prec, rec = _pr_at_ranks(tuple(bool(h) for h in matches), n_gt)
+    return list(prec), list(rec)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pr_at_ranks(matches: tuple[bool, ...], n_gt: int) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
+    # remembered: the answer, the steps and each named mistake ask again for the same ranking
     prec, rec, tp = [], [], 0
     for k, hit in enumerate(matches, start=1):
-        tp += bool(hit)
+        tp += hit
         prec.append(Fraction(tp, k))
         rec.append(Fraction(tp, n_gt))
-    return prec, rec
+    return tuple(prec), tuple(rec)
 
 
 def interpolated(prec: Sequence[Fraction]) -> list[Fraction]:
@@ -80,10 +90,16 @@ def ap_all_point(matches: Sequence[bool], n_gt: int) -> Fraction:
 def ap_eleven_point(matches: Sequence[bool], n_gt: int) -> Fraction:
     """VOC2007 11-point AP: mean of max precision at recall >= 0, 0.1, ..., 1."""
     prec, rec = pr_at_ranks(matches, n_gt)
+    # recall never falls, so the ranks with recall >= r are a suffix and their best precision is
+    # the interpolated precision where it starts; recall tp/N_gt >= i/10 is 10*tp >= i*N_gt
+    # (whole numbers: this was 11 x ranks Fraction comparisons)
+    interp = interpolated(prec)
+    tps = list(accumulate(bool(h) for h in matches))  # TPs up to each rank
     total = Fraction(0)
     for i in range(11):
-        r = Fraction(i, 10)
-        total += max((p for p, q in zip(prec, rec) if q >= r), default=Fraction(0))
+        k = next((k for k, tp in enumerate(tps) if 10 * tp >= i * n_gt), None)
+        if k is not None:
+            total += interp[k]
     return total / 11
 
 
@@ -169,8 +185,8 @@ class AveragePrecision(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        matches, n_gt = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"],
-                                       int(rng.choice(r["missed"])), min_tps=2)
+        matches, n_gt = random_ranking(rng, int(pick(rng, r["length"])), r["tp_rate"],
+                                       int(pick(rng, r["missed"])), min_tps=2)
         return {"matches": matches, "n_gt": n_gt}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -241,7 +257,7 @@ class MeanAP(Kind):
         r = MAP_RANGES[difficulty]
         lists, counts = [], []
         for _ in range(r["classes"]):
-            m, n = random_ranking(rng, int(rng.choice(r["length"])), r["tp_rate"], int(rng.choice(r["missed"])))
+            m, n = random_ranking(rng, int(pick(rng, r["length"])), r["tp_rate"], int(pick(rng, r["missed"])))
             lists.append(m)
             counts.append(n)
         return {"matches": lists, "n_gt": counts, "classes": list(CLASS_NAMES[:r["classes"]])}
