@@ -26,7 +26,8 @@ from solvers.det_iou import (
     box_area, box_iou, check_box, distinct_scores, fraction_text, intersection, iou_float, pick, random_box,
 )
 from solvers.det_nms import (
-    box_table, by_score, check_scored_boxes, greedy_nms, jitter, nms_mistakes, nms_trace, score_order,
+    box_table, by_score, check_scored_boxes, greedy_nms, iou_matrix, jitter, nms_mistakes, nms_trace,
+    score_order,
 )
 
 # Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
@@ -50,7 +51,8 @@ def best_overlaps(boxes: Sequence, gt: Sequence) -> list[tuple[Fraction, int]]:
 
 
 def match_detections(boxes: Sequence, scores: Sequence[float], kept: Sequence[int], gt: Sequence,
-                     threshold: float = MATCH_THRESHOLD) -> list[bool]:
+                     threshold: float = MATCH_THRESHOLD,
+                     best: Sequence[tuple[Fraction, int]] | None = None) -> list[bool]:
     """VOC matching of the kept detections (0-based), in descending score order: TP flags.
 
     >>> match_detections([[0, 0, 4, 4], [0, 0, 4, 3]], [0.9, 0.8], [0, 1], [[0, 0, 4, 4]])
@@ -61,7 +63,7 @@ def match_detections(boxes: Sequence, scores: Sequence[float], kept: Sequence[in
     flags = []
     rank = {i: r for r, i in enumerate(score_order(scores))}
     for i in sorted(kept, key=rank.__getitem__):
-        iou, j = best_overlaps([boxes[i]], gt)[0]
+        iou, j = best_overlaps([boxes[i]], gt)[0] if best is None else best[i]
         hit = iou >= thr and j not in matched
         if hit:
             matched.add(j)
@@ -73,10 +75,11 @@ def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_thresho
              match_threshold: float = MATCH_THRESHOLD) -> dict[str, Any]:
     """Every intermediate result of the three steps (exact)."""
     best = best_overlaps(boxes, gt)
-    kept = greedy_nms(boxes, scores, nms_threshold)
-    flags = match_detections(boxes, scores, kept, gt, match_threshold)
+    ious = iou_matrix(boxes)  # once: NMS here and the named NMS mistakes in solve()
+    kept = greedy_nms(boxes, scores, nms_threshold, ious=ious)
+    flags = match_detections(boxes, scores, kept, gt, match_threshold, best=best)
     tp = sum(flags)
-    return {"best": best, "kept": kept, "flags": flags,
+    return {"best": best, "kept": kept, "flags": flags, "ious": ious,
             "precision": Fraction(tp, len(kept)), "recall": Fraction(tp, len(gt))}
 
 
@@ -245,7 +248,7 @@ class DetectionPipeline(Kind):
         ]
         # the same matching without NMS: duplicates now count as FPs
         all_idx = list(range(len(boxes)))
-        flags_all = match_detections(boxes, scores, all_idx, gt, mt)
+        flags_all = match_detections(boxes, scores, all_idx, gt, mt, best=res["best"])
         # counting every kept box with IoU >= threshold as a TP (no one-to-one matching)
         loose = sum(res["best"][i][0] >= Fraction(str(mt)) for i in res["kept"])
         mistakes = [
@@ -258,7 +261,7 @@ class DetectionPipeline(Kind):
                     {"precision": float(Fraction(loose, len(kept_1))), "recall": float(Fraction(loose, len(gt)))}),
             Mistake("precision_recall_swapped", Text("精确率与召回率弄反了", "swapped precision and recall"),
                     {"precision": float(res["recall"]), "recall": float(res["precision"])}),
-        ] + nms_mistakes(boxes, scores, nt)
+        ] + nms_mistakes(boxes, scores, nt, ious=res["ious"])
         answer = {"best_iou": [float(v) for v, _ in res["best"]], "kept": kept_1,
                   "precision": float(res["precision"]), "recall": float(res["recall"])}
         exact = {"precision": fraction_text(res["precision"]), "recall": fraction_text(res["recall"])}
