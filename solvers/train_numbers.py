@@ -7,6 +7,7 @@ in plain text inside statements and worked steps.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Sequence
 
 import numpy as np
@@ -71,6 +72,18 @@ def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
 def carried(x: Any, places: int = 6) -> str:
     """An intermediate value to ``places`` decimals, but an exact short value stays short:
     ``0.2`` (not ``0.200000``), ``0.331812`` (rounded, all places shown)."""
+    if type(x) is float:  # a plain float (not an Exact, whose text may differ): remembered
+        return _carried_float(x, places)
+    return _carried(x, places)
+
+
+@functools.lru_cache(maxsize=4096)
+def _carried_float(x: float, places: int) -> str:
+    # worked steps print the same carried values again and again (a gate, then in c = f*c + i*g)
+    return _carried(x, places)
+
+
+def _carried(x: Any, places: int) -> str:
     xf = float(x)
     if abs(xf - round(xf, places)) < 1e-12:  # exact at this many places: drop the trailing zeros
         s = str(round_half_up(x, places))
