@@ -95,10 +95,10 @@ class ConvOutput(Kind):
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         W, F, P, S, D = (params[k] for k in ("input_size", "kernel_size", "padding", "stride", "dilation"))
-        dil_zh = f"，空洞率（dilation）为 {D}" if D != 1 else ""
+        dil_zh = f"，扩张率（dilation）为 {D}" if D != 1 else ""
         dil_en = f", dilation {D}" if D != 1 else ""
         return Text(
-            f"输入特征图大小为 {W}×{W}，卷积核大小为 {F}×{F}，每侧零填充 {P}，步长 {S}{dil_zh}。"
+            f"输入特征图大小为 {W}×{W}，卷积核大小为 {F}×{F}，每侧零填充 {P}，步幅 {S}{dil_zh}。"
             f"求输出特征图的边长（向下取整）。",
             f"An input feature map is {W}x{W}. {a_or_an(F, True)} {F}x{F} convolution is applied with zero padding "
             f"{P} on each side and stride {S}{dil_en}. What is the side length of the output "
@@ -128,6 +128,6 @@ class ConvOutput(Kind):
                     {"output_size": -((-(W - eff + 2 * P)) // S) + 1}),
         ]
         if D != 1:
-            mistakes.append(Mistake("ignored_dilation", Text("忽略了空洞率", "ignored the dilation"),
+            mistakes.append(Mistake("ignored_dilation", Text("忽略了扩张率", "ignored the dilation"),
                                     {"output_size": (W - F + 2 * P) // S + 1}))
         return Solution({"output_size": out}, steps, mistakes)

@@ -186,7 +186,7 @@ class ConvMacs(Kind):
         W, Ci, Co, F, S, P = (params[k] for k in ("input_size", "in_channels", "out_channels",
                                                   "kernel_size", "stride", "padding"))
         return Text(
-            f"输入为 {W}×{W}×{Ci}，卷积层有 {Co} 个 {F}×{F} 卷积核，步长 {S}，每侧填充 {P}。"
+            f"输入为 {W}×{W}×{Ci}，卷积层有 {Co} 个 {F}×{F} 卷积核，步幅 {S}，每侧填充 {P}。"
             f"求输出特征图的边长，以及该层的乘加运算次数（一次乘法加一次加法算 1 次 MAC，不计偏置）。",
             f"The input is {W}x{W}x{Ci}; a conv layer has {Co} kernels of {F}x{F}, stride {S}, "
             f"padding {P}. Give the output side and the number of multiply-accumulates (one multiply "

@@ -158,7 +158,7 @@ class FcAsConv(Kind):
         bz, be = _bias_words(b)
         return Text(
             f"{H}×{H}×{C} 的特征图后接一个 {N} 个神经元的全连接层{bz}。若把它改写成等价的卷积层"
-            f"（不填充，步长 1），卷积核边长是多少？需要多少个卷积核？参数量是多少？",
+            f"（不填充，步幅 1），卷积核边长是多少？需要多少个卷积核？参数量是多少？",
             f"{a_or_an(H, True)} {H}x{H}x{C} feature map feeds a fully connected layer of {N} units.{be} Rewritten as "
             f"an equivalent convolution (no padding, stride 1): what is the kernel side, how many "
             f"kernels are there, and how many parameters?",

@@ -148,7 +148,7 @@ class Conv2dManual(Kind):
         img, ker = fmt_matrix(params["image"]), fmt_matrix(params["kernel"])
         S, P = params["stride"], params["padding"]
         return Text(
-            f"输入矩阵：\n{img}\n卷积核：\n{ker}\n步长 {S}，每侧零填充 {P}。按深度学习框架的约定"
+            f"输入矩阵：\n{img}\n卷积核：\n{ker}\n步幅 {S}，每侧零填充 {P}。按深度学习框架的约定"
             f"（互相关，卷积核不翻转）计算输出矩阵。",
             f"Input:\n{img}\nKernel:\n{ker}\nStride {S}, zero padding {P} on each side. Compute the "
             f"output matrix as deep-learning frameworks do (cross-correlation: the kernel is not flipped).",
@@ -179,7 +179,7 @@ class Conv2dManual(Kind):
             mistakes.append(Mistake("forgot_padding", Text("忘了补零", "forgot the padding"),
                                     {"output": int_matrix(cross_correlate2d(img, ker, S, 0))}))
         if S != 1:
-            mistakes.append(Mistake("ignored_stride", Text("忽略了步长（按步长 1 计算）", "ignored the stride (used 1)"),
+            mistakes.append(Mistake("ignored_stride", Text("忽略了步幅（按步幅 1 计算）", "ignored the stride (used 1)"),
                                     {"output": int_matrix(cross_correlate2d(img, ker, 1, P))}))
         return Solution({"output": int_matrix(out)}, steps, mistakes)
 
@@ -227,7 +227,7 @@ class PoolingManual(Kind):
         rz = "" if mode == "max" else f"，结果保留 {AVG_DECIMALS} 位小数"
         re_ = "" if mode == "max" else f", giving values to {AVG_DECIMALS} decimal places"
         return Text(
-            f"对下面的矩阵做 {F}×{F}、步长 {S} 的{mz}（不填充，不完整的窗口舍去）{rz}：\n{img}\n求输出矩阵。",
+            f"对下面的矩阵做 {F}×{F}、步幅 {S} 的{mz}（不填充，不完整的窗口舍去）{rz}：\n{img}\n求输出矩阵。",
             f"Apply {F}x{F} {me} with stride {S} (no padding; partial windows are dropped){re_} to:\n"
             f"{img}\nWhat is the output matrix?",
         )
@@ -239,7 +239,7 @@ class PoolingManual(Kind):
         other = "avg" if mode == "max" else "max"
         steps = [Step("输出尺寸。", "Output size.", f"floor(({img.shape[0]} - {F})/{S}) + 1 = {out.shape[0]}")]
         if S < F:
-            steps.append(Step("步长小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
+            steps.append(Step("步幅小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
                               "The stride is smaller than the window: neighbouring windows overlap.", ""))
         for i, j in _shown_positions(out.shape):
             win = img[i * S:i * S + F, j * S:j * S + F].ravel()
@@ -253,7 +253,7 @@ class PoolingManual(Kind):
                     {"output": int_matrix(pool2d(img, F, S, other))}),
         ]
         if S < F:
-            mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步长 = 窗口计算）",
+            mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步幅 = 窗口计算）",
                                                        "ignored the overlap (used stride = window)"),
                                     {"output": int_matrix(pool2d(img, F, F, mode))}))
         if mode == "avg":

@@ -65,7 +65,7 @@ def trace_network(input_size: int, in_channels: int, layers: list[Mapping[str, A
 
 def layer_table(layers: list[Mapping[str, Any]]) -> tuple[str, str]:
     """The network as aligned plain-text tables (zh, en)."""
-    head_zh = "层 | 类型 | 核 | 步长 | 填充 | 输出通道"
+    head_zh = "层 | 类型 | 核 | 步幅 | 填充 | 输出通道"
     head_en = "layer | type | kernel | stride | padding | out channels"
     zh, en = [head_zh], [head_en]
     for i, L in enumerate(layers, 1):
@@ -219,13 +219,13 @@ class CnnPipeline(Kind):
                 steps.append(Step(f"第 {i} 层（池化）：尺寸；通道数不变，没有参数。",
                                   f"Layer {i} (pool): size; channels unchanged, no parameters.",
                                   f"out = floor(({W} - {F})/{S}) + 1 = {row['out']}; ch = {row['ch']}; params = 0"))
-            steps.append(Step(f"第 {i} 层感受野：r = r_前 + (F-1)·(此前步长之积)。",
+            steps.append(Step(f"第 {i} 层感受野：r = r_前 + (F-1)·(此前步幅之积)。",
                               f"Layer {i} receptive field: r = r_prev + (F-1)*(product of earlier strides).",
                               f"rf = {r_prev} + ({F}-1)*{jump} = {row['rf']}"))
             tag_zh, tag_en = f"第 {i} 层：", f"layer {i}: "
             mistakes.append(Mistake(f"forgot_plus_one_{i}", Text(tag_zh + "忘了 +1", tag_en + "forgot the +1"),
                                     {f"out_{i}": span // S}))
-            mistakes.append(Mistake(f"ignored_strides_{i}", Text(tag_zh + "感受野忽略了之前的步长",
+            mistakes.append(Mistake(f"ignored_strides_{i}", Text(tag_zh + "感受野忽略了之前的步幅",
                                                                  tag_en + "receptive field ignores earlier strides"),
                                     {f"rf_{i}": r_prev + (F - 1)}))
             if L["type"] == "conv":

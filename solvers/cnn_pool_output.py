@@ -112,7 +112,7 @@ class PoolOutput(Kind):
         pad_zh = f"，每侧填充 {P}" if P else ""
         pad_en = f", padding {P} on each side" if P else ", no padding"
         return Text(
-            f"输入特征图大小为 {W}×{W}，经过窗口 {F}×{F}、步长 {S} 的最大池化{pad_zh}。"
+            f"输入特征图大小为 {W}×{W}，经过窗口 {F}×{F}、步幅 {S} 的最大池化{pad_zh}。"
             f"求输出特征图的边长（向下取整，即 ceil_mode=False）。",
             f"{a_or_an(W, True)} {W}x{W} feature map goes through {F}x{F} max pooling with stride {S}{pad_en}. "
             f"What is the side length of the output (round down, i.e. ceil_mode=False)?",
@@ -141,7 +141,7 @@ class PoolOutput(Kind):
                     {"output_size": (W + 2 * P) // S}),
         ]
         if S != F:
-            mistakes.append(Mistake("kernel_as_stride", Text("把窗口大小当成了步长", "used the window size as the stride"),
+            mistakes.append(Mistake("kernel_as_stride", Text("把窗口大小当成了步幅", "used the window size as the stride"),
                                     {"output_size": span // F + 1}))
         if P:
             mistakes.append(Mistake("forgot_padding", Text("忘了填充", "forgot the padding"),

@@ -97,10 +97,10 @@ def layer_table(layers: list[Mapping[str, Any]]) -> tuple[str, str]:
     """The stack as plain-text lines (zh, en)."""
     zh, en = [], []
     for i, L in enumerate(layers, 1):
-        dz = f"，空洞率 {L['dilation']}" if L["dilation"] != 1 else ""
+        dz = f"，扩张率 {L['dilation']}" if L["dilation"] != 1 else ""
         de = f", dilation {L['dilation']}" if L["dilation"] != 1 else ""
         name_zh = "卷积" if L["type"] == "conv" else "池化"
-        zh.append(f"  第 {i} 层：{name_zh} {L['kernel']}×{L['kernel']}，步长 {L['stride']}{dz}")
+        zh.append(f"  第 {i} 层：{name_zh} {L['kernel']}×{L['kernel']}，步幅 {L['stride']}{dz}")
         en.append(f"  layer {i}: {L['type']} {L['kernel']}x{L['kernel']}, stride {L['stride']}{de}")
     return "\n".join(zh), "\n".join(en)
 
@@ -147,7 +147,7 @@ class ReceptiveField(Kind):
         ksd = [(L["kernel"], L["stride"], L["dilation"]) for L in layers]
         rfs = receptive_field(ksd)
         steps = [Step("递推：r_l = r_(l-1) + (k_l - 1)·d_l·j_(l-1)，j_l = j_(l-1)·s_l；r_0 = 1，j_0 = 1"
-                      "（j 为此前各层步长之积）。",
+                      "（j 为此前各层步幅之积）。",
                       "Recurrence: r_l = r_(l-1) + (k_l - 1)*d_l*j_(l-1), j_l = j_(l-1)*s_l, starting "
                       "from r_0 = 1, j_0 = 1 (j is the product of the earlier strides).")]
         r, jump = 1, 1
@@ -160,15 +160,15 @@ class ReceptiveField(Kind):
         inclusive = 1 + sum((k - 1) * d * int(np.prod([s2 for _, s2, _ in ksd[:i + 1]]))
                             for i, (k, _, d) in enumerate(ksd))
         mistakes = [
-            Mistake("ignored_strides", Text("忽略了之前各层的步长", "ignored the earlier strides"),
+            Mistake("ignored_strides", Text("忽略了之前各层的步幅", "ignored the earlier strides"),
                     {"receptive_field": 1 + sum((k - 1) * d for k, _, d in ksd)}),
-            Mistake("included_own_stride", Text("把本层步长也乘进去了", "also multiplied by the layer's own stride"),
+            Mistake("included_own_stride", Text("把本层步幅也乘进去了", "also multiplied by the layer's own stride"),
                     {"receptive_field": inclusive}),
             Mistake("summed_kernels", Text("直接把各层核大小相加", "added up the kernel sizes"),
                     {"receptive_field": sum(k for k, _, _ in ksd)}),
         ]
         if any(d != 1 for _, _, d in ksd):
-            mistakes.append(Mistake("ignored_dilation", Text("忽略了空洞率", "ignored the dilation"),
+            mistakes.append(Mistake("ignored_dilation", Text("忽略了扩张率", "ignored the dilation"),
                                     {"receptive_field": receptive_field([(k, s, 1) for k, s, _ in ksd])[-1]}))
         return Solution({"receptive_field": answer}, steps, mistakes)
 
@@ -208,7 +208,7 @@ class DilatedKernel(Kind):
         F, dil = params["kernel_size"], params["dilations"]
         ds = ", ".join(str(d) for d in dil)
         return Text(
-            f"依次堆叠 {len(dil)} 个 {F}×{F} 卷积（步长 1），空洞率（dilation rate）依次为 {ds}。"
+            f"依次堆叠 {len(dil)} 个 {F}×{F} 卷积（步幅 1），扩张率（dilation rate）依次为 {ds}。"
             f"求每一层的等效卷积核大小，以及最后一层输出单元在输入上的感受野边长"
             f"（感受野指从最左到最右能影响该单元的输入像素所跨的宽度，中间的空洞也算在内，不是真正参与计算的像素个数）。",
             f"{len(dil)} convolutions of {F}x{F} (stride 1) are stacked with dilation rates {ds} in order. "
@@ -224,7 +224,7 @@ class DilatedKernel(Kind):
         steps = [Step("空洞卷积在核元素之间插入 D-1 个空洞：等效核 F' = D(F-1)+1，参数仍是 F×F。",
                       "A dilated kernel leaves D-1 gaps between taps: F' = D(F-1)+1 wide, still F*F weights.",
                       "; ".join(f"{d}*({F}-1)+1 = {e}" for d, e in zip(dil, effs))),
-                 Step("步长为 1 时每层把感受野增加 F'-1。",
+                 Step("步幅为 1 时每层把感受野增加 F'-1。",
                       "At stride 1 each layer widens the receptive field by F'-1.",
                       "1 + " + " + ".join(f"({e}-1)" for e in effs) + f" = {rfs[-1]}")]
         mistakes = [
@@ -235,7 +235,7 @@ class DilatedKernel(Kind):
                     {"receptive_field": sum(effs)}),
             Mistake("last_layer_only", Text("只算了最后一层的等效核", "gave only the last layer's effective kernel"),
                     {"receptive_field": effs[-1]}),
-            Mistake("ignored_dilation", Text("忽略了空洞率", "ignored the dilation"),
+            Mistake("ignored_dilation", Text("忽略了扩张率", "ignored the dilation"),
                     {"effective_kernels": [F] * len(dil), "receptive_field": 1 + len(dil) * (F - 1)}),
         ]
         return Solution({"effective_kernels": effs, "receptive_field": rfs[-1]}, steps, mistakes)

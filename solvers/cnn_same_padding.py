@@ -100,14 +100,14 @@ class SamePadding(Kind):
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         W, F, O, S, D = (params[k] for k in ("input_size", "kernel_size", "output_size", "stride", "dilation"))
-        dil_zh = f"，空洞率为 {D}" if D != 1 else ""
+        dil_zh = f"，扩张率为 {D}" if D != 1 else ""
         dil_en = f", dilation {D}" if D != 1 else ""
         if O == W and S == 1:
             want_zh, want_en = f"使输出尺寸保持 {W}×{W} 不变（same 填充）", f"the output stays {W}x{W} ('same' padding)"
         else:
             want_zh, want_en = f"使输出为 {O}×{O}", f"the output is {O}x{O}"
         return Text(
-            f"输入特征图为 {W}×{W}，卷积核 {F}×{F}，步长 {S}{dil_zh}。每侧需要零填充多少，才能{want_zh}？"
+            f"输入特征图为 {W}×{W}，卷积核 {F}×{F}，步幅 {S}{dil_zh}。每侧需要零填充多少，才能{want_zh}？"
             f"（输出尺寸向下取整；若有多个答案，给出最小的 P。）",
             f"{a_or_an(W, True)} {W}x{W} input is convolved with {a_or_an(F)} {F}x{F} kernel at stride {S}{dil_en}. How much zero "
             f"padding P on each side is needed so that {want_en}? (Output sizes round down; if several P work, "
@@ -126,7 +126,7 @@ class SamePadding(Kind):
             steps.append(Step("等效核大小 F' = D(F-1)+1。", "Effective kernel F' = D(F-1)+1.",
                               f"F' = {D}*({F}-1)+1 = {eff}"))
         if S == 1:
-            steps.append(Step("步长为 1 时 O = W + 2P - F' + 1，解出 P = (O - W + F' - 1)/2。",
+            steps.append(Step("步幅为 1 时 O = W + 2P - F' + 1，解出 P = (O - W + F' - 1)/2。",
                               "At stride 1, O = W + 2P - F' + 1, so P = (O - W + F' - 1)/2.",
                               f"P = ({O} - {W} + {eff} - 1)/2 = {P}"))
         else:
@@ -145,9 +145,9 @@ class SamePadding(Kind):
                     {"padding": max(0, -(-(O * S + eff - W) // 2))}),
         ]
         if S != 1:
-            mistakes.append(Mistake("ignored_stride", Text("忽略了步长", "ignored the stride"),
+            mistakes.append(Mistake("ignored_stride", Text("忽略了步幅", "ignored the stride"),
                                     {"padding": max(0, -(-(O - 1 + eff - W) // 2))}))
         if D != 1:
-            mistakes.append(Mistake("ignored_dilation", Text("忽略了空洞率", "ignored the dilation"),
+            mistakes.append(Mistake("ignored_dilation", Text("忽略了扩张率", "ignored the dilation"),
                                     {"padding": max(0, -(-((O - 1) * S + F - W) // 2))}))
         return Solution({"padding": P}, steps, mistakes)

@@ -106,10 +106,10 @@ class TransposedConvOutput(Kind):
     def statement(self, params: Mapping[str, Any]) -> Text:
         W, F, S, P, OP, D = (params[k] for k in ("input_size", "kernel_size", "stride", "padding",
                                                  "output_padding", "dilation"))
-        extra_zh = (f"，output_padding={OP}" if OP else "") + (f"，空洞率 {D}" if D != 1 else "")
+        extra_zh = (f"，output_padding={OP}" if OP else "") + (f"，扩张率 {D}" if D != 1 else "")
         extra_en = (f", output_padding {OP}" if OP else "") + (f", dilation {D}" if D != 1 else "")
         return Text(
-            f"对 {W}×{W} 的特征图做转置卷积（反卷积）：卷积核 {F}×{F}，步长 {S}，padding={P}{extra_zh}"
+            f"对 {W}×{W} 的特征图做转置卷积（反卷积）：卷积核 {F}×{F}，步幅 {S}，padding={P}{extra_zh}"
             f"（PyTorch ConvTranspose2d 的约定）。求输出特征图的边长。",
             f"A transposed convolution (PyTorch ConvTranspose2d convention) is applied to {a_or_an(W)} {W}x{W} "
             f"feature map: kernel {F}x{F}, stride {S}, padding {P}{extra_en}. What is the side "
@@ -126,7 +126,7 @@ class TransposedConvOutput(Kind):
                  "A transposed conv inverts the conv size formula: "
                  "O = (W-1)S - 2P + D(F-1) + output_padding + 1.",
                  f"O = ({W}-1)*{S} - 2*{P} + {D}*({F}-1) + {OP} + 1 = {out}"),
-            Step("理解：每个输入像素按步长把卷积核“铺”到输出上，总宽 (W-1)S + F'，再从两侧各裁掉 P。",
+            Step("理解：每个输入像素按步幅把卷积核“铺”到输出上，总宽 (W-1)S + F'，再从两侧各裁掉 P。",
                  "Picture it: each input pixel stamps the kernel into the output S apart, "
                  "(W-1)S + F' wide in all, then P is cropped from each side.",
                  f"F' = {D}*({F}-1) + 1 = {eff};  ({W}-1)*{S} + {eff} = {(W - 1) * S + eff};  "
@@ -145,6 +145,6 @@ class TransposedConvOutput(Kind):
             mistakes.append(Mistake("ignored_output_padding", Text("忽略了 output_padding", "ignored output_padding"),
                                     {"output_size": out - OP}))
         if D != 1:
-            mistakes.append(Mistake("ignored_dilation", Text("忽略了空洞率", "ignored the dilation"),
+            mistakes.append(Mistake("ignored_dilation", Text("忽略了扩张率", "ignored the dilation"),
                                     {"output_size": out - (D - 1) * (F - 1)}))
         return Solution({"output_size": out}, steps, mistakes)

@@ -74,7 +74,7 @@ class VggStack(Kind):
         n, C, b = params["n"], params["channels"], params["bias"]
         bz, be = ("每层带偏置" if b else "不计偏置"), ("each layer has biases" if b else "ignore biases")
         return Text(
-            f"VGG 用 {n} 个堆叠的 3×3 卷积（步长 1）代替一个大卷积。设每层输入、输出通道数都是 {C}，{bz}。"
+            f"VGG 用 {n} 个堆叠的 3×3 卷积（步幅 1）代替一个大卷积。设每层输入、输出通道数都是 {C}，{bz}。"
             f"求：(1) 堆叠后的感受野边长；(2) 这 {n} 层的总参数量；(3) 具有相同感受野的单个卷积层的参数量；"
             f"(4) 参数量之比（堆叠/单个，保留 {RATIO_DECIMALS} 位小数）。",
             f"VGG replaces one large convolution by {n} stacked 3x3 convolutions (stride 1). Every layer "
@@ -95,7 +95,7 @@ class VggStack(Kind):
         res["ratio"] = Exact(exact)  # the key rounds half up from the exact ratio
         bias_s = f" + {C}" if b else ""
         steps = [
-            Step("每个 3×3（步长 1）层使感受野增加 2。", "Each stride-1 3x3 layer adds 2 to the receptive field.",
+            Step("每个 3×3（步幅 1）层使感受野增加 2。", "Each stride-1 3x3 layer adds 2 to the receptive field.",
                  f"1 + 2*{n} = {big}"),
             Step("堆叠的参数：n 层，每层 3·3·C·C" + ("，每层再加 C 个偏置。" if b else "。"),
                  "The stack: n layers of 3*3*C*C each" + (", each layer plus C biases." if b else "."),

@@ -144,7 +144,7 @@ class RpnAnchors(Kind):
             map_zh, map_en = f"特征图大小为 {h}×{w}（高×宽）", f"The feature map is {h} x {w} (height x width)"
         else:
             (H, W), S = params["image_size"], params["stride"]
-            map_zh = f"输入图像为 {H}×{W}（高×宽），主干网络总步长为 {S}，特征图每边 = floor(图像边长/步长)"
+            map_zh = f"输入图像为 {H}×{W}（高×宽），主干网络总步幅为 {S}，特征图每边 = floor(图像边长/步幅)"
             map_en = (f"The input image is {H} x {W} (height x width) and the backbone's total stride is {S}; "
                       f"each side of the feature map is floor(image side / stride)")
         return Text(
@@ -171,7 +171,7 @@ class RpnAnchors(Kind):
         else:
             (H, W), S = params["image_size"], params["stride"]
             fh, fw = feature_side(H, S), feature_side(W, S)
-            steps.append(Step("特征图大小：图像边长除以总步长，向下取整。",
+            steps.append(Step("特征图大小：图像边长除以总步幅，向下取整。",
                               "Feature map size: image side over the total stride, rounded down.",
                               f"floor({H}/{S}) = {fh},  floor({W}/{S}) = {fw}"))
         count = fh * fw * k

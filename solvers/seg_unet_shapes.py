@@ -160,9 +160,9 @@ class UnetShapes(Kind):
         rows_zh = "\n".join(f"{i}. {s.format(k=k)}" for i, (b, k, _, _) in enumerate(self._rows(params), 1)
                             for s in (ROW_NAMES[b][0],))
         return Text(
-            f"一个 U-Net 的输入为 {S}×{S}×{Cin}，共 {d} 次下采样。编码器第 k 层有两个 3×3 卷积（步长 1，{pz}，"
-            f"输出 {c}·2^(k−1) 个通道），然后是 2×2、步长 2 的最大池化；底部两个 3×3 卷积输出 {c}·2^{d} 个通道。"
-            f"解码器第 k 层：先用 2×2、步长 2 的转置卷积上采样（边长加倍、通道数减半），{cz}与上采样结果在通道维拼接，"
+            f"一个 U-Net 的输入为 {S}×{S}×{Cin}，共 {d} 次下采样。编码器第 k 层有两个 3×3 卷积（步幅 1，{pz}，"
+            f"输出 {c}·2^(k−1) 个通道），然后是 2×2、步幅 2 的最大池化；底部两个 3×3 卷积输出 {c}·2^{d} 个通道。"
+            f"解码器第 k 层：先用 2×2、步幅 2 的转置卷积上采样（边长加倍、通道数减半），{cz}与上采样结果在通道维拼接，"
             f"再做两个 3×3 卷积输出 {c}·2^(k−1) 个通道；最后用 1×1 卷积输出 {K} 个类别。"
             f"求下列每一步之后特征图的边长和通道数：\n{rows_zh}",
             f"A U-Net takes a {S}x{S}x{Cin} input and pools {'once' if d == 1 else f'{d} times'}. Encoder level k has two 3x3 convs "

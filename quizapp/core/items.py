@@ -167,9 +167,9 @@ def as_choice(item: Item) -> Item:
         choices.append(Choice(zh=o.text, en=o.text, correct=o.correct, why=why))
     label = version.field.label
     zh = label.zh.strip()
-    # a space beside a Latin name, none beside Chinese: 是 IoU 的, 是输出尺寸的
-    zh = (" " if zh[:1].isascii() else "") + zh + (" " if zh[-1:].isascii() else "")
-    ask = Text(f"（选择题）下列哪一项是{zh}的正确值？",
+    # '输出尺寸是下列哪一项' reads for any label ('…平滑后的值的正确值' did not); a Latin name
+    # gets a space before 是
+    ask = Text(f"（选择题）{zh}{' ' if zh[-1:].isascii() else ''}是下列哪一项？",
                f"(Single choice) Which of these is the {label.en}?")
     text = Text(f"{item.text.zh}\n{ask.zh}", f"{item.text.en}\n{ask.en}")
     return replace(item, uid=f"{item.uid}#choice", type="single_choice", text=text,

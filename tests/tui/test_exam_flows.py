@@ -331,3 +331,21 @@ async def test_the_exam_status_line_fits_80_columns_in_both_languages(make_app, 
         assert status.count(screen.exam.paper.code) == 1
         assert "已答" in status and "answered" in status
         assert cell_len(status) + cell_len(clock) + 2 <= SIZE[0], status
+
+
+@sync
+async def test_result_tables_show_every_name_and_percentage_in_full(make_app):
+    """The tables were filled twice at once (mount, then resume) and kept their headers'
+    widths: '一、选择题' showed as '一、' and 50% as '5'."""
+    from rich.cells import cell_len
+    from textual.widgets import DataTable
+
+    app = make_app(Start("exam", blueprint="mixed", seed=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("1", "2", "ctrl+s", "y")
+        await settle(pilot)
+        for table in app.screen.query(DataTable):
+            for column in table.columns.values():
+                cells = [str(table.get_cell(row, column.key)) for row in table.rows]
+                assert column.width >= max(cell_len(c) for c in cells + [column.label.plain])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text as PlainText
 from textual import on
 from textual.app import ComposeResult
@@ -82,10 +83,16 @@ class ResultScreen(Screen):
                                      ("#by-chapter", self.result.by_chapter, ui(lang, "章节", "Chapter"))):
             table = self.query_one(table_id, DataTable)
             table.clear(columns=True)
-            table.add_columns(head, ui(lang, "得分", "Score"), "%", ui(lang, "答对", "Right"))
-            for t in rows:
-                table.add_row(PlainText(say(t.label, lang)), f"{t.earned:g}/{t.total:g}",
-                              f"{100 * t.fraction:.0f}", f"{t.right}/{t.count}")
+            heads = [head, ui(lang, "得分", "Score"), "%", ui(lang, "答对", "Right")]
+            cells = [[say(t.label, lang), f"{t.earned:g}/{t.total:g}", f"{100 * t.fraction:.0f}",
+                      f"{t.right}/{t.count}"] for t in rows]
+            # fixed widths: the auto widths kept the header's width when the table was refilled
+            # at once, cutting '一、选择题' to '一、' and '50' to '5'
+            for i, h in enumerate(heads):
+                width = max([cell_len(h)] + [cell_len(c[i]) for c in cells])
+                table.add_column(h, width=min(40, width))
+            for c in cells:
+                table.add_row(PlainText(c[0]), *c[1:])
 
     def action_review(self) -> None:
         self.app.push_screen(ExamReviewScreen(self.exam, self.result))
