@@ -64,7 +64,7 @@ def test_fill_in_blanks_by_bar(capsys):
 def test_written_answer_says_ticks_are_suggestions_and_matches_the_app(capsys):
     q = BANK.get("seg-spp-002")
     text = "SPP 对特征图做多个层级的最大池化，再拼接成固定长度的向量"
-    code, out, _ = run(capsys, "check", q.id, "--answer", text)
+    code, out, _ = run(capsys, "check", q.id, "--answer", text, "--lang", "en")
     assert code == 0 and "suggestions" in out
     data = check_json(capsys, q.id, "--answer", text)
     app = grade_item(realise(q, 0), {"text": text})  # the app's own grading
@@ -119,3 +119,14 @@ def test_every_item_type_can_be_checked(capsys):
         if qtype in ("fill_blank", "calculation") and code == 2:
             continue  # 'x' is the wrong shape there: covered above
         assert code == 0, (qtype, err)
+
+
+def test_a_chinese_answer_is_explained_in_chinese_unless_asked_otherwise(capsys):
+    q = BANK.get("seg-spp-002")
+    zh_point = q.key_points[0].zh
+    _, out, _ = run(capsys, "check", q.id, "--answer", "SPP 对特征图做多层最大池化")
+    assert zh_point in out
+    _, out, _ = run(capsys, "check", q.id, "--answer", "SPP pools the map at several levels")
+    assert q.key_points[0].en in out and zh_point not in out
+    _, out, _ = run(capsys, "check", q.id, "--answer", "SPP 对特征图做多层最大池化", "--lang", "en")
+    assert q.key_points[0].en in out

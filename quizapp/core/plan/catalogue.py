@@ -39,6 +39,9 @@ DEFAULT_SECONDS = {"single_choice": 45.0, "multiple_choice": 70.0, "true_false":
                    "comprehensive": 600.0}
 OWN_TIMES_NEEDED = 3  # timed answers of a type before the student's own median is used
 SECONDS_RANGE = (5.0, 1800.0)  # a timing outside this is a walk away from the keyboard, not work
+# The student's own median is used down to a third of the default: answers of a few seconds are
+# guesses or skips, and taking them at face value planned 199 calculations into a 30-minute day.
+OWN_TIME_FLOOR = 1 / 3
 
 
 @dataclass
@@ -198,5 +201,6 @@ def seconds_per_type(attempts: Iterable[Any]) -> dict[str, float]:
     out = dict(DEFAULT_SECONDS)
     for t, values in own.items():
         if len(values) >= OWN_TIMES_NEEDED:
-            out[t] = statistics.median(values)
+            floor = OWN_TIME_FLOOR * DEFAULT_SECONDS.get(t, 60.0)
+            out[t] = max(statistics.median(values), floor)
     return out

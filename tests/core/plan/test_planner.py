@@ -80,6 +80,19 @@ def test_the_students_own_times_set_the_queue(catalogue):
         assert e.seconds == seconds[e.type]
 
 
+def test_answers_of_a_few_seconds_do_not_make_an_impossible_day(catalogue):
+    """Skipped calculations (4-7 s each) planned 199 items into a 30-minute day."""
+    from quizapp.core.plan.catalogue import OWN_TIME_FLOOR
+
+    attempts = [Attempt(at=0, mode="drill", item_uid="x", chapter="c", type="calculation",
+                        score=0, correct=False, response={}, seconds=s) for s in (5, 6, 7, 4, 6)]
+    seconds = seconds_per_type(attempts)
+    assert seconds["calculation"] == OWN_TIME_FLOOR * DEFAULT_SECONDS["calculation"]
+    st = MemoryState(catalogue)
+    plan = plan_day(st, today=TODAY, exam=TODAY + timedelta(days=20), minutes=30, seconds=seconds)
+    assert plan.seconds <= 30 * 60 and len(plan.entries) < 100
+
+
 def test_items_answered_today_are_not_asked_again_today(catalogue):
     st = _seen_state(catalogue, 100)
     done = [i for i in range(len(catalogue)) if catalogue.cards[i].value > 0][:30]
