@@ -93,7 +93,7 @@ async def test_footer_speaks_the_chosen_language(make_app):
     app = make_app(Start("practice", mode="chapter", target="ch8_detection"))
     async with app.run_test(size=(120, 24)) as pilot:
         await settle(pilot)
-        assert {"检查", "下一题/跳过", "主页", "帮助"} <= _footer_labels(app)
+        assert {"检查", "下一题", "主页", "帮助"} <= _footer_labels(app)
         assert not {"Check", "Home", "Help"} & _footer_labels(app)
     app = make_app(Start("exam", blueprint="mini", seed=3), data_dir=None)
     async with app.run_test(size=(120, 24)) as pilot:

@@ -47,9 +47,9 @@ class PracticeScreen(Screen):
         Binding("ctrl+o", "toggle_choice", "As choice", priority=True),
         Binding("escape", "leave", "Home"),
     ]
-    KEY_LABELS = {"check": ("检查", "Check"), "next": ("下一题/跳过", "Next/skip"),
-                  "harder": ("难度", "Difficulty"), "hint": ("提示", "Hint"),
-                  "toggle_choice": ("选择/填数", "Choice"), "leave": ("主页", "Home")}
+    KEY_LABELS = {"check": ("检查", "Check"), "next": ("下一题", "Next"),
+                  "harder": ("难度", "Level"), "hint": ("提示", "Hint"),
+                  "toggle_choice": ("选择题", "Choice"), "leave": ("主页", "Home")}
 
     def __init__(self, session: Any):
         super().__init__()
@@ -71,7 +71,7 @@ class PracticeScreen(Screen):
             yield Static(id="hints", markup=False)
             yield Static(id="note", markup=False)
             yield FeedbackPanel(id="feedback")
-        yield Footer()
+        yield Footer(compact=True)  # nine keys in a drill: the normal spacing cut the last at 80 columns
 
     def on_mount(self) -> None:
         localise_keys(self, self.KEY_LABELS, self.lang)
@@ -209,8 +209,10 @@ class PracticeScreen(Screen):
             return self.session.mode == "drill"
         if action == "hint":
             return bool(getattr(self.session, "hint_steps", None)) and self.state == "asking"
-        if action == "toggle_choice":
-            return hasattr(self.session, "set_choice_mode") and self.session.mode != "review"
+        if action == "toggle_choice":  # only where a calculation is (or may next be) asked
+            current = getattr(self.session, "current", None)
+            return hasattr(self.session, "set_choice_mode") and self.session.mode != "review" and \
+                (self.session.mode == "drill" or getattr(current, "problem", None) is not None)
         return True
 
     # -- hints and choice versions ------------------------------------------------------------
