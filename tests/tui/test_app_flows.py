@@ -221,6 +221,10 @@ async def test_settings_switch_language_to_english(make_app):
         await settle(pilot)
         await pilot.press("7")
         await settle(pilot)
+        assert app.focused.id == "exam_date"  # the first field: a date typed at once goes there
+        await pilot.press("tab", "tab")  # past the minutes to the language
+        await settle(pilot)
+        assert app.focused.id == "lang"
         await pilot.press("down", "enter")  # RadioSet: move to English and press it
         await settle(pilot)
         assert app.lang == "en" and app.storage.get_setting("lang") == "en"

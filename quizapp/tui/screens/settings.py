@@ -48,7 +48,7 @@ class SettingsScreen(Screen):
             yield Label(ui(lang, "考试日期（YYYY-MM-DD，按 Enter 保存）",
                            "Exam date (YYYY-MM-DD, Enter saves)"), classes="heading", markup=False)
             yield Input(goal.exam.isoformat() if goal and goal.exam else "", id="exam_date",
-                        placeholder="2026-06-30")
+                        placeholder="YYYY-MM-DD")  # a real date here read like a saved one
             yield Static(id="exam_date-error", classes="warn", markup=False)
             yield Label(ui(lang, "每天学习分钟数（按 Enter 保存）", "Minutes a day (Enter saves)"),
                         classes="heading", markup=False)
@@ -65,7 +65,8 @@ class SettingsScreen(Screen):
         localise_keys(self, self.KEY_LABELS, self.app.lang)
         for error in self.query(".warn"):
             error.display = False
-        self.query_one(f"#{self.first_focus or 'lang'}").focus()
+        # the first field on the screen has the focus: typing a date at once goes into it
+        self.query_one(f"#{self.first_focus or 'exam_date'}").focus()
 
     @on(Input.Submitted)
     @on(Input.Blurred)
