@@ -124,6 +124,10 @@ def carry(values: Any, decimals: int) -> np.ndarray:
     """An array rounded half up elementwise to ``decimals`` places: what a student writes down
     and carries to the next step."""
     arr = np.asarray(values, dtype=float)
+    if arr.size <= 32:  # the usual few values: the same float operations in plain Python, which
+        small = _carry_small(arr, decimals)  # is several times faster than eight NumPy calls
+        if small is not None:
+            return small
     scaled = np.abs(arr) * 10.0 ** decimals
     out = np.copysign(np.floor(scaled + 0.5), arr) / 10.0 ** decimals
     # near a tie (or huge) the float may sit either side of it: decide those in decimal
@@ -131,3 +135,18 @@ def carry(values: Any, decimals: int) -> np.ndarray:
     if near.any():
         out[near] = [half_up(v, decimals) for v in arr[near].tolist()]
     return out
+
+
+def _carry_small(arr: np.ndarray, decimals: int) -> np.ndarray | None:
+    """:func:`carry` element by element (bit for bit the same), or None for a non-finite value."""
+    p = 10.0 ** decimals
+    out = []
+    for v in arr.ravel().tolist():
+        if not math.isfinite(v):
+            return None
+        scaled = abs(v) * p
+        if scaled >= 1e13 or abs(scaled - math.floor(scaled) - 0.5) <= 1e-6:
+            out.append(half_up(v, decimals))
+        else:
+            out.append(math.copysign(math.floor(scaled + 0.5), v) / p)
+    return np.array(out, dtype=float).reshape(arr.shape)
