@@ -116,7 +116,7 @@ async def test_settings_screen_follows_a_language_switch_at_once(make_app):
         await settle(pilot)
         await pilot.press("7")
         await settle(pilot)
-        await pilot.press("down", "enter")
+        await pilot.press("tab", "tab", "down", "enter")  # from the exam date to the language
         await settle(pilot)
         titles = [str(label.render()) for label in app.screen.query(Label)]
         assert titles[0].startswith("Exam date") and "Language" in titles
