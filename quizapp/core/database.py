@@ -291,7 +291,22 @@ def backup_and_reset(path: str | os.PathLike[str], clock: Callable[[], float] = 
 def connect(path: Path, *, timeout: float = 1.0) -> tuple[sqlite3.Connection, FileHold]:
     """Open the file (creating and migrating as needed); return the connection and this
     instance's hold on the file (release it after closing). Raises a StorageError subclass,
-    never a bare sqlite3 error."""
+    never a bare sqlite3 error.
+
+    sqlite answers some lock conflicts at once, without waiting on its busy timeout (switching a
+    new file to WAL while another instance creates it; a reader asking to write while another
+    writes): those are tried again until ``timeout`` has passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return _connect_once(path, timeout=timeout)
+        except LockedDatabase:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_once(path: Path, *, timeout: float) -> tuple[sqlite3.Connection, FileHold]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
