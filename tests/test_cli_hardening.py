@@ -72,3 +72,42 @@ def test_practice_with_an_unknown_kind_is_one_sentence_before_the_app_opens(tmp_
     err = capsys.readouterr().err.strip()
     assert err.startswith("quizapp: unknown calculation kind 'conv_outptu'. Did you mean 'conv_output'?")
     assert len(err.splitlines()) <= 2 and len(err) < 200
+
+
+@pytest.mark.parametrize("argv, first_line", [
+    # They opened the app and showed a notice over the home screen, with exit 0 after quitting.
+    (["practice", "--chapter", "ch9_rnm"], "quizapp: The bank has no chapter 'ch9_rnm'. Did you mean 'ch9_rnn'?"),
+    (["practice", "--topic", "nm"], "quizapp: No question has the topic 'nm'. Did you mean 'nms'?"),
+    (["practice", "--topic", "zzz"], "quizapp: No question has the topic 'zzz'."),
+    (["exam", "--paper", "fnal"], "quizapp: The bank has no exam blueprint 'fnal'. Did you mean 'final'?"),
+    (["practice", "--topic", "x" * 5000], "quizapp: No question has the topic a text of 5000 characters"),
+])
+def test_practice_or_exam_with_an_unknown_name_is_one_sentence_before_the_app_opens(tmp_path, capsys, argv,
+                                                                                    first_line):
+    assert main(["--data-dir", str(tmp_path), *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(first_line), err[:300]
+    assert len(err.splitlines()) <= 2 and len(err) < 400
+
+
+def test_a_known_chapter_opens_the_app_with_the_bank_already_loaded(tmp_path, monkeypatch):
+    # The check loads the bank; the app must use it rather than load it a second time.
+    import quizapp.tui.app as tui_app
+
+    seen = {}
+
+    class FakeApp:
+        crashed = False
+        return_code = 0
+
+        def run(self):
+            seen["ran"] = True
+
+    def fake_create_app(**kwargs):
+        seen.update(kwargs)
+        return FakeApp()
+
+    monkeypatch.setattr(tui_app, "create_app", fake_create_app)
+    assert main(["--data-dir", str(tmp_path), "practice", "--chapter", "ch9_rnn", "--difficulty", "hard"]) == 0
+    assert seen["ran"] and seen["bank"] is not None and seen["bank"].by_chapter("ch9_rnn")
+    assert seen["start"].target == "ch9_rnn"

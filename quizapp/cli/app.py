@@ -32,13 +32,43 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace, start=None) -> int:
     from quizapp.tui.app import check_start, create_app
 
+    bank = None
     if start is not None:
         check_start(start)
-    app = create_app(data_dir=args.data_dir, bank_dir=args.bank, start=start)
+        bank = _checked_bank(args, start)
+    app = create_app(data_dir=args.data_dir, bank_dir=args.bank, bank=bank, start=start)
     app.run()
     if app.crashed and not app.return_code:
         return 1  # Textual printed the traceback; a crash is never a success
     return int(app.return_code or 0)
+
+
+def _checked_bank(args: argparse.Namespace, start):
+    """The bank, loaded here when the command names a chapter, a topic or a paper, so that a wrong
+    name is one sentence and exit 2 before the terminal switches to the app (not a notice over the
+    home screen). The app then uses this bank instead of loading it again. A bank that does not
+    load is left to the app, whose screen explains it."""
+    named = (start.flow == "practice" and start.mode in ("chapter", "topic") and start.target) \
+        or start.flow == "exam"
+    if not named:
+        return None
+    from quizapp.core.bank.loader import load_bank
+    from quizapp.core.errors import BankError, InputError
+
+    try:
+        bank = load_bank(args.bank)
+    except BankError:
+        return None
+    if start.flow == "exam":
+        try:
+            bank.blueprint(start.blueprint)
+        except BankError as exc:
+            raise InputError(exc.message, hint=exc.hint) from None
+    else:
+        from quizapp.core.practice import check_target
+
+        check_target(bank, start.mode, start.target, start.difficulty)
+    return bank
 
 
 def run_home(args: argparse.Namespace) -> int:

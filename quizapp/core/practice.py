@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from quizapp.core.errors import InputError
+from quizapp.core.errors import BankError, InputError
 from quizapp.core.review import attempt_for, fresh_seed, is_blank, no_answer_grade, note_result
 from quizapp.core.storage import Storage
+from quizapp.core.summary import summarise
 
 if TYPE_CHECKING:
     from quizapp.core.bank.loader import Bank
@@ -63,11 +64,35 @@ def questions_for(bank: "Bank", mode: str, target: str, difficulty: str | None) 
         pool = bank.by_chapter(bank.chapter(target).id)
     elif mode == "topic":
         pool = [q for q in bank.questions if target in q.topics]
+        if not pool:
+            raise _unknown_topic(bank, target)
     else:
         raise InputError(f"Unknown practice mode '{mode}'; use one of {', '.join(MODES)}.")
     if difficulty is not None:
         pool = [q for q in pool if q.difficulty == difficulty]
     return pool
+
+
+def _unknown_topic(bank: "Bank", target: str) -> InputError:
+    import difflib
+
+    topics = sorted({t for q in bank.questions for t in q.topics})
+    close = difflib.get_close_matches(target, topics, n=3)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return InputError(f"No question has the topic {summarise(target)}.{hint}",
+                      hint=f"The app's 'Practice by topic' lists all {len(topics)} topics.")
+
+
+def check_target(bank: "Bank", mode: str, target: str, difficulty: str | None) -> None:
+    """Raise a one-sentence error when practice over this chapter or topic would have no questions
+    (an unknown chapter or topic, or none at this difficulty): the CLI says so before the app opens."""
+    try:
+        pool = questions_for(bank, mode, target, difficulty)
+    except BankError as exc:  # an unknown chapter: the bank's sentence, with a suggestion
+        raise InputError(exc.message, hint=exc.hint) from None
+    if not pool:
+        raise InputError(f"The bank has no questions for {mode} {summarise(target)} at {difficulty} "
+                         f"difficulty.", hint="Leave out --difficulty, or pick another.")
 
 
 def drill_kinds() -> list:
@@ -121,7 +146,7 @@ class PracticeSession:
             assert bank is not None
             self._pool = questions_for(bank, mode, target, difficulty)
             if not self._pool:
-                what = f"{mode} '{target}'" + (f" at {difficulty} difficulty" if difficulty else "")
+                what = f"{mode} {summarise(target)}" + (f" at {difficulty} difficulty" if difficulty else "")
                 raise InputError(f"The bank has no questions for {what}.",
                                  hint="Pick another one or leave out --difficulty.")
 
