@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -150,3 +150,29 @@ def _carry_small(arr: np.ndarray, decimals: int) -> np.ndarray | None:
         else:
             out.append(math.copysign(math.floor(scaled + 0.5), v) / p)
     return np.array(out, dtype=float).reshape(arr.shape)
+
+
+def carry_exact(values: Any, exact: Callable[[int], Fraction], decimals: int) -> np.ndarray:
+    """:func:`carry`, except that an element sitting at a rounding tie is rounded from its exact
+    value ``exact(i)`` (i its flat index). A sum of products of short decimals can cancel to a float
+    just below an exact ...5 (0.18 - 0.2720635 + 0.1 is 0.0079365, but 0.00793649999999999 in floats,
+    which :func:`carry` would round down); ``exact`` is only called there, so it may be slow."""
+    arr = np.asarray(values, dtype=float)
+    out = carry(arr, decimals)
+    scaled = np.abs(arr.ravel()) * 10.0 ** decimals
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) <= 1e-6).tolist():
+        out.flat[i] = half_up(Exact(exact(i)), decimals)
+    return out
+
+
+def carry_affine(M: Any, v: Any, b: Any, decimals: int) -> np.ndarray:
+    """``M @ v + b`` carried to ``decimals`` places, ties decided exactly (see :func:`carry_exact`);
+    the numbers are read as the decimals they print as (``fraction``). ``b`` may be None."""
+    M, v = np.asarray(M, dtype=float), np.asarray(v, dtype=float)
+    value = M @ v if b is None else M @ v + np.asarray(b, dtype=float)
+
+    def exact(i: int) -> Fraction:
+        q = sum((fraction(m) * fraction(x) for m, x in zip(M[i].tolist(), v.tolist())), Fraction(0))
+        return q if b is None else q + fraction(np.asarray(b, dtype=float)[i])
+
+    return carry_exact(value, exact, decimals)

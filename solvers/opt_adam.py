@@ -13,6 +13,7 @@ reason bias correction matters, and a quick check of any hand computation.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
@@ -20,8 +21,9 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
+from solvers._rounding import carry, carry_exact, fraction
 from solvers.opt_updates import adam_steps, asked, eps_text, check_common, draw_common, flat, grads_text, step_fields
-from solvers.train_numbers import num, vec_carried, vec_text
+from solvers.train_numbers import num, vec_carried, vec_rounded, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
 BETAS = {"easy": ((0.9, 0.999),), "medium": ((0.9, 0.999),), "hard": ((0.9, 0.999), (0.8, 0.99), (0.5, 0.9))}
@@ -89,26 +91,44 @@ class Adam(Kind):
         lr, b1, b2, eps = (float(params[k]) for k in ("lr", "beta1", "beta2", "eps"))
         grads = params["grads"]
         answer: dict[str, Any] = {}
-        steps = []
-        m_prev, v_prev, w_prev = np.zeros_like(w0), np.zeros_like(w0), w0
-        for t, ((m, v, w), g) in enumerate(zip(adam_steps(w0, grads, lr, b1, b2, eps), grads), start=1):
+        for t, (m, v, w) in enumerate(adam_steps(w0, grads, lr, b1, b2, eps), start=1):
             for name, value in (("m", m), ("v", v), ("w", w)):
                 flat(answer, name, t, value)
+        # the steps as a student carries them (every shown value to 6 places, the next computed from
+        # the shown one; sqrt(v_hat) is not shown, so it is taken of the shown v_hat), and the second
+        # accepted key from them: from unrounded values 1% of keys rejected such a student (measured)
+        carried: dict[str, Any] = {}
+        steps = []
+        m_prev, v_prev, w_prev = np.zeros_like(w0), np.zeros_like(w0), carry(w0, 6)
+        # each value as the steps write it: all 6 places where rounding changed it, short where exact
+        m_text, v_text, w_text = vec_carried(m_prev, 6), vec_text(v_prev, 6), vec_rounded(w_prev, w0, 6)
+        for t, g in enumerate(grads, start=1):
             g = np.asarray(g, dtype=float)
-            m_hat, v_hat = m / (1 - b1 ** t), v / (1 - b2 ** t)
+            c1, c2 = 1 - b1 ** t, 1 - b2 ** t
+            m_raw, v_raw = b1 * m_prev + (1 - b1) * g, b2 * v_prev + (1 - b2) * g ** 2
+            # (a rounding tie is decided on the exact decimal value, not on the float next to it)
+            m = carry_exact(m_raw, lambda i: _mix(b1, m_prev[i], g[i]), 6)
+            v = carry_exact(v_raw, lambda i: _mix(b2, v_prev[i], fraction(g[i]) ** 2), 6)
+            m_hat = carry_exact(m / c1, lambda i: fraction(m[i]) / (1 - fraction(b1) ** t), 6)
+            v_hat = carry_exact(v / c2, lambda i: fraction(v[i]) / (1 - fraction(b2) ** t), 6)
+            w_raw = w_prev - lr * m_hat / (np.sqrt(v_hat) + eps)
+            w = carry(w_raw, 6)
+            for name, value in (("m", m), ("v", v), ("w", w)):
+                flat(carried, name, t, value)
+            m_hat_text = vec_rounded(m_hat, m / c1, 6)
+            new_texts = vec_rounded(m, m_raw, 6), vec_text(v, 6), vec_rounded(w, w_raw, 6)
             steps += [
                 Step(f"第 {t} 步：一阶矩（梯度的滑动平均）。", f"Step {t}: first moment (running mean of g).",
-                     f"m_{t} = {fmt(b1)}*{vec_carried(m_prev, 6)} + {fmt(1 - b1)}*{vec_text(g)} = {vec_carried(m, 6)}"),
+                     f"m_{t} = {fmt(b1)}*{m_text} + {fmt(1 - b1)}*{vec_text(g)} = {new_texts[0]}"),
                 Step(f"第 {t} 步：二阶矩（g² 的滑动平均）。", f"Step {t}: second moment (running mean of g^2).",
-                     f"v_{t} = {fmt(b2)}*{vec_text(v_prev, 6)} + {fmt(1 - b2)}*{vec_text(g ** 2)} = {vec_text(v, 6)}"),
+                     f"v_{t} = {fmt(b2)}*{v_text} + {fmt(1 - b2)}*{vec_text(g ** 2)} = {new_texts[1]}"),
                 Step(f"第 {t} 步：偏差修正（除以 1-β^t）。", f"Step {t}: bias correction (divide by 1 - beta^t).",
-                     f"m_hat = m_{t}/{fmt(1 - b1 ** t)} = {vec_carried(m_hat, 6)};  "
-                     f"v_hat = v_{t}/{fmt(1 - b2 ** t)} = {vec_text(v_hat, 6)}"),
+                     f"m_hat = m_{t}/{fmt(c1)} = {m_hat_text};  v_hat = v_{t}/{fmt(c2)} = {vec_text(v_hat, 6)}"),
                 Step(f"第 {t} 步：更新权重。", f"Step {t}: update the weights.",
-                     f"w_{t} = {vec_carried(w_prev, 6)} - {fmt(lr)}*{vec_carried(m_hat, 6)}/sqrt({vec_text(v_hat, 6)}) "
-                     f"= {vec_carried(w, 6)}"),
+                     f"w_{t} = {w_text} - {fmt(lr)}*{m_hat_text}/sqrt({vec_text(v_hat, 6)}) = {new_texts[2]}"),
             ]
             m_prev, v_prev, w_prev = m, v, w
+            m_text, v_text, w_text = new_texts
         mistakes = [
             Mistake("no_bias_correction", Text("忘了偏差修正", "forgot the bias correction"),
                     _answers(adam_steps(w0, grads, lr, b1, b2, eps, bias_correction=False))),
@@ -119,7 +139,12 @@ class Adam(Kind):
             Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
                     _answers(adam_steps(w0, grads, -lr, b1, b2, eps))),
         ]
-        return Solution(answer, steps, mistakes)
+        return Solution(answer, steps, mistakes, carried=carried)
+
+
+def _mix(beta, old, new) -> Fraction:
+    """beta*old + (1 - beta)*new exactly, the numbers read as the decimals they print as."""
+    return fraction(beta) * fraction(old) + (1 - fraction(beta)) * fraction(new)
 
 
 def _variant(w0, grads, lr, b1, b2, eps, *, sqrt=True, frozen_t=False):

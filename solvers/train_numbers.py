@@ -101,6 +101,22 @@ def vec_carried(v: Sequence[float], places: int = 6) -> str:
     return "[" + ", ".join(carried(x, places) for x in _elements(v)) + "]"
 
 
+def vec_rounded(rounded: Sequence[float], unrounded: Sequence[float], places: int = 6) -> str:
+    """A carried vector (``rounded`` = ``unrounded`` rounded to ``places``) as the steps write it:
+    all places where rounding changed a value (``0.733020``), short where it was exact (``1.01``),
+    just as :func:`vec_carried` writes the unrounded vector, but from the rounded numbers (a tie
+    may have been decided on the exact value, see solvers/_rounding.carry_exact)."""
+    return "[" + ", ".join(carried(r, places) if abs(u - r) < 1e-12 else _all_places(r, places)
+                           for r, u in zip(_elements(rounded), _elements(unrounded))) + "]"
+
+
+def _all_places(x: float, places: int) -> str:
+    """A rounded value with every place shown: a whole one too (-2.5e-9 rounds to 0.000000, not 0)."""
+    if float(x).is_integer():
+        return f"{abs(x) if x == 0 else x:.{places}f}"
+    return dec(x, places)
+
+
 def _elements(v: Any) -> list:
     """The numbers of a vector in order; a list keeps its elements (an Exact float stays exact)."""
     if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
