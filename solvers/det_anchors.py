@@ -22,6 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_int, need_vector, register,
 )
+from solvers._rounding import half_up
 from solvers.train_numbers import carried, num, vec_text
 
 DECIMALS = 2
@@ -182,20 +183,27 @@ class RpnAnchors(Kind):
                           "Anchors per position k = number of sizes x number of ratios; total = height x width x k.",
                           f"k = {len(sizes)}*{len(ratios)} = {k};  count = {fh}*{fw}*{k} = {count}"))
         widths, heights = anchor_shapes(sizes, ratios)
+        # the steps as a student carries them (sqrt(r) to 6 places, as the statement asks), and the
+        # second accepted key from them: from the unrounded root such a student was marked wrong in
+        # 10 of 300 problems (1024*1.414214 = 1448.155..., but 1024*sqrt(2) = 1448.154...)
+        roots = {r: half_up(math.sqrt(r), 6) for r in ratios}
+        widths6 = [s / roots[r] for s in sizes for r in ratios]
+        heights6 = [s * roots[r] for s in sizes for r in ratios]
         lines = []
         for i, s in enumerate(sizes):
             for j, r in enumerate(ratios):
                 n = i * len(ratios) + j
                 lines.append(f"s={fmt(s)}, r={fmt(r)}: w = {fmt(s)}/{carried(math.sqrt(r))} = "
-                             f"{fmt(widths[n], DECIMALS)},  h = {fmt(s)}*{carried(math.sqrt(r))} = "
-                             f"{fmt(heights[n], DECIMALS)}")
+                             f"{fmt(widths6[n], DECIMALS)},  h = {fmt(s)}*{carried(math.sqrt(r))} = "
+                             f"{fmt(heights6[n], DECIMALS)}")
         steps.append(Step("每个尺寸与长宽比：宽 = s/√r，高 = s·√r（面积保持 s²，高/宽 = r）。",
                           "For each size and ratio: width = s/sqrt(r), height = s*sqrt(r) (area stays s^2, "
                           "height/width = r).", "\n".join(lines)))
         steps.append(Step("宽度与高度（按顺序）：", "Widths and heights in order:",
-                          f"widths = {vec_text(widths, DECIMALS)}\nheights = {vec_text(heights, DECIMALS)}"))
+                          f"widths = {vec_text(widths6, DECIMALS)}\nheights = {vec_text(heights6, DECIMALS)}"))
         answer = {"count": count, "widths": widths, "heights": heights}
-        return Solution(answer, steps, self._mistakes(params, sizes, fh, fw, widths, heights))
+        return Solution(answer, steps, self._mistakes(params, sizes, fh, fw, widths, heights),
+                        carried={"widths": widths6, "heights": heights6})
 
     @staticmethod
     def _mistakes(params: Mapping[str, Any], sizes: list[float], fh: int, fw: int,

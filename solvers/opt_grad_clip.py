@@ -21,7 +21,8 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.train_numbers import carried, num, vec_text
+from solvers._rounding import half_up
+from solvers.train_numbers import carried, num, rounded_text, vec_text
 
 DECIMALS = 4
 # Named difficulty ranges: how many tensors, their lengths, the component range, whether the
@@ -179,20 +180,29 @@ class GradClip(Kind):
                  "(one global norm).",
                  f"norm = sqrt({squares}) = sqrt({fmt(sq)}) = {carried(norm)}"),
         ]
+        # the steps as a student carries them (norm and scale to 6 places, the clipped values from
+        # the shown scale), and the second accepted key from them: from the unrounded scale such a
+        # student was marked wrong in 1 of 300 problems (measured)
+        norm6 = half_up(norm, 6)
+        scale6 = half_up(c / norm6, 6) if norm > c else 1.0
+        clipped6 = [[scale6 * float(x) for x in g] for g in grads]
+        scale_text = rounded_text(scale6, c / norm6) if norm > c else "1"
         if norm > c:
             steps.append(Step("norm 大于 max_norm，缩放因子为 max_norm/norm。",
                               "The norm exceeds max_norm, so the scale factor is max_norm/norm.",
-                              f"scale = {fmt(c)}/{carried(norm)} = {carried(scale)}"))
+                              f"scale = {fmt(c)}/{carried(norm)} = {scale_text}"))
         else:
             steps.append(Step("norm 不大于 max_norm，不裁剪：缩放因子为 1，梯度不变。",
                               "The norm does not exceed max_norm: no clipping, scale factor 1, the "
                               "gradients are unchanged.", f"{carried(norm)} <= {fmt(c)}, scale = 1"))
-        for i, (g, cg) in enumerate(zip(grads, clipped)):
+        for i, (g, cg) in enumerate(zip(grads, clipped6)):
             steps.append(Step(f"每个分量乘以缩放因子：{_name(i)}。", f"Multiply every component by the scale: {_name(i)}.",
-                              f"{carried(scale)} * {vec_text(g)} = {vec_text(cg, DECIMALS)}"))
+                              f"{scale_text} * {vec_text(g)} = {vec_text(cg, DECIMALS)}"))
         answer: dict[str, Any] = {"norm": norm, "scale": scale}
         answer.update({f"clipped_{i + 1}": cg for i, cg in enumerate(clipped)})
-        return Solution(answer, steps, _mistakes(grads, c, norm, scale))
+        carried_key: dict[str, Any] = {"scale": scale6}
+        carried_key.update({f"clipped_{i + 1}": cg for i, cg in enumerate(clipped6)})
+        return Solution(answer, steps, _mistakes(grads, c, norm, scale), carried=carried_key)
 
 
 def _name(i: int) -> str:

@@ -106,15 +106,17 @@ def vec_rounded(rounded: Sequence[float], unrounded: Sequence[float], places: in
     all places where rounding changed a value (``0.733020``), short where it was exact (``1.01``),
     just as :func:`vec_carried` writes the unrounded vector, but from the rounded numbers (a tie
     may have been decided on the exact value, see solvers/_rounding.carry_exact)."""
-    return "[" + ", ".join(carried(r, places) if abs(u - r) < 1e-12 else _all_places(r, places)
-                           for r, u in zip(_elements(rounded), _elements(unrounded))) + "]"
+    return "[" + ", ".join(rounded_text(r, u, places) for r, u in zip(_elements(rounded), _elements(unrounded))) + "]"
 
 
-def _all_places(x: float, places: int) -> str:
-    """A rounded value with every place shown: a whole one too (-2.5e-9 rounds to 0.000000, not 0)."""
-    if float(x).is_integer():
-        return f"{abs(x) if x == 0 else x:.{places}f}"
-    return dec(x, places)
+def rounded_text(rounded: float, unrounded: float, places: int = 6) -> str:
+    """One value of :func:`vec_rounded`: every place shown if rounding changed it (a whole one
+    too: -2.5e-9 rounds to 0.000000, not 0), else short."""
+    if abs(unrounded - rounded) < 1e-12:
+        return carried(rounded, places)
+    if float(rounded).is_integer():
+        return f"{abs(rounded) if rounded == 0 else rounded:.{places}f}"
+    return dec(rounded, places)
 
 
 def _elements(v: Any) -> list:
