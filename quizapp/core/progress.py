@@ -96,9 +96,10 @@ def _weakest_first(stats: Iterable[Stat]) -> list[Stat]:
 
 
 def summarise(attempts: list[Attempt], *, chapters: list[tuple[str, Any]] = (),
-              kind_label: Callable[[str], Any] = lambda k: k) -> Progress:
+              kind_label: Callable[[str], Any] = lambda k: k,
+              topic_label: Callable[[str], Any] = lambda t: t) -> Progress:
     """Aggregate attempts (oldest first). ``chapters`` lists (id, label) of every chapter so
-    untried ones show up; ``kind_label`` names a calculation kind."""
+    untried ones show up; ``kind_label`` names a calculation kind, ``topic_label`` a topic tag."""
     total = Stat("all", "all")
     by_chapter: dict[str, Stat] = {cid: Stat(cid, label) for cid, label in chapters}
     by_kind: dict[str, Stat] = {}
@@ -106,7 +107,9 @@ def summarise(attempts: list[Attempt], *, chapters: list[tuple[str, Any]] = (),
     by_topic: dict[str, Stat] = {}
     for a in sorted(attempts, key=lambda a: (a.at, a.id or 0)):
         for t in a.topics:
-            _add(by_topic.setdefault(t, Stat(t, t)), a)
+            if t not in by_topic:
+                by_topic[t] = Stat(t, topic_label(t))
+            _add(by_topic[t], a)
         _add(total, a)
         _add(by_chapter.setdefault(a.chapter, Stat(a.chapter, a.chapter)), a)
         if a.kind:
@@ -131,7 +134,8 @@ def load_progress(storage: Storage, bank: Any = None) -> Progress:
         except KeyError:
             return kind_id
 
-    return summarise(storage.attempts(), chapters=chapters, kind_label=kind_label)
+    topic_label = bank.topic_title if bank is not None else (lambda t: t)
+    return summarise(storage.attempts(), chapters=chapters, kind_label=kind_label, topic_label=topic_label)
 
 
 # ----------------------------------------------------------------------------------------------

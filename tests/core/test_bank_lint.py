@@ -235,3 +235,27 @@ def test_cue_stats_count_longest_keys_truth_and_positions(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "correct option the longest, Chinese: 1/2 single-choice items = 50%" in out
     assert "true/false items that are true: 3/4 = 75% (target 40%-60%)  OUT OF RANGE" in out
+
+
+def test_a_topic_tag_without_a_name_is_a_finding_at_its_first_use(tmp_path, capsys):
+    # Topic tags show on screens (picker, progress, the plan's reasons): one without a name in
+    # chapters.yaml would show as its bare words in both languages.
+    clean = ITEM.replace("不是", "【不是】").replace("步长", "步幅")
+    tagged = clean.replace("    type: single_choice\n", "    type: single_choice\n    topics: [pooling, strided-conv]\n")
+    root = make_bank(tmp_path, tagged)
+    (root / "chapters.yaml").write_text(CHAPTERS + "topics:\n  pooling: {zh: 池化, en: pooling}\n",
+                                        encoding="utf-8")
+    assert main(["bank", "lint", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    named = [line for line in out if "has no name in chapters.yaml" in line]
+    assert len(named) == 1 and "topics: 'strided-conv'" in named[0] and named[0].startswith(str(root / "a.yaml") + ":5 ")
+
+
+def test_every_topic_of_the_shipped_bank_has_a_name_in_both_languages():
+    from quizapp.core.bank.loader import load_bank
+
+    bank = load_bank(None)
+    used = {t for q in bank.questions for t in q.topics}
+    assert used <= set(bank.topic_names), sorted(used - set(bank.topic_names))[:10]
+    assert bank.topic_title("leaky-unit").zh == "渗漏单元"
+    assert bank.topic_title("no-such-tag").en == "no such tag"  # a fallback, never a crash

@@ -113,7 +113,7 @@ def test_answering_twice_is_refused(bank, storage):
 
 
 def test_unknown_targets_are_one_sentence_errors(bank, storage):
-    with pytest.raises(InputError, match="no questions"):
+    with pytest.raises(InputError, match="No question has the topic .nothing-here."):
         PracticeSession(bank, storage, mode="topic", target="nothing-here")
     with pytest.raises(InputError, match="unknown calculation kind"):
         PracticeSession(bank, storage, mode="drill", target="conv_outptu")

@@ -153,13 +153,15 @@ async def test_bank_loads_in_a_worker_after_the_home_screen(make_app):
 
 
 @sync
-async def test_unknown_cli_target_is_one_notification_not_a_crash(make_app):
+async def test_unknown_target_reaching_the_app_is_one_notification_not_a_crash(make_app):
+    # The CLI refuses it before the app opens (tests/test_cli_hardening.py); a Start built some
+    # other way still gets one sentence, not a traceback.
     app = make_app(Start("practice", mode="topic", target="no-such-topic"))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         messages = [n.message for n in app._notifications]
-        assert any("no questions for topic 'no-such-topic'" in m for m in messages)
+        assert any("No question has the topic 'no-such-topic'" in m for m in messages)
 
 
 @sync

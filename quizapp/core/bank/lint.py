@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from quizapp.core.bank.glossary import Glossary, TermMatcher, load_glossary
 from quizapp.core.bank.models import Bilingual, Question
@@ -249,4 +249,19 @@ def lint_bank(directory: str | Path | None = None) -> tuple[list[str], list[str]
             names = [str(p) for p in loc if not isinstance(p, int)]
             findings.append(f"{locate(q.id, loc)} -> {' -> '.join(names) + ': ' if names else ''}"
                             f"{message}")
+    findings += unnamed_topics(bank, locate)
     return [], findings
+
+
+def unnamed_topics(bank: Any, locate: Any) -> list[str]:
+    """A topic tag chapters.yaml's `topics:` does not name shows on screens as its bare words
+    (the topic picker, progress, the study plan's reasons): one finding per tag, at its first use."""
+    seen: set[str] = set()
+    findings = []
+    for q in bank.questions:
+        for i, t in enumerate(q.topics):
+            if t not in bank.topic_names and t not in seen:
+                seen.add(t)
+                findings.append(f"{locate(q.id, ('topics', i))} -> topics: '{t}' has no name in "
+                                f"chapters.yaml (add it under topics:, in Chinese and English)")
+    return findings

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from quizapp.core.bank import rules
 from quizapp.core.bank.glossary import GLOSSARY_FILE
 from quizapp.core.bank.models import (
-    Blueprint, Chapter, Chapters, File, MemorisePoint, Question,
+    Bilingual, Blueprint, Chapter, Chapters, File, MemorisePoint, Question,
 )
 from quizapp.core.errors import BankError
 from quizapp.core.summary import clip, summarise
@@ -61,6 +61,7 @@ class Bank:
     memorise: list[MemorisePoint]
     blueprints: dict[str, Blueprint]
     files: dict[str, Path] = field(default_factory=dict)  # question id -> file it came from
+    topic_names: dict[str, Bilingual] = field(default_factory=dict)  # from chapters.yaml `topics:`
     _by_id: dict[str, Question] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +83,15 @@ class Bank:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise BankError(f"The bank has no chapter {summarise(cid)}.{hint}",
                         hint="Chapters: " + ", ".join(c.id for c in self.chapters))
+
+    def topic_title(self, tag: str) -> Bilingual:
+        """A topic tag's name in both languages; a tag chapters.yaml does not name shows as its
+        words ('leaky-unit' -> 'leaky unit'), and `quizapp bank lint` lists it."""
+        name = self.topic_names.get(tag)
+        if name is None:
+            words = tag.replace("-", " ")
+            name = Bilingual(zh=words, en=words)
+        return name
 
     def by_chapter(self, cid: str) -> list[Question]:
         return [q for q in self.questions if q.chapter == cid]
@@ -431,6 +441,7 @@ def check_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
 
     chapters: list[Chapter] = []
     memorise: list[MemorisePoint] = []
+    topic_names: dict[str, Bilingual] = {}
     chapters_path = root / CHAPTERS_FILE
     chapters_ok = False
     if chapters_path.is_symlink() and not chapters_path.exists():
@@ -441,6 +452,7 @@ def check_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
         model = validate_model(parsed, Chapters, problems) if parsed else None
         if isinstance(model, Chapters):
             chapters, memorise = list(model.chapters), list(model.memorise)
+            topic_names = dict(model.topics)
             chapters_ok = True
             for loc, message in rules.check_chapters(chapters):
                 problems.append(f"{_where(parsed, loc)} -> {message}")
@@ -499,5 +511,5 @@ def check_bank(directory: str | Path | None = None, *, check_kinds: bool = True,
             problems.append(f"{_where(parsed, loc)} -> {_crumb(loc)}{message}")
         blueprints[model.id] = model
 
-    bank = Bank(root, questions, chapters, memorise, blueprints, files)
+    bank = Bank(root, questions, chapters, memorise, blueprints, files, topic_names)
     return bank, [clip(p, 400) for p in problems]

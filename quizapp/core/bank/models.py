@@ -190,6 +190,7 @@ class MemorisePoint(Strict):
 class Chapters(Strict):
     chapters: list[Chapter]
     memorise: list[MemorisePoint] = Field(default_factory=list)
+    topics: dict[str, Bilingual] = Field(default_factory=dict)  # topic tag -> its name on screens
 
 
 class Draw(Strict):

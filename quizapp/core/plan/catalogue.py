@@ -138,7 +138,8 @@ def build_catalogue(bank: "Bank", blueprint_id: str | None = None,
     concepts: dict[str, Any] = {}
     for q in bank.questions:
         for t in q.topics:
-            concepts.setdefault(t, t)
+            if t not in concepts:
+                concepts[t] = bank.topic_title(t)  # bilingual: the plan says why an item is due
     for m in bank.memorise:
         concepts[m.id] = m.title
     cards: list[PlanCard] = []

@@ -22,8 +22,8 @@ class Reason:
         zh, en = _TEXTS[self.code]
         concept = {"concept": _name(p.get("concept", ""), "en")}
         concept_zh = {"concept": _name(p.get("concept", ""), "zh")}
-        values = {**p, **concept}
-        values_zh = {**p, **concept_zh}
+        values = {**p, **concept, "gain": _points(p.get("gain"), "en")}
+        values_zh = {**p, **concept_zh, "gain": _points(p.get("gain"), "zh")}
         if lang == "zh":
             return zh.format(**values_zh)
         if lang == "en":
@@ -35,17 +35,26 @@ class Reason:
                 **{k: (_name(v, "en") if hasattr(v, "get") else v) for k, v in self.params.items()}}
 
 
+def _points(gain: Any, lang: str) -> str:
+    """'about +1.4 points'; a gain that rounds to 0.0 is 'under 0.1', never a promise of +0.0."""
+    if gain is None:
+        return ""
+    if gain < 0.05:
+        return "可多得不到 0.1 分" if lang == "zh" else "under +0.1 points"
+    return f"可多得约 {gain:.1f} 分" if lang == "zh" else f"about +{gain:.1f} points"
+
+
 _TEXTS = {
     "first_look": ("新内容：第一次学「{concept}」",
                    "new: first look at '{concept}'"),
     "second_look": ("第二次学「{concept}」（考前每个知识点至少两次）",
                     "second look at '{concept}' (every concept twice before the exam)"),
-    "review": ("复习：考试当天记住的把握 {exam_recall:.0%}，可多得约 {gain:.1f} 分",
-               "review: {exam_recall:.0%} recall on exam day; about +{gain:.1f} points"),
-    "relearn": ("上次答错：考试当天记住的把握 {exam_recall:.0%}，可多得约 {gain:.1f} 分",
-                "wrong last time: {exam_recall:.0%} recall on exam day; about +{gain:.1f} points"),
-    "new_item": ("新题：考试当天可多得约 {gain:.1f} 分",
-                 "new question: about +{gain:.1f} points on exam day"),
+    "review": ("复习：考试当天记住的把握 {exam_recall:.0%}，{gain}",
+               "review: {exam_recall:.0%} recall on exam day; {gain}"),
+    "relearn": ("上次答错：考试当天记住的把握 {exam_recall:.0%}，{gain}",
+                "wrong last time: {exam_recall:.0%} recall on exam day; {gain}"),
+    "new_item": ("新题：考试当天{gain}",
+                 "new question: {gain} on exam day"),
     "weak_calc": ("最后几天：最弱的计算题类型（考试当天把握 {exam_recall:.0%}）",
                   "last days: a weakest calculation kind ({exam_recall:.0%} on exam day)"),
     "mock": ("最后几天：完整模拟卷（{minutes} 分钟）",

@@ -34,7 +34,8 @@ def picker_options(app: Any, kind: str) -> tuple[str, list[tuple[str, str]]]:
     if kind == "topic":
         from quizapp.core.practice import topics
 
-        return ui(lang, "选择主题", "Choose a topic"), [(t, f"{t}  ({n})") for t, n in topics(bank)]
+        return ui(lang, "选择主题", "Choose a topic"), [(t, f"{say(bank.topic_title(t), lang)}  [{t}]  ({n})")
+                                                          for t, n in topics(bank)]
     if kind == "drill":
         from quizapp.core.practice import drill_kinds
 

@@ -189,3 +189,24 @@ def test_short_days_cover_concepts_never_seen_before_second_looks(catalogue):
     once = sum(1 for n in counts.values() if n == 1)
     assert never < 0.3 * len(counts)  # most concepts seen at least once ...
     assert never <= once  # ... and the ones left unseen are fewer than those waiting for a second look
+
+
+def test_reasons_name_topics_in_the_students_language_and_never_promise_zero_points():
+    from quizapp.core.bank.models import Bilingual
+    from quizapp.core.plan.reasons import Reason
+
+    first = Reason("first_look", {"concept": Bilingual(zh="渗漏单元", en="leaky units")})
+    assert first.text("zh") == "新内容：第一次学「渗漏单元」"
+    assert first.text("en") == "new: first look at 'leaky units'"
+    tiny = Reason("new_item", {"gain": 0.03, "exam_recall": 0.0})
+    assert "+0.0" not in tiny.text("en") and "0.0 分" not in tiny.text("zh")
+    assert tiny.text("en") == "new question: under +0.1 points on exam day"
+    assert Reason("review", {"gain": 1.44, "exam_recall": 0.5}).text("en") == \
+        "review: 50% recall on exam day; about +1.4 points"
+
+
+def test_the_catalogue_names_topic_concepts_from_the_bank(bank):
+    from quizapp.core.plan.catalogue import build_catalogue
+
+    cat = build_catalogue(bank)
+    assert cat.concepts["leaky-unit"].get("zh") == "渗漏单元"
