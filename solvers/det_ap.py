@@ -15,6 +15,7 @@ raw precision at that rank). mAP = the plain mean of the per-class APs.
 from __future__ import annotations
 
 import functools
+import random
 from fractions import Fraction
 from itertools import accumulate
 from typing import Any, Mapping, Sequence
@@ -24,7 +25,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, fmt, need, need_int, register,
 )
-from solvers.det_iou import pick
+from solvers.det_iou import pick, py_random
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
 # (missed objects), and the chance that a detection is a TP.
@@ -109,15 +110,24 @@ def ap_uninterpolated(matches: Sequence[bool], n_gt: int) -> Fraction:
     return sum((prec[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
 
 
-def random_ranking(rng: np.random.Generator, length: int, tp_rate: float, missed: int,
+def random_ranking(rnd: random.Random, length: int, tp_rate: float, missed: int,
                    min_tps: int = 1) -> tuple[list[str], int]:
     """A TP/FP list with at least ``min_tps`` TPs and an FP ranked above the last TP (so the
     interpolation matters), and N_gt = TPs + missed objects."""
+    u = rnd.random
     while True:
-        hits = rng.random(length) < tp_rate
-        last_tp = int(np.flatnonzero(hits)[-1]) if hits.any() else -1
-        if hits.sum() >= min_tps and not hits[:last_tp].all():
-            return ["TP" if h else "FP" for h in hits], int(hits.sum()) + missed
+        hits = [u() < tp_rate for _ in range(length)]
+        tps = sum(hits)
+        if tps >= min_tps and not all(hits[:_last(hits)]):
+            return ["TP" if h else "FP" for h in hits], tps + missed
+
+
+def _last(hits: list[bool]) -> int:
+    """The index of the last TP (0 when there is none: the test above needs no FP then)."""
+    for k in range(len(hits) - 1, -1, -1):
+        if hits[k]:
+            return k
+    return 0
 
 
 def check_matches(raw: Any, name: str) -> list[str]:
@@ -185,8 +195,8 @@ class AveragePrecision(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        matches, n_gt = random_ranking(rng, int(pick(rng, r["length"])), r["tp_rate"],
-                                       int(pick(rng, r["missed"])), min_tps=2)
+        rnd = py_random(rng)
+        matches, n_gt = random_ranking(rnd, pick(rnd, r["length"]), r["tp_rate"], pick(rnd, r["missed"]), min_tps=2)
         return {"matches": matches, "n_gt": n_gt}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,9 +265,10 @@ class MeanAP(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = MAP_RANGES[difficulty]
+        rnd = py_random(rng)
         lists, counts = [], []
         for _ in range(r["classes"]):
-            m, n = random_ranking(rng, int(pick(rng, r["length"])), r["tp_rate"], int(pick(rng, r["missed"])))
+            m, n = random_ranking(rnd, pick(rnd, r["length"]), r["tp_rate"], pick(rnd, r["missed"]))
             lists.append(m)
             counts.append(n)
         return {"matches": lists, "n_gt": counts, "classes": list(CLASS_NAMES[:r["classes"]])}

@@ -12,6 +12,8 @@ score order. IoU follows :mod:`solvers.det_iou` (continuous corners, no +1).
 
 from __future__ import annotations
 
+import functools
+import random
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -20,7 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, distinct_scores, exact, fraction_text, iou_float, pick
+from solvers.det_iou import box_iou, check_box, distinct_scores, exact, iou_float, pick, py_random
 
 # Named difficulty ranges: number of objects (clusters), boxes, thresholds, and the smallest gap
 # allowed between any pair's IoU and the threshold (0 at hard allows an exact tie, which the
@@ -34,82 +36,122 @@ RANGES = {
 
 def score_order(scores: Sequence[float]) -> list[int]:
     """0-based indices by descending score, equal scores by ascending index."""
+    return list(_score_order(tuple(scores)))
+
+
+@functools.lru_cache(maxsize=256)  # NMS, its mistakes, the steps and the matching all ask again
+def _score_order(scores: tuple) -> tuple[int, ...]:
     # floats order short decimals exactly as their exact values do (equal decimals, equal floats)
-    return sorted(range(len(scores)), key=lambda i: (-float(scores[i]), i))
+    return tuple(sorted(range(len(scores)), key=lambda i: (-float(scores[i]), i)))
+
+
+_ONE = Fraction(1)
 
 
 def iou_matrix(boxes: Sequence[Sequence[Any]]) -> list[list[Fraction]]:
     """Exact pairwise IoU of all boxes (computed once; NMS and its mistakes reuse it)."""
     n = len(boxes)
-    m = [[Fraction(1)] * n for _ in range(n)]
+    m = [[_ONE] * n for _ in range(n)]
     for i in range(n):
         for j in range(i):
             m[i][j] = m[j][i] = box_iou(boxes[i], boxes[j])
     return m
 
 
-def float_iou_matrix(boxes: Sequence[Sequence[Any]]) -> list[list[float]]:
+def float_iou_matrix(boxes: Sequence[Sequence[int]]) -> list[list[float]]:
     """Pairwise IoU in floats, for generators' rejection loops on whole-number boxes: each IoU is a
     fraction with a small denominator, so its float is the nearest double (a threshold like 0.4
     when equal to 2/5), and distinct IoUs stay distinct and in order; every NMS decision taken
-    on this matrix against the float threshold is the one the exact matrix gives."""
+    on this matrix against the float threshold is the one the exact matrix gives. (The values of
+    :func:`iou_float`, written out: this is the generators' inner loop.)"""
     n = len(boxes)
-    m = [[1.0] * n for _ in range(n)]
-    for i in range(n):
+    fm = [[1.0] * n for _ in range(n)]
+    for i, (ax1, ay1, ax2, ay2) in enumerate(boxes):
+        area = (ax2 - ax1) * (ay2 - ay1)
+        row = fm[i]
         for j in range(i):
-            m[i][j] = m[j][i] = iou_float(boxes[i], boxes[j])
-    return m
+            bx1, by1, bx2, by2 = boxes[j]
+            w = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)  # (min/max are slower calls)
+            h = (ay2 if ay2 < by2 else by2) - (ay1 if ay1 > by1 else by1)
+            if w <= 0 or h <= 0:
+                row[j] = fm[j][i] = 0.0
+            else:
+                inter = w * h
+                row[j] = fm[j][i] = inter / (area + (bx2 - bx1) * (by2 - by1) - inter)
+    return fm
 
 
-def threshold_for(m: list[list[Any]], threshold: float) -> Any:
-    """The threshold in the matrix's arithmetic: a float for a float matrix, else exact."""
-    return float(threshold) if m and type(m[0][0]) is float else exact(threshold)
+def relation(m: list[list[Any]], threshold: float) -> list[list[int]]:
+    """sign(IoU - threshold) for every pair of the matrix, worked out once: NMS, its named
+    mistakes and the worked steps all ask the same questions of it. A float matrix (see
+    float_iou_matrix) is compared with the float threshold; an exact one exactly, as whole
+    numbers (IoU p/q against t = a/b is p*b against a*q: no Fraction comparison)."""
+    if m and type(m[0][0]) is float:
+        t = float(threshold)
+        return [[(v > t) - (v < t) for v in row] for row in m]
+    t = exact(threshold)
+    tn, td = t.numerator, t.denominator
+    n = len(m)
+    out = [[0] * n for _ in range(n)]
+    for i in range(n):  # the matrix is symmetric: each pair once
+        row = m[i]
+        for j in range(i + 1):
+            v = row[j]
+            x, y = v.numerator * td, tn * v.denominator
+            out[i][j] = out[j][i] = (x > y) - (x < y)
+    return out
 
 
 def greedy_nms(boxes: Sequence[Sequence[Any]], scores: Sequence[float], threshold: float,
                suppress_equal: bool = False, order: Sequence[int] | None = None,
-               ious: list[list[Fraction]] | None = None) -> list[int]:
+               ious: list[list[Fraction]] | None = None, rel: list[list[int]] | None = None) -> list[int]:
     """0-based indices kept by greedy NMS, in processing order (descending score by default).
 
     A box is suppressed by a KEPT box when IoU > threshold (>= with ``suppress_equal``).
+    ``ious`` and ``rel`` (its :func:`relation` to the threshold) save working them out again.
 
     >>> greedy_nms([[0, 0, 4, 4], [0, 0, 4, 3], [10, 10, 12, 12]], [0.9, 0.8, 0.7], 0.5)
     [0, 2]
     """
     if len(boxes) != len(scores):
         raise ValueError(f"{len(boxes)} boxes but {len(scores)} scores")
-    m = iou_matrix(boxes) if ious is None else ious
-    thr = threshold_for(m, threshold)
+    if rel is None:
+        rel = relation(iou_matrix(boxes) if ious is None else ious, threshold)
+    limit = 0 if suppress_equal else 1  # kept while every sign against a kept box is below it
     kept: list[int] = []
     for i in (score_order(scores) if order is None else order):
-        if all(m[i][k] < thr or (m[i][k] == thr and not suppress_equal) for k in kept):
+        ri = rel[i]
+        for k in kept:
+            if ri[k] >= limit:
+                break
+        else:
             kept.append(i)
     return kept
 
 
-def jitter(rng: np.random.Generator, box: list[int], amount: int) -> list[int]:
+def jitter(rnd: random.Random, box: list[int], amount: int) -> list[int]:
     """A nearby box: each corner moved by up to ``amount``, keeping a positive size."""
+    span, u = 2 * amount + 1, rnd.random
+    x1, y1, x2, y2 = box[0] - amount, box[1] - amount, box[2] - amount, box[3] - amount
     while True:
-        b = [c + int(rng.integers(-amount, amount + 1)) for c in box]
-        if b[2] - b[0] >= 2 and b[3] - b[1] >= 2 and min(b) >= 0:
-            return b
+        a, b, c, d = x1 + int(u() * span), y1 + int(u() * span), x2 + int(u() * span), y2 + int(u() * span)
+        if c - a >= 2 and d - b >= 2 and a >= 0 and b >= 0:
+            return [a, b, c, d]
 
 
-def random_scene(rng: np.random.Generator, n_objects: int, n_boxes: int) -> tuple[list, list]:
+def random_scene(rnd: random.Random, n_objects: int, n_boxes: int) -> tuple[list, list]:
     """Boxes clustered around ``n_objects`` objects on a 0..40 grid, with distinct 2-dp scores."""
-    objects = []
+    objects: list[list[int]] = []
+    u = rnd.random
     while len(objects) < n_objects:
-        w, h = int(rng.integers(6, 13)), int(rng.integers(6, 13))
-        x, y = int(rng.integers(0, 40 - w)), int(rng.integers(0, 40 - h))
+        w, h = 6 + int(u() * 7), 6 + int(u() * 7)
+        x, y = int(u() * (40 - w)), int(u() * (40 - h))
         cand = [x, y, x + w, y + h]
         if all(iou_float(cand, o) == 0 for o in objects):  # no overlap: 0.0 exactly, as the exact IoU
             objects.append(cand)
-    boxes = [jitter(rng, objects[i % n_objects], 2) for i in range(n_boxes)]
-    order = rng.permutation(n_boxes)
-    boxes = [boxes[i] for i in order]
-    scores = sorted(distinct_scores(rng, n_boxes), reverse=True)
-    rng.shuffle(scores)
-    return boxes, [s / 100 for s in scores]
+    boxes = [jitter(rnd, objects[i % n_objects], 2) for i in range(n_boxes)]
+    rnd.shuffle(boxes)
+    return boxes, [s / 100 for s in distinct_scores(rnd, n_boxes)]
 
 
 def check_scored_boxes(params: Mapping[str, Any], box_name: str = "boxes", score_name: str = "scores",
@@ -132,64 +174,114 @@ def check_scored_boxes(params: Mapping[str, Any], box_name: str = "boxes", score
 
 def box_table(boxes: Sequence, scores: Sequence[float]) -> str:
     lines = ["#   x1  y1  x2  y2   score"]
-    lines += [f"{i + 1:<3}" + "".join(f"{fmt(c):>4}" for c in b) + f"   {fmt(s)}" for i, (b, s) in enumerate(zip(boxes, scores))]
+    lines += [f"{i + 1:<3}" + "".join(f"{c if type(c) is int else fmt(c):>4}" for c in b) + f"   {fmt(s)}"
+              for i, (b, s) in enumerate(zip(boxes, scores))]  # (fmt of an int is str: no call)
     return "\n".join(lines)
 
 
-def nms_trace(boxes: Sequence, scores: Sequence[float], threshold: float) -> list[Step]:
-    """Worked steps of greedy NMS: the score order, then each box kept or suppressed and why."""
+def nms_trace(boxes: Sequence, scores: Sequence[float], threshold: float,
+              ious: list[list[Fraction]] | None = None, rel: list[list[int]] | None = None,
+              prefix: str = "") -> list[Step]:
+    """Worked steps of greedy NMS: the score order, then each box kept or suppressed and why.
+    ``ious`` (exact) and ``rel`` (its :func:`relation` to the threshold) save working them out
+    again; ``prefix`` starts each step's words (e.g. a part number "(2) ")."""
     order = score_order(scores)
-    thr = exact(threshold)
-    steps = [Step("按得分从高到低排序。", "Sort by score, highest first.",
+    if ious is None:
+        ious = iou_matrix(boxes)
+    if rel is None:
+        rel = relation(ious, threshold)
+    t = fmt(threshold)
+    steps = [Step(prefix + "按得分从高到低排序。", prefix + "Sort by score, highest first.",
                   " > ".join(f"#{i + 1}({fmt(scores[i])})" for i in order))]
     kept: list[int] = []
     for i in order:
-        ious = {k: box_iou(boxes[i], boxes[k]) for k in kept}
-        over = [k for k, v in ious.items() if v > thr]
-        detail = ", ".join(f"IoU(#{i + 1},#{k + 1}) = {fraction_text(v)} = {fmt(float(v), 4)}"
-                           for k, v in ious.items() if v > 0) or \
-            ", ".join(f"IoU(#{i + 1},#{k + 1}) = 0" for k in kept)  # formulas need no language
         if not kept:
             kept.append(i)
-            steps.append(Step(f"框 #{i + 1}：得分最高，直接保留。", f"Box #{i + 1}: the highest score; kept."))
+            steps.append(Step(f"{prefix}框 #{i + 1}：得分最高，直接保留。", f"{prefix}Box #{i + 1}: the highest score; kept."))
             continue
+        mi, ri = ious[i], rel[i]
+        over = [k for k in kept if ri[k] > 0]
+        detail = ", ".join(f"IoU(#{i + 1},#{k + 1}) = {iou_text(mi[k])}" for k in kept if mi[k].numerator) or \
+            ", ".join(f"IoU(#{i + 1},#{k + 1}) = 0" for k in kept)  # formulas need no language
         if over:
-            steps.append(Step(f"框 #{i + 1}：与已保留的 #{over[0] + 1} 的 IoU > {fmt(threshold)}，抑制。",
-                              f"Box #{i + 1}: IoU with kept #{over[0] + 1} is above {fmt(threshold)}; suppressed.",
+            steps.append(Step(f"{prefix}框 #{i + 1}：与已保留的 #{over[0] + 1} 的 IoU > {t}，抑制。",
+                              f"{prefix}Box #{i + 1}: IoU with kept #{over[0] + 1} is above {t}; suppressed.",
                               detail))
         else:
             kept.append(i)
-            steps.append(Step(f"框 #{i + 1}：与所有已保留框的 IoU 都不超过 {fmt(threshold)}，保留。",
-                              f"Box #{i + 1}: no IoU with a kept box exceeds {fmt(threshold)}; kept.", detail))
+            steps.append(Step(f"{prefix}框 #{i + 1}：与所有已保留框的 IoU 都不超过 {t}，保留。",
+                              f"{prefix}Box #{i + 1}: no IoU with a kept box exceeds {t}; kept.", detail))
     return steps
+
+
+def iou_text(v: Fraction) -> str:
+    """'2/5 = 0.4000': an IoU exact and to 4 places, as the worked steps show it."""
+    return _iou_text(v.numerator, v.denominator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iou_text(p: int, q: int) -> str:  # remembered: the same few IoUs recur in steps and problems
+    return f"{p}/{q} = {_4(p, q)}" if q != 1 else f"{p} = {_4(p, q)}"
+
+
+def iou_4(v: Fraction) -> str:
+    """An IoU to 4 places, as the answers ask for it (the float of p/q is the float of p / q)."""
+    return _4(v.numerator, v.denominator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _4(p: int, q: int) -> str:
+    return fmt(p / q, 4)
 
 
 def by_score(indices: Sequence[int], scores: Sequence[float]) -> list[int]:
     """1-based indices listed in descending score order."""
-    rank = {i: r for r, i in enumerate(score_order(scores))}
+    rank = score_rank(scores)
     return [i + 1 for i in sorted(indices, key=rank.__getitem__)]
 
 
+def score_rank(scores: Sequence[float]) -> dict[int, int]:
+    """Each 0-based index's place in :func:`score_order` (a shared dict: read it, do not change it)."""
+    return _score_rank(tuple(scores))
+
+
+@functools.lru_cache(maxsize=256)
+def _score_rank(scores: tuple) -> dict[int, int]:
+    return {i: r for r, i in enumerate(_score_order(scores))}
+
+
 def nms_mistakes(boxes: Sequence, scores: Sequence[float], threshold: float, field: str = "kept",
-                 ious: list[list[Fraction]] | None = None) -> list[Mistake]:
+                 ious: list[list[Fraction]] | None = None, rel: list[list[int]] | None = None) -> list[Mistake]:
     order = score_order(scores)
-    m = iou_matrix(boxes) if ious is None else ious
-    thr = threshold_for(m, threshold)
+    if rel is None:
+        rel = relation(iou_matrix(boxes) if ious is None else ious, threshold)
     # non-greedy: a box is dropped if ANY higher-scoring box overlaps it, even a suppressed one
     all_pairs = [i for r, i in enumerate(order)
-                 if all(m[i][k] <= thr for k in order[:r])]
+                 if all(rel[i][k] <= 0 for k in order[:r])]
     return [
-        Mistake("kept_lower_score", Text("从低分开始处理，保留了低分框", "processed from the lowest score (kept the weaker boxes)"),
-                {field: by_score(greedy_nms(boxes, scores, threshold, order=order[::-1], ious=m), scores)}),
-        Mistake("not_sorted", Text("没有按得分排序，直接按编号处理", "forgot to sort: processed the boxes in index order"),
-                {field: by_score(greedy_nms(boxes, scores, threshold, order=list(range(len(boxes))), ious=m), scores)}),
-        Mistake("equal_suppresses", Text("IoU 等于阈值时也抑制了（应为大于才抑制）",
-                                         "suppressed at IoU equal to the threshold (only > suppresses)"),
-                {field: by_score(greedy_nms(boxes, scores, threshold, suppress_equal=True, ious=m), scores)}),
-        Mistake("suppressed_by_suppressed", Text("被已抑制的框再次抑制（只有保留的框才能抑制别人）",
-                                                 "let suppressed boxes suppress others (only kept boxes do)"),
-                {field: [i + 1 for i in all_pairs]}),
+        Mistake("kept_lower_score", _LABELS["kept_lower_score"],
+                {field: by_score(greedy_nms(boxes, scores, threshold, order=order[::-1], rel=rel), scores)}),
+        Mistake("not_sorted", _LABELS["not_sorted"],
+                {field: by_score(greedy_nms(boxes, scores, threshold, order=list(range(len(boxes))), rel=rel), scores)}),
+        Mistake("equal_suppresses", _LABELS["equal_suppresses"],
+                {field: by_score(greedy_nms(boxes, scores, threshold, suppress_equal=True, rel=rel), scores)}),
+        Mistake("suppressed_by_suppressed", _LABELS["suppressed_by_suppressed"], {field: [i + 1 for i in all_pairs]}),
     ]
+
+
+# the named mistakes' labels, made once (a frozen dataclass costs a microsecond to build)
+_LABELS = {
+    "kept_lower_score": Text("从低分开始处理，保留了低分框", "processed from the lowest score (kept the weaker boxes)"),
+    "not_sorted": Text("没有按得分排序，直接按编号处理", "forgot to sort: processed the boxes in index order"),
+    "equal_suppresses": Text("IoU 等于阈值时也抑制了（应为大于才抑制）",
+                             "suppressed at IoU equal to the threshold (only > suppresses)"),
+    "suppressed_by_suppressed": Text("被已抑制的框再次抑制（只有保留的框才能抑制别人）",
+                                     "let suppressed boxes suppress others (only kept boxes do)"),
+}
+
+
+_FIELDS = (AnswerField("kept", Text("保留的框（编号，按得分从高到低）", "kept boxes (numbers, highest score first)"),
+                       shape="vector", integer=True),)
 
 
 @register
@@ -207,19 +299,20 @@ class NMS(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
+        rnd = py_random(rng)
         while True:
-            n_obj = int(pick(rng, r["objects"]))
-            boxes, scores = random_scene(rng, n_obj, int(pick(rng, r["boxes"])))
-            thr = float(pick(rng, r["thresholds"]))
-            t = Fraction(str(thr))
+            n_obj = pick(rnd, r["objects"])
+            boxes, scores = random_scene(rnd, n_obj, pick(rnd, r["boxes"]))
+            thr = pick(rnd, r["thresholds"])
             # hand-friendly: no IoU so close to the threshold that rounding would decide (a float
             # margin test first; exact IoUs only for a near pair that may be a tie, and for a keeper)
             fm = float_iou_matrix(boxes)
-            near = [(a, b) for i, a in enumerate(boxes) for j, b in enumerate(boxes[:i]) if abs(fm[i][j] - thr) < r["gap"]]
-            if all(r["ties"] and box_iou(a, b) == t for a, b in near):
-                m = fm  # the float matrix decides as the exact one would (see float_iou_matrix)
-                kept = by_score(greedy_nms(boxes, scores, thr, ious=m), scores)
-                wrong = sum(x.answer["kept"] != kept for x in nms_mistakes(boxes, scores, thr, ious=m))
+            gap = r["gap"]
+            near = [(a, boxes[j]) for i, a in enumerate(boxes) for j, v in enumerate(fm[i][:i]) if -gap < v - thr < gap]
+            if not near or r["ties"] and all(box_iou(a, b) == exact(thr) for a, b in near):
+                rel = relation(fm, thr)  # the float matrix decides as the exact one would (see float_iou_matrix)
+                kept = by_score(greedy_nms(boxes, scores, thr, rel=rel), scores)
+                wrong = sum(x.answer["kept"] != kept for x in nms_mistakes(boxes, scores, thr, rel=rel))
                 if len(kept) < len(boxes) and wrong >= r["wrong"]:  # something is suppressed
                     return {"boxes": boxes, "scores": scores, "iou_threshold": thr}
 
@@ -229,8 +322,7 @@ class NMS(Kind):
         return {"boxes": boxes, "scores": scores, "iou_threshold": thr}
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
-        return (AnswerField("kept", Text("保留的框（编号，按得分从高到低）", "kept boxes (numbers, highest score first)"),
-                            shape="vector", integer=True),)
+        return _FIELDS
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         t = box_table(params["boxes"], params["scores"])
@@ -247,9 +339,10 @@ class NMS(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         boxes, scores, thr = params["boxes"], params["scores"], params["iou_threshold"]
-        m = iou_matrix(boxes)  # once, for the answer and every mistake
-        kept = [i + 1 for i in greedy_nms(boxes, scores, thr, ious=m)]
-        steps = nms_trace(boxes, scores, thr)
+        m = iou_matrix(boxes)  # once, for the answer, the steps and every mistake
+        rel = relation(m, thr)
+        kept = [i + 1 for i in greedy_nms(boxes, scores, thr, rel=rel)]
+        steps = nms_trace(boxes, scores, thr, ious=m, rel=rel)
         steps.append(Step("保留的框（按得分从高到低）：", "Kept boxes, highest score first:", str(kept)))
-        return Solution({"kept": kept}, steps, nms_mistakes(boxes, scores, thr, ious=m))
+        return Solution({"kept": kept}, steps, nms_mistakes(boxes, scores, thr, rel=rel))
 

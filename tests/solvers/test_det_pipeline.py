@@ -4,6 +4,7 @@ counts, NMS by a suppression mask, and matching as the PASCAL VOC devkit does it
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solvers import DIFFICULTIES, ParamError, get_kind, make_problem, solve_params
-from solvers.det_pipeline import pipeline
+from solvers.det_iou import box_iou
+from solvers.det_pipeline import RANGES, pipeline
 
 
 def masks(boxes, size):
@@ -72,6 +74,24 @@ def test_pipeline_matches_reference(difficulty):
         assert p.answer["kept"] == kept, seed
         assert sp.Rational(p.exact["precision"]) == prec and sp.Rational(p.exact["recall"]) == rec
         assert len(kept) < len(pr["boxes"])  # NMS removes something in every item
+
+
+@pytest.mark.parametrize("difficulty", DIFFICULTIES)
+def test_generated_problems_keep_their_constraints(difficulty):
+    # the generator decides in floats (tested as each box is drawn); checked here exactly
+    r = RANGES[difficulty]
+    for seed in range(300):
+        pr = make_problem("detection_pipeline", seed, difficulty).params
+        gt, boxes, t = pr["gt"], pr["boxes"], pr["nms_threshold"]
+        assert len(boxes) in r["detections"] and t in r["nms"] and box_iou(gt[0], gt[1]) == 0
+        every = boxes + gt
+        for i in range(len(every)):
+            for j in range(i):
+                v = box_iou(every[i], every[j])
+                for thr in (t, pr["match_threshold"]):  # no IoU within the gap of a threshold
+                    assert abs(v - Fraction(str(thr))) >= Fraction(str(r["gap"])) - Fraction(1, 10 ** 9), seed
+        res = pipeline(boxes, pr["scores"], gt, t)
+        assert len(res["kept"]) < len(boxes) and 0 < sum(res["flags"]) < len(res["kept"]), seed
 
 
 def test_worked_example():

@@ -17,10 +17,10 @@ import pytest
 from solvers import DIFFICULTIES, make_problem
 
 GOLDEN = {
-    "detection_pipeline": "0fcaa3619df113d590cab14a9a1aaff8",
-    "map": "87d6eb40198b079958316afea39ec28b",
+    "detection_pipeline": "64aab3054db5fad94624403b17d06ef5",
+    "map": "20a87a1efe1f3ec47943155d4fb05459",
     "lstm_sequence": "3c6b8896f2006f20f562433e5984d280",
-    "nms": "7a14e496914d26bb149ee535563931ea",
+    "nms": "7d62c2dac6b83350036cd26272d3d818",
     "backprop_step": "56ad38a778f1231e28a85510a01e3017",
     "canny": "56548ac8f4e05fd74881bed0ae8ef882",
     "conv2d_manual": "52dea741f04e9a0db10d3a920dd7a1c5",
