@@ -15,7 +15,7 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register
 from solvers._rounding import carry
 from solvers.opt_updates import (
-    asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, rmsprop_steps, step_fields,
+    asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, pick, rmsprop_steps, step_fields,
 )
 from solvers.train_numbers import num, vec_carried, vec_text
 
@@ -43,7 +43,7 @@ class RmsProp(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         p = draw_common(rng, difficulty, LRS)
-        p["rho"] = num(rng.choice(RHOS[difficulty]))
+        p["rho"] = pick(rng, RHOS[difficulty])
         p["eps"] = EPS
         s0 = S0[difficulty][int(rng.integers(len(S0[difficulty])))]
         p["s0"] = None if s0 is None else [num(s0)] * len(p["w0"])
