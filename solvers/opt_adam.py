@@ -13,6 +13,7 @@ reason bias correction matters, and a quick check of any hand computation.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -21,8 +22,8 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
-from solvers._rounding import carry, carry_exact, fraction
-from solvers.opt_updates import adam_steps, asked, eps_text, check_common, draw_common, flat, grads_text, step_fields
+from solvers._rounding import carry_list, fraction
+from solvers.opt_updates import asked, eps_text, check_common, draw_common, grads_text, step_fields
 from solvers.train_numbers import num, vec_carried, vec_rounded, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
@@ -87,85 +88,88 @@ class Adam(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        w0 = np.asarray(params["w0"], dtype=float)
+        # plain Python floats, not NumPy: two or three numbers per vector, where each NumPy call
+        # costs more than the arithmetic (the same IEEE operations in the same order: same bits)
+        w0 = [float(x) for x in params["w0"]]
         lr, b1, b2, eps = (float(params[k]) for k in ("lr", "beta1", "beta2", "eps"))
-        grads = params["grads"]
+        grads = [[float(x) for x in g] for g in params["grads"]]
         answer: dict[str, Any] = {}
-        for t, (m, v, w) in enumerate(adam_steps(w0, grads, lr, b1, b2, eps), start=1):
-            for name, value in (("m", m), ("v", v), ("w", w)):
-                flat(answer, name, t, value)
+        for t, (m, v, w) in enumerate(_adam(w0, grads, lr, b1, b2, eps), start=1):
+            answer[f"m_{t}"], answer[f"v_{t}"], answer[f"w_{t}"] = m, v, w
         # the steps as a student carries them (every shown value to 6 places, the next computed from
         # the shown one; sqrt(v_hat) is not shown, so it is taken of the shown v_hat), and the second
         # accepted key from them: from unrounded values 1% of keys rejected such a student (measured)
         carried: dict[str, Any] = {}
         steps = []
-        m_prev, v_prev, w_prev = np.zeros_like(w0), np.zeros_like(w0), carry(w0, 6)
+        zeros = [0.0] * len(w0)
+        m_prev, v_prev, w_prev = zeros, zeros, carry_list(w0, 6)
         # each value as the steps write it: all 6 places where rounding changed it, short where exact
         m_text, v_text, w_text = vec_carried(m_prev, 6), vec_text(v_prev, 6), vec_rounded(w_prev, w0, 6)
+        fb1, fb2 = fraction(b1), fraction(b2)
         for t, g in enumerate(grads, start=1):
-            g = np.asarray(g, dtype=float)
             c1, c2 = 1 - b1 ** t, 1 - b2 ** t
-            m_raw, v_raw = b1 * m_prev + (1 - b1) * g, b2 * v_prev + (1 - b2) * g ** 2
+            g2 = [x * x for x in g]
+            m_raw = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m_prev, g)]
+            v_raw = [b2 * vi + (1 - b2) * gi for vi, gi in zip(v_prev, g2)]
             # (a rounding tie is decided on the exact decimal value, not on the float next to it)
-            m = carry_exact(m_raw, lambda i: _mix(b1, m_prev[i], g[i]), 6)
-            v = carry_exact(v_raw, lambda i: _mix(b2, v_prev[i], fraction(g[i]) ** 2), 6)
-            m_hat = carry_exact(m / c1, lambda i: fraction(m[i]) / (1 - fraction(b1) ** t), 6)
-            v_hat = carry_exact(v / c2, lambda i: fraction(v[i]) / (1 - fraction(b2) ** t), 6)
-            w_raw = w_prev - lr * m_hat / (np.sqrt(v_hat) + eps)
-            w = carry(w_raw, 6)
-            for name, value in (("m", m), ("v", v), ("w", w)):
-                flat(carried, name, t, value)
-            m_hat_text = vec_rounded(m_hat, m / c1, 6)
+            m = carry_list(m_raw, 6, lambda i: _mix(fb1, m_prev[i], g[i]))
+            v = carry_list(v_raw, 6, lambda i: _mix(fb2, v_prev[i], fraction(g[i]) ** 2))
+            m_hat_raw = [mi / c1 for mi in m]
+            m_hat = carry_list(m_hat_raw, 6, lambda i: fraction(m[i]) / (1 - fb1 ** t))
+            v_hat = carry_list([vi / c2 for vi in v], 6, lambda i: fraction(v[i]) / (1 - fb2 ** t))
+            w_raw = [wi - lr * mi / (math.sqrt(vi) + eps) for wi, mi, vi in zip(w_prev, m_hat, v_hat)]
+            w = carry_list(w_raw, 6)
+            carried[f"m_{t}"], carried[f"v_{t}"], carried[f"w_{t}"] = m, v, w
+            m_hat_text, v_hat_text = vec_rounded(m_hat, m_hat_raw, 6), vec_text(v_hat, 6)
             new_texts = vec_rounded(m, m_raw, 6), vec_text(v, 6), vec_rounded(w, w_raw, 6)
             steps += [
                 Step(f"第 {t} 步：一阶矩（梯度的滑动平均）。", f"Step {t}: first moment (running mean of g).",
                      f"m_{t} = {fmt(b1)}*{m_text} + {fmt(1 - b1)}*{vec_text(g)} = {new_texts[0]}"),
                 Step(f"第 {t} 步：二阶矩（g² 的滑动平均）。", f"Step {t}: second moment (running mean of g^2).",
-                     f"v_{t} = {fmt(b2)}*{v_text} + {fmt(1 - b2)}*{vec_text(g ** 2)} = {new_texts[1]}"),
+                     f"v_{t} = {fmt(b2)}*{v_text} + {fmt(1 - b2)}*{vec_text(g2)} = {new_texts[1]}"),
                 Step(f"第 {t} 步：偏差修正（除以 1-β^t）。", f"Step {t}: bias correction (divide by 1 - beta^t).",
-                     f"m_hat = m_{t}/{fmt(c1)} = {m_hat_text};  v_hat = v_{t}/{fmt(c2)} = {vec_text(v_hat, 6)}"),
+                     f"m_hat = m_{t}/{fmt(c1)} = {m_hat_text};  v_hat = v_{t}/{fmt(c2)} = {v_hat_text}"),
                 Step(f"第 {t} 步：更新权重。", f"Step {t}: update the weights.",
-                     f"w_{t} = {w_text} - {fmt(lr)}*{m_hat_text}/sqrt({vec_text(v_hat, 6)}) = {new_texts[2]}"),
+                     f"w_{t} = {w_text} - {fmt(lr)}*{m_hat_text}/sqrt({v_hat_text}) = {new_texts[2]}"),
             ]
             m_prev, v_prev, w_prev = m, v, w
             m_text, v_text, w_text = new_texts
         mistakes = [
             Mistake("no_bias_correction", Text("忘了偏差修正", "forgot the bias correction"),
-                    _answers(adam_steps(w0, grads, lr, b1, b2, eps, bias_correction=False))),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, bias_correction=False))),
             Mistake("v_hat_not_sqrt", Text("除以 v̂ 而不是 √v̂", "divided by v_hat instead of sqrt(v_hat)"),
-                    _answers(_variant(w0, grads, lr, b1, b2, eps, sqrt=False))),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, sqrt=False))),
             Mistake("step_count_not_advanced", Text("偏差修正一直用 t = 1", "kept t = 1 in the bias correction"),
-                    _answers(_variant(w0, grads, lr, b1, b2, eps, frozen_t=True))),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, frozen_t=True))),
             Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
-                    _answers(adam_steps(w0, grads, -lr, b1, b2, eps))),
+                    _answers(_adam(w0, grads, -lr, b1, b2, eps))),
         ]
         return Solution(answer, steps, mistakes, carried=carried)
 
 
-def _mix(beta, old, new) -> Fraction:
+def _mix(beta: Fraction, old: float, new: Any) -> Fraction:
     """beta*old + (1 - beta)*new exactly, the numbers read as the decimals they print as."""
-    return fraction(beta) * fraction(old) + (1 - fraction(beta)) * fraction(new)
+    return beta * fraction(old) + (1 - beta) * fraction(new)
 
 
-def _variant(w0, grads, lr, b1, b2, eps, *, sqrt=True, frozen_t=False):
-    """Adam with one slip: no square root on v_hat, or the step counter stuck at 1."""
-    w = np.asarray(w0, dtype=float)
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
+def _adam(w0: list[float], grads: list[list[float]], lr: float, b1: float, b2: float, eps: float, *,
+          bias_correction: bool = True, sqrt: bool = True, frozen_t: bool = False) -> list[tuple[list, list, list]]:
+    """(m_t, v_t, w_t) of each step as lists (opt_updates.adam_steps, bit for bit, without NumPy),
+    or with one slip: no bias correction, no square root on v_hat, or the step counter stuck at 1."""
+    w, m, v = w0, [0.0] * len(w0), [0.0] * len(w0)
     out = []
     for t, g in enumerate(grads, start=1):
-        g = np.asarray(g, dtype=float)
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g ** 2
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + (1 - b2) * (gi * gi) for vi, gi in zip(v, g)]
         tt = 1 if frozen_t else t
-        m_hat, v_hat = m / (1 - b1 ** tt), v / (1 - b2 ** tt)
-        w = w - lr * m_hat / ((np.sqrt(v_hat) if sqrt else v_hat) + eps)
+        c1, c2 = (1 - b1 ** tt, 1 - b2 ** tt) if bias_correction else (None, None)
+        m_hat = [mi / c1 for mi in m] if bias_correction else m
+        v_hat = [vi / c2 for vi in v] if bias_correction else v
+        w = [wi - lr * mh / ((math.sqrt(vh) if sqrt else vh) + eps) for wi, mh, vh in zip(w, m_hat, v_hat)]
         out.append((m, v, w))
     return out
 
 
 def _answers(trace) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for t, (m, v, w) in enumerate(trace, start=1):
-        flat(out, "w", t, w)  # m and v are right in every variant but the sign slip's w
-    return out
+    # m and v are right in every variant but the sign slip's w
+    return {f"w_{t}": w for t, (m, v, w) in enumerate(trace, start=1)}

@@ -8,14 +8,15 @@ rule as PyTorch ``RMSprop`` with ``alpha = rho`` (PyTorch adds eps outside the s
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register
-from solvers._rounding import carry
+from solvers._rounding import carry_list
 from solvers.opt_updates import (
-    asked, check_common, eps_text, draw_common, flat, grads_text, optional_state, pick, rmsprop_steps, step_fields,
+    asked, check_common, eps_text, draw_common, grads_text, optional_state, pick, step_fields,
 )
 from solvers.train_numbers import num, vec_carried, vec_text
 
@@ -54,7 +55,8 @@ class RmsProp(Kind):
         p["rho"] = num(need_float(params, "rho", minimum=0.0, maximum=0.9999))
         p["eps"] = num(need_float(params, "eps", minimum=0.0, maximum=1.0, default=EPS))
         p["s0"] = optional_state(params, "s0", len(p["w0"]), minimum=0.0)
-        if p["eps"] == 0 and p["s0"] is None and any(v == 0 for v in p["grads"][0]):
+        s0 = p["s0"] or [0] * len(p["w0"])
+        if p["eps"] == 0 and any(v == 0 and s == 0 for v, s in zip(p["grads"][0], s0)):
             raise ParamError("eps", "must be > 0 when a gradient component is 0 and s starts at 0 (0/0)")
         return p
 
@@ -80,26 +82,27 @@ class RmsProp(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        w0 = np.asarray(params["w0"], dtype=float)
-        lr, rho, eps, grads = float(params["lr"]), float(params["rho"]), float(params["eps"]), params["grads"]
-        s0 = np.zeros_like(w0) if params["s0"] is None else np.asarray(params["s0"], dtype=float)
+        # plain Python floats, not NumPy: two or three numbers per vector, where each NumPy call
+        # costs more than the arithmetic (the same IEEE operations in the same order: same bits)
+        w0 = [float(x) for x in params["w0"]]
+        lr, rho, eps = float(params["lr"]), float(params["rho"]), float(params["eps"])
+        grads = [[float(x) for x in g] for g in params["grads"]]
+        s0 = [0.0] * len(w0) if params["s0"] is None else [float(x) for x in params["s0"]]
         answer: dict[str, Any] = {}
         carried: dict[str, Any] = {}
         steps = []
-        for t, (s, w) in enumerate(rmsprop_steps(w0, grads, lr, rho, eps, s0), start=1):
-            flat(answer, "s", t, s)
-            flat(answer, "w", t, w)
+        for t, (s, w) in enumerate(_rmsprop(w0, s0, grads, lr, rho, eps), start=1):
+            answer[f"s_{t}"], answer[f"w_{t}"] = s, w
         # the steps as a student carries them (6 places), and the second accepted key from them
-        s_prev, w_prev = carry(s0, 6), carry(w0, 6)
+        s_prev, w_prev = carry_list(s0, 6), carry_list(w0, 6)
         for t, g in enumerate(grads, start=1):
-            g = np.asarray(g, dtype=float)
-            s = carry(rho * s_prev + (1 - rho) * g ** 2, 6)
-            root = carry(np.sqrt(s), 6)
-            w = carry(w_prev - lr * g / (root + eps), 6)
-            flat(carried, "s", t, s)
-            flat(carried, "w", t, w)
+            g2 = [x * x for x in g]
+            s = carry_list([rho * si + (1 - rho) * gi for si, gi in zip(s_prev, g2)], 6)
+            root = carry_list([math.sqrt(si) for si in s], 6)
+            w = carry_list([_update(wi, lr * gi, ri + eps) for wi, gi, ri in zip(w_prev, g, root)], 6)
+            carried[f"s_{t}"], carried[f"w_{t}"] = s, w
             steps.append(Step(f"第 {t} 步：更新梯度平方的滑动平均。", f"Step {t}: running mean of the squared gradient.",
-                              f"s_{t} = {fmt(rho)}*{vec_carried(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g ** 2)} "
+                              f"s_{t} = {fmt(rho)}*{vec_carried(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g2)} "
                               f"= {vec_text(s, 6)}"))
             steps.append(Step(f"第 {t} 步：按 √s 缩放步长。", f"Step {t}: scale the step by sqrt(s).",
                               f"sqrt(s_{t}) = {vec_carried(root, 6)};  w_{t} = {vec_carried(w_prev, 6)} - "
@@ -107,30 +110,47 @@ class RmsProp(Kind):
             s_prev, w_prev = s, w
         mistakes = [
             Mistake("forgot_sqrt", Text("除以 s 而不是 √s", "divided by s instead of sqrt(s)"),
-                    _variant(w0, s0, grads, lambda s, g: rho * s + (1 - rho) * g ** 2,
-                             lambda w, s, g: w - lr * g / (s + eps))),
+                    _rmsprop(w0, s0, grads, lr, rho, eps, root=False, keys=True)),
             Mistake("no_one_minus_rho", Text("g² 前面漏了 (1-ρ)", "left out the (1 - rho) on g^2"),
-                    _variant(w0, s0, grads, lambda s, g: rho * s + g ** 2,
-                             lambda w, s, g: w - lr * g / (np.sqrt(s) + eps))),
+                    _rmsprop(w0, s0, grads, lr, rho, eps, new_share=1.0, keys=True)),
             Mistake("rho_swapped", Text("ρ 与 1-ρ 用反了", "swapped rho and 1 - rho"),
-                    _variant(w0, s0, grads, lambda s, g: (1 - rho) * s + rho * g ** 2,
-                             lambda w, s, g: w - lr * g / (np.sqrt(s) + eps))),
+                    _rmsprop(w0, s0, grads, lr, 1 - rho, eps, new_share=rho, keys=True)),
             Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
-                    _variant(w0, s0, grads, lambda s, g: rho * s + (1 - rho) * g ** 2,
-                             lambda w, s, g: w + lr * g / (np.sqrt(s) + eps))),
+                    _rmsprop(w0, s0, grads, -lr, rho, eps, keys=True)),
         ]
         return Solution(answer, steps, mistakes, carried=carried)
 
 
-def _variant(w0, s0, grads, mean_square, update) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _rmsprop(w0: list[float], s0: list[float], grads: list[list[float]], lr: float, rho: float, eps: float, *,
+             root: bool = True, new_share: float | None = None, keys: bool = False) -> Any:
+    """(s_t, w_t) of each step as lists (opt_updates.rmsprop_steps, bit for bit, without NumPy), or
+    with one slip: s not square-rooted, or ``new_share`` on g^2 instead of 1 - rho. With ``keys``,
+    a mistake's answer: {"s_1": ..., "w_1": ...} with a division by zero as 0/0 -> 0, x/0 -> +-1e9."""
+    share = 1 - rho if new_share is None else new_share
     s, w = s0, w0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for t, g in enumerate(grads, start=1):
-            g = np.asarray(g, dtype=float)
-            s = mean_square(s, g)
-            w = update(w, s, g)
-            flat(out, "s", t, s)
-            flat(out, "w", t, np.nan_to_num(w, nan=0.0, posinf=1e9, neginf=-1e9))
+    out: Any = {} if keys else []
+    for t, g in enumerate(grads, start=1):
+        s = [rho * si + share * (gi * gi) for si, gi in zip(s, g)]
+        w = [_update(wi, lr * gi, (math.sqrt(si) if root else si) + eps) for wi, gi, si in zip(w, g, s)]
+        if keys:
+            out[f"s_{t}"], out[f"w_{t}"] = s, [_finite(x) for x in w]
+        else:
+            out.append((s, w))
     return out
 
+
+def _update(w: float, step: float, scale: float) -> float:
+    """w - step/scale, with NumPy's IEEE results where scale is 0 (Python would raise)."""
+    if scale == 0:
+        q = math.nan if step == 0 or math.isnan(step) else math.copysign(math.inf, step)
+        return w - q
+    return w - step / scale
+
+
+def _finite(x: float) -> float:
+    """np.nan_to_num(x, nan=0.0, posinf=1e9, neginf=-1e9) for one float."""
+    if math.isnan(x):
+        return 0.0
+    if math.isinf(x):
+        return 1e9 if x > 0 else -1e9
+    return x

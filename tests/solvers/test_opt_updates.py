@@ -162,6 +162,8 @@ def test_rmsprop_mean_square_stays_nonnegative_and_bounded(g, rho):
     ("rmsprop", {"w0": [1], "grads": [[1]], "lr": -1, "rho": 0.9}, "lr"),
     ("rmsprop", {"w0": [1], "grads": [[1]], "lr": 0.1}, "rho"),
     ("rmsprop", {"w0": [1], "grads": [[0]], "lr": 0.1, "rho": 0.9, "eps": 0}, "eps"),
+    # s_0 given as 0 is the same 0/0 (it ended in a ValueError traceback)
+    ("rmsprop", {"w0": [1, 2], "grads": [[0, 1]], "lr": 0.1, "rho": 0.9, "eps": 0, "s0": [0, 0]}, "eps"),
     ("rmsprop", {"w0": [1], "grads": [[1]], "lr": 0.1, "rho": 0.9, "s0": [-1]}, "s0"),
     ("adam", {"w0": [1], "grads": "fast", "lr": 0.1}, "grads"),
     ("adam", {"w0": [1], "grads": [[1]], "lr": 0.1, "beta1": 1}, "beta1"),
