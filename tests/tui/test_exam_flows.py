@@ -285,10 +285,11 @@ async def test_leaving_a_question_saves_what_it_shows_even_before_its_change_mes
         right = int(right_response_keys(exam.items[0])[0]) - 1
         screen.area.form.choices.set_selected({right})  # picked, no Changed message posted
         assert exam.responses[0] is None
-        screen.action_move(1)
+        screen.action_move(1)  # runs from the back of the focused widget's queue (keys first)
+        await settle(pilot)
+        assert exam.current == 1
         assert exam.responses[0] == {"choice": right}
         assert app.storage.exam_answers(exam.exam_id)[0].response == {"choice": right}
-        await settle(pilot)
 
 
 @sync

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from quizapp.tui.lang import grade_message, localise_keys, say, ui
 from quizapp.tui.screens.practice import type_name
-from quizapp.tui.widgets.answers import AnswerArea
+from quizapp.tui.widgets.answers import AnswerArea, after_typed_keys
 
 TICK_SECONDS = 0.25
 WARN_SECONDS = 5 * 60
@@ -226,11 +226,17 @@ class ExamScreen(Screen):
         self.show(int(event.option.id))
 
     def action_move(self, step: int) -> None:
+        after_typed_keys(self, self._move, step)  # keep what was typed, up to the last key
+
+    def _move(self, step: int) -> None:
         target = self.exam.current + step
         if 0 <= target < len(self.exam.items):
             self.show(target)
 
     def action_flag(self) -> None:
+        after_typed_keys(self, self._flag)
+
+    def _flag(self) -> None:
         pos = self.exam.current
         if self.app.guard(self.exam.flag, pos) is None:
             return
@@ -238,6 +244,9 @@ class ExamScreen(Screen):
         self.show(pos)
 
     def action_next_unanswered(self) -> None:
+        after_typed_keys(self, self._next_unanswered)
+
+    def _next_unanswered(self) -> None:
         todo = self.exam.unanswered()
         if not todo:
             self.notify(ui(self.lang, "所有题目都已作答。", "Every question has an answer."))
@@ -246,6 +255,9 @@ class ExamScreen(Screen):
         self.show((later or todo)[0])
 
     def action_submit(self) -> None:
+        after_typed_keys(self, self._submit)  # the dialog's count of unanswered sees the last key
+
+    def _submit(self) -> None:
         from quizapp.tui.dialogs.confirm import ConfirmDialog
 
         e = self.exam

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from quizapp.tui.lang import difficulty_name, grade_message, localise_keys, say, ui
-from quizapp.tui.widgets.answers import AnswerArea
+from quizapp.tui.widgets.answers import AnswerArea, after_typed_keys
 from quizapp.tui.widgets.feedback import FeedbackPanel
 
 TYPE_NAMES = {
@@ -162,6 +162,9 @@ class PracticeScreen(Screen):
         self.action_check()
 
     def action_check(self) -> None:
+        after_typed_keys(self, self._check_now)  # grade what was typed, up to the last key
+
+    def _check_now(self) -> None:
         if self.state not in ("asking", "ticking") or self.area is None:
             if self.state == "graded":
                 self.show_next()

@@ -433,3 +433,21 @@ class AnswerArea(Vertical):
     def _changed(self, event: Message) -> None:
         event.stop()
         self.post_message(self.Changed(self))
+
+
+def after_typed_keys(screen: Any, callback: Any, *args: Any) -> None:
+    """Run ``callback(*args)`` once the focused widget has handled the keys already sent to it.
+
+    Ctrl+S, PgDn and the other priority bindings run as soon as their key arrives, while keys
+    typed just before may still wait in the answer field's queue (a fast typist, a paste, a loaded
+    machine): read at once, the answer would miss them. The callback runs from the back of that
+    queue, and not at all if the screen has been left meanwhile."""
+    def run() -> None:
+        if screen.is_attached and screen.app.screen is screen:
+            callback(*args)
+
+    focused = screen.focused
+    if focused is None:
+        run()
+    else:
+        focused.call_later(run)
