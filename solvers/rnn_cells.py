@@ -25,7 +25,7 @@ import numpy as np
 
 from solvers._base import ParamError, need_matrix, need_vector
 from solvers.act_functions import sigmoid
-from solvers.train_numbers import mat_text, num, to_plain, vec_text, weights
+from solvers.train_numbers import Draws, mat_text, num, to_plain, vec_text, weights
 
 GATES = ("f", "i", "g", "o")
 
@@ -98,6 +98,17 @@ def draw_gated(rng: np.random.Generator, difficulty: str, H: int, D: int, names:
     for k in names:
         p[f"b_{k}"] = weights(rng, difficulty, H, lo=-0.5, hi=0.5) if difficulty != "easy" else \
             [num(v) for v in rng.choice((-0.5, 0.0, 0.5), size=H)]
+    return p
+
+
+def draws_gated(d: Draws, difficulty: str, H: int, D: int, names: str) -> dict[str, Any]:
+    """:func:`draw_gated` from one batch of draws (:class:`~solvers.train_numbers.Draws`): the same sets, uniformly."""
+    p: dict[str, Any] = {}
+    for k in names:
+        p[f"W_{k}"] = [d.weights(difficulty, H + D) for _ in range(H)]
+    for k in names:
+        p[f"b_{k}"] = d.weights(difficulty, H, lo=-0.5, hi=0.5) if difficulty != "easy" else \
+            [d.choice((-0.5, 0, 0.5)) for _ in range(H)]
     return p
 
 

@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["solvers.rnn_params", "solvers.cnn_block_params", "solvers.seg_metrics", "solvers.seg_weighted_ce",
            "solvers.train_backprop", "solvers.seg_unet_shapes",
-           "solvers.train_transfer_params"]
+           "solvers.train_transfer_params", "solvers.rnn_lstm_runs"]
 
 
 @pytest.mark.parametrize("name", MODULES)
