@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -12,7 +13,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register,
 )
-from solvers._rounding import carry, carry_affine, carry_exact, fraction
+from solvers._rounding import carry_affine, carry_exact, carry_list, fraction
 from solvers.act_functions import sigmoid
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, draw_vec, rnn_cell, sequence_text
 from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_rounded, vec_text, weights
@@ -198,34 +199,63 @@ class RnnSequence(Kind):
         xs = np.asarray(params["xs"], float)
         h0 = np.asarray(params["h0"], float)
         W_xh, W_hh, b = (np.asarray(params[k], float) for k in ("W_xh", "W_hh", "b"))
-        hs = rnn_sequence(xs, h0, W_xh, W_hh, b)
-        answer = {f"h_{t}": h.tolist() for t, h in enumerate(hs, start=1)}
+        # W_xh x_t does not depend on the state: one product per step serves the answer and every
+        # slip (the same NumPy operations in the same order as rnn_cell: the same bits)
+        Wx = [W_xh @ x for x in xs]
+        answer: dict[str, Any] = {}
+        h = h0
+        for t, wx in enumerate(Wx, start=1):
+            h = np.tanh(wx + W_hh @ h + b)
+            answer[f"h_{t}"] = h.tolist()
         # the steps as a student carries them (a_t and h_t to 6 places, the next step from the shown
         # h), and the second accepted key from them: from unrounded values a student carrying 6
         # places was marked wrong in 0.5-2% of items (measured)
         carried: dict[str, Any] = {}
         steps = []
         W_xh_hh = np.hstack([W_xh, W_hh])
-        h_prev = carry(h0, CARRY)
+        rows, b_list = W_xh_hh.tolist(), b.tolist()
+        h_prev = carry_list(h0.tolist(), CARRY)
         for t, x in enumerate(xs, start=1):
-            xh = np.concatenate([x, h_prev])
-            a_raw = W_xh_hh @ xh + b
-            a = carry_affine(W_xh_hh, xh, b, CARRY)  # ties decided on the exact value
-            h_raw = np.tanh(a)
-            h = carry(h_raw, CARRY)
-            carried[f"h_{t}"] = h.tolist()
+            xh = x.tolist() + h_prev
+            a_raw = (W_xh_hh @ np.array(xh) + b).tolist()
+            # ties decided on the exact value (as carry_affine)
+            a = carry_list(a_raw, CARRY, lambda i: _exact_affine(rows[i], xh, b_list[i]))
+            h_raw = np.tanh(a).tolist()
+            h = carry_list(h_raw, CARRY)
+            carried[f"h_{t}"] = h
             zh, en = (("用初始状态 h_0", "starts from h_0") if t == 1 else
                       (f"用上一步的 h_{t - 1}", f"uses h_{t - 1} from the step before"))
             steps.append(Step(f"第 {t} 步：{zh}。", f"Step {t}: {en}.",
                               f"a_{t} = W_xh {vec_text(x)} + W_hh {vec_carried(h_prev, CARRY)} + b = "
                               f"{vec_rounded(a, a_raw, CARRY)};  h_{t} = tanh(a_{t}) = {vec_rounded(h, h_raw, CARRY)}"))
             h_prev = h
-        mistakes = []
-        for mid, label, cell in _variants(W_xh, W_hh, b):
-            mistakes.append(Mistake(mid, label, _run(cell, xs, h0)))
-        mistakes.append(Mistake("reused_h0", Text("每一步都用了 h_0，没有传递隐藏状态", "used h_0 at every step"),
-                                _run(lambda x, h: rnn_cell(x, h0, W_xh, W_hh, b), xs, h0)))
-        return Solution(answer, steps, mistakes, carried=carried)
+        return Solution(answer, steps, _sequence_slips(Wx, W_xh, W_hh, b, h0), carried=carried)
+
+
+def _exact_affine(row: list[float], v: list[float], b: float) -> Fraction:
+    return sum((fraction(m) * fraction(x) for m, x in zip(row, v)), fraction(b))
+
+
+def _sequence_slips(Wx: list[np.ndarray], W_xh, W_hh, b, h0) -> list[Mistake]:
+    """The slips of _variants, and h_0 reused, run over the sequence (the same operations as
+    _variants and rnn_cell, with W_xh x_t computed once per step)."""
+    labels = {mid: label for mid, label, _ in _variants(W_xh, W_hh, b)}
+    W_hh_T = W_hh.T
+    runs: dict[str, dict[str, Any]] = {k: {} for k in (*labels, "reused_h0")}
+    lin = sig = trans = h0
+    recurrent_h0 = W_hh @ h0
+    for t, wx in enumerate(Wx, start=1):
+        key = f"h_{t}"
+        lin = wx + W_hh @ lin + b
+        sig = sigmoid(wx + W_hh @ sig + b)
+        trans = np.tanh(wx + W_hh_T @ trans + b)
+        runs["forgot_tanh"][key] = lin.tolist()
+        runs["sigmoid_not_tanh"][key] = sig.tolist()
+        runs["forgot_recurrent_term"][key] = np.tanh(wx + b).tolist()
+        runs["transposed_W_hh"][key] = trans.tolist()
+        runs["reused_h0"][key] = np.tanh(wx + recurrent_h0 + b).tolist()
+    labels["reused_h0"] = Text("每一步都用了 h_0，没有传递隐藏状态", "used h_0 at every step")
+    return [Mistake(k, labels[k], runs[k]) for k in runs]
 
 
 def _run(cell: Cell, xs: np.ndarray, h0: np.ndarray) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from solvers._base import fmt
 from solvers._rounding import round_half_up
 
 EASY_WEIGHTS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+_EASY_ARRAY = np.array(EASY_WEIGHTS)
 
 
 def num(x: Any) -> int | float:
@@ -35,8 +36,8 @@ def one_decimal(rng: np.random.Generator, lo: float, hi: float, *, nonzero: bool
 def weights(rng: np.random.Generator, difficulty: str, shape: int | tuple[int, ...],
             lo: float = -1.0, hi: float = 1.0) -> Any:
     """Weights: from {-1, -0.5, 0, 0.5, 1} at easy, one decimal in [lo, hi] otherwise (as lists)."""
-    if difficulty == "easy":
-        arr = rng.choice(EASY_WEIGHTS, size=shape)
+    if difficulty == "easy":  # the draw rng.choice(EASY_WEIGHTS, size=shape) makes, without its overhead
+        arr = _EASY_ARRAY[rng.integers(len(EASY_WEIGHTS), size=shape)]
     else:
         arr = rng.integers(round(lo * 10), round(hi * 10) + 1, size=shape) / 10
     if arr.ndim == 0:
