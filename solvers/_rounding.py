@@ -206,3 +206,9 @@ def carry_list(values: list[float], decimals: int,
         else:
             out.append(math.copysign(math.floor(scaled + 0.5), v) / p)
     return out
+
+
+def exact_affine(row: list[float], v: list[float], b: float) -> Fraction:
+    """``row . v + b`` exactly, each number read as the decimal it prints as (see :func:`fraction`):
+    the ``exact`` of :func:`carry_list` for one element of a matrix-vector product plus bias."""
+    return sum((fraction(m) * fraction(x) for m, x in zip(row, v)), fraction(b))

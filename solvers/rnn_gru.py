@@ -17,9 +17,9 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, register
-from solvers._rounding import carry, carry_affine, carry_exact, fraction
+from solvers._rounding import carry_list, exact_affine, fraction
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_gated, check_vec, draw_gated, draw_vec, gated_text, gru_cell
+from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_gated, check_vec, draw_gated, draw_vec, gated_text
 from solvers.train_numbers import vec_carried, vec_rounded, vec_text
 
 SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
@@ -29,33 +29,42 @@ LABELS = {"r": ("重置门 r", "reset gate r"), "z": ("更新门 z", "update gat
 POINTS = {"r": 1.0, "z": 1.0, "h_tilde": 1.0, "h": 2.0}
 
 
-def gru_cell_carried(x, h, W, b, places: int = CARRY) -> dict[str, np.ndarray]:
+def gru_cell_carried(x: list[float], h: list[float], W, b, places: int = CARRY) -> dict[str, list[float]]:
     """One GRU step as the worked steps show it: every shown value ([h; x], the pre-activations,
     r, z, r*h, h~ and h) rounded half up to ``places`` and used rounded from then on. Its r, z, h~
     and h are the *carried* key (see solvers/_rounding.py): from unrounded values a student
     carrying 6 places was marked wrong in 0.6% of items, 3% if the 4-place answer is rounded from
     the written 6-place value (measured). ``raw`` holds each value before its rounding (for how
-    many places the steps write: 0.733020 was rounded, 1.01 is exact)."""
+    many places the steps write: 0.733020 was rounded, 1.01 is exact). Lists, with NumPy only for
+    the products and tanh (the same operations as the array form: the same bits)."""
     H = len(h)
-    raw: dict[str, np.ndarray] = {}
-    hx = carry(np.concatenate([h, x]), places)
+    raw: dict[str, list[float]] = {}
+    hx = carry_list(h + x, places)
+    hx_arr = np.array(hx)
     # sums of products can cancel to a float just off an exact ...5: those ties are decided exactly
-    raw["pre_r"], raw["pre_z"] = W["r"] @ hx + b["r"], W["z"] @ hx + b["z"]
-    pre_r, pre_z = carry_affine(W["r"], hx, b["r"], places), carry_affine(W["z"], hx, b["z"], places)
-    raw["r"], raw["z"] = sigmoid(pre_r), sigmoid(pre_z)
-    r, z = carry(raw["r"], places), carry(raw["z"], places)
-    raw["rh"] = r * hx[:H]
-    rhx = np.concatenate([carry(raw["rh"], places), hx[H:]])
-    raw["pre_h"] = W["h"] @ rhx + b["h"]
-    pre_h = carry_affine(W["h"], rhx, b["h"], places)
-    raw["h_tilde"] = np.tanh(pre_h)
-    h_tilde = carry(raw["h_tilde"], places)
-    h_prev = hx[:H]
-    raw["h"] = (1 - z) * h_prev + z * h_tilde
-    h_new = carry_exact(raw["h"], lambda i: (1 - fraction(z[i])) * fraction(h_prev[i])
-                        + fraction(z[i]) * fraction(h_tilde[i]), places)
+    rows = {k: W[k].tolist() for k in "rzh"}
+    bl = {k: b[k].tolist() for k in "rzh"}
+
+    def affine(k: str, v: list[float], value: list[float]) -> list[float]:
+        return carry_list(value, places, lambda i: exact_affine(rows[k][i], v, bl[k][i]))
+
+    raw["pre_r"], raw["pre_z"] = (W["r"] @ hx_arr + b["r"]).tolist(), (W["z"] @ hx_arr + b["z"]).tolist()
+    pre_r, pre_z = affine("r", hx, raw["pre_r"]), affine("z", hx, raw["pre_z"])
+    gates = sigmoid(np.array(pre_r + pre_z)).tolist()  # elementwise: one call for both gates
+    raw["r"], raw["z"] = gates[:H], gates[H:]
+    r, z = carry_list(raw["r"], places), carry_list(raw["z"], places)
+    raw["rh"] = [ri * hi for ri, hi in zip(r, hx)]
+    rhx = carry_list(raw["rh"], places) + hx[H:]
+    raw["pre_h"] = (W["h"] @ np.array(rhx) + b["h"]).tolist()
+    pre_h = affine("h", rhx, raw["pre_h"])
+    raw["h_tilde"] = np.tanh(pre_h).tolist()
+    h_tilde = carry_list(raw["h_tilde"], places)
+    raw["h"] = [(1 - zi) * hi + zi * ti for zi, hi, ti in zip(z, hx, h_tilde)]
+    h_new = carry_list(raw["h"], places, lambda i: (1 - fraction(z[i])) * fraction(hx[i])
+                       + fraction(z[i]) * fraction(h_tilde[i]))
     return {"hx": hx, "pre_r": pre_r, "pre_z": pre_z, "r": r, "z": z, "rhx": rhx, "pre_h": pre_h,
             "h_tilde": h_tilde, "h": h_new, "raw": raw}
+
 
 
 @register
@@ -106,32 +115,37 @@ class GruStep(Kind):
         W = {k: np.asarray(params[f"W_{k}"], float) for k in "rzh"}
         b = {k: np.asarray(params[f"b_{k}"], float) for k in "rzh"}
         x, h = np.asarray(params["x"], float), np.asarray(params["h_prev"], float)
-        s = gru_cell(x, h, W, b)
-        answer = {k: s[k].tolist() for k in OUT}
-        c = gru_cell_carried(x, h, W, b)
+        H = h.size
+        # gru_cell's operations, shared with the slips (the same bits): r and z once (the swapped
+        # gates are the same two values), the three candidates of the answer and two slips in one
+        # tanh call (elementwise)
+        hx = np.concatenate([h, x])
+        r, z = np.split(sigmoid(np.concatenate([W["r"] @ hx + b["r"], W["z"] @ hx + b["z"]])), 2)
+        pre_h = W["h"] @ np.concatenate([r * h, x]) + b["h"]
+        cands = np.tanh(np.concatenate([pre_h, W["h"] @ np.concatenate([z * h, x]) + b["h"], W["h"] @ hx + b["h"]]))
+        ht, ht_swapped, no_reset = cands[:H], cands[H:2 * H], cands[2 * H:]
+        answer = {"r": r.tolist(), "z": z.tolist(), "h_tilde": ht.tolist(), "h": ((1 - z) * h + z * ht).tolist()}
+        c = gru_cell_carried(x.tolist(), h.tolist(), W, b)
         raw = c["raw"]
 
         def shown(k: str, raw_k: str | None = None) -> str:
             return vec_rounded(c[k], raw[raw_k or k], CARRY)
 
-        rhx_raw = np.concatenate([raw["rh"], c["rhx"][h.size:]])
+        z_text = shown("z")
         steps = [
             Step("拼接 [h_prev; x]。", "Stack [h_prev; x].", f"[h; x] = {vec_carried(c['hx'], CARRY)}"),
             Step("重置门 r = σ(W_r[h;x] + b_r)。", "Reset gate r = s(W_r[h;x] + b_r).",
                  f"W_r[h;x] + b_r = {shown('pre_r')};  r = {shown('r')}"),
             Step("更新门 z = σ(W_z[h;x] + b_z)。", "Update gate z = s(W_z[h;x] + b_z).",
-                 f"W_z[h;x] + b_z = {shown('pre_z')};  z = {shown('z')}"),
+                 f"W_z[h;x] + b_z = {shown('pre_z')};  z = {z_text}"),
             Step("候选状态：先用 r 重置旧状态，再取 tanh。", "Candidate: reset the old state with r, then tanh.",
-                 f"[r*h; x] = {vec_rounded(c['rhx'], rhx_raw, CARRY)};  W_h[r*h; x] + b_h = {shown('pre_h')};  "
-                 f"h~ = {shown('h_tilde')}"),
+                 f"[r*h; x] = {vec_rounded(c['rhx'], raw['rh'] + c['rhx'][H:], CARRY)};  "
+                 f"W_h[r*h; x] + b_h = {shown('pre_h')};  h~ = {shown('h_tilde')}"),
             Step("新状态：按 z 在旧状态和候选之间插值。", "New state: blend the old state and the candidate by z.",
-                 f"h_t = (1 - {shown('z')})*{vec_carried(c['hx'][:h.size], CARRY)} + "
-                 f"{shown('z')}*{shown('h_tilde')} = {shown('h')}"),
+                 f"h_t = (1 - {z_text})*{vec_carried(c['hx'][:H], CARRY)} + "
+                 f"{z_text}*{shown('h_tilde')} = {shown('h')}"),
         ]
-        hx, rhx = np.concatenate([h, x]), np.concatenate([s["r"] * h, x])
-        z, ht = s["z"], s["h_tilde"]
-        no_reset = np.tanh(W["h"] @ hx + b["h"])
-        swapped = gru_cell(x, h, {"r": W["z"], "z": W["r"], "h": W["h"]}, {"r": b["z"], "z": b["r"], "h": b["h"]})
+        sig_cand = sigmoid(pre_h)
         mistakes = [
             Mistake("pytorch_update_convention", Text("用了另一种写法 h = z·h_prev + (1-z)·h~（Cho 原文/PyTorch），与题目给的公式相反",
                                                       "used the other form h = z*h_prev + (1-z)*h~ (Cho's paper, PyTorch), not the one given"),
@@ -139,9 +153,8 @@ class GruStep(Kind):
             Mistake("forgot_reset", Text("候选状态里没有乘重置门 r", "left the reset gate out of the candidate"),
                     {"h_tilde": no_reset.tolist(), "h": ((1 - z) * h + z * no_reset).tolist()}),
             Mistake("gates_swapped", Text("重置门和更新门的角色弄反了", "swapped the roles of the reset and update gates"),
-                    {"h_tilde": swapped["h_tilde"].tolist(), "h": swapped["h"].tolist()}),
+                    {"h_tilde": ht_swapped.tolist(), "h": ((1 - r) * h + r * ht_swapped).tolist()}),
             Mistake("sigmoid_candidate", Text("候选状态用了 sigmoid 而不是 tanh", "used sigmoid for the candidate"),
-                    {"h_tilde": sigmoid(W["h"] @ rhx + b["h"]).tolist(),
-                     "h": ((1 - z) * h + z * sigmoid(W["h"] @ rhx + b["h"])).tolist()}),
+                    {"h_tilde": sig_cand.tolist(), "h": ((1 - z) * h + z * sig_cand).tolist()}),
         ]
-        return Solution(answer, steps, mistakes, carried={k: c[k].tolist() for k in OUT})
+        return Solution(answer, steps, mistakes, carried={k: c[k] for k in OUT})

@@ -5,15 +5,14 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register,
 )
-from solvers._rounding import carry_affine, carry_exact, carry_list, fraction
+from solvers._rounding import carry_list, exact_affine, fraction
 from solvers.act_functions import sigmoid
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, draw_vec, rnn_cell, sequence_text
 from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_rounded, vec_text, weights
@@ -21,9 +20,6 @@ from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_rounded, 
 # (hidden size H, input size D, steps T) per difficulty
 STEP_SIZES = {"easy": [(2, 1)], "medium": [(2, 2)], "hard": [(3, 2), (2, 3)]}
 SEQ_SIZES = {"easy": [(1, 1, 2)], "medium": [(1, 1, 3), (2, 1, 2)], "hard": [(2, 1, 3), (2, 2, 2)]}
-
-Cell = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-
 
 def rnn_sequence(xs: Any, h0: Any, W_xh: Any, W_hh: Any, b: Any) -> list[np.ndarray]:
     """Every hidden state h_1..h_T of a vanilla RNN run over ``xs`` from ``h0``.
@@ -63,23 +59,14 @@ def _weights_text(params: Mapping[str, Any]) -> str:
     return f"W_xh = {mat_text(params['W_xh'])}, W_hh = {mat_text(params['W_hh'])}, b = {vec_text(params['b'])}"
 
 
-def _variants(W_xh, W_hh, b) -> list[tuple[str, Text, Cell]]:
-    """The common slips, each as a wrong cell (x, h_prev) -> (a, h)."""
-    W_xh, W_hh, b = (np.asarray(m, float) for m in (W_xh, W_hh, b))
-
-    def pre(x, h, Whh=W_hh):
-        return W_xh @ x + Whh @ h + b
-
-    return [
-        ("forgot_tanh", Text("忘了 tanh（直接用了线性值）", "left out the tanh"),
-         lambda x, h: (pre(x, h), pre(x, h))),
-        ("sigmoid_not_tanh", Text("用了 sigmoid 而不是 tanh", "used sigmoid instead of tanh"),
-         lambda x, h: (pre(x, h), sigmoid(pre(x, h)))),
-        ("forgot_recurrent_term", Text("漏了 W_hh·h_prev 项", "left out the W_hh h_prev term"),
-         lambda x, h: (W_xh @ x + b, np.tanh(W_xh @ x + b))),
-        ("transposed_W_hh", Text("W_hh 用成了转置", "multiplied by the transpose of W_hh"),
-         lambda x, h: (pre(x, h, W_hh.T), np.tanh(pre(x, h, W_hh.T)))),
-    ]
+# The common slips of a vanilla RNN cell: no tanh, sigmoid for tanh, no W_hh h_prev term, W_hh
+# transposed (each kind computes their values alongside the right ones)
+_VARIANT_LABELS = [
+    ("forgot_tanh", Text("忘了 tanh（直接用了线性值）", "left out the tanh")),
+    ("sigmoid_not_tanh", Text("用了 sigmoid 而不是 tanh", "used sigmoid instead of tanh")),
+    ("forgot_recurrent_term", Text("漏了 W_hh·h_prev 项", "left out the W_hh h_prev term")),
+    ("transposed_W_hh", Text("W_hh 用成了转置", "multiplied by the transpose of W_hh")),
+]
 
 
 @register
@@ -126,27 +113,37 @@ class RnnStep(Kind):
     def solve(self, params: Mapping[str, Any]) -> Solution:
         x, h_prev = np.asarray(params["x"], float), np.asarray(params["h_prev"], float)
         W_xh, W_hh, b = (np.asarray(params[k], float) for k in ("W_xh", "W_hh", "b"))
-        a, h = rnn_cell(x, h_prev, W_xh, W_hh, b)
+        H = b.size
+        # rnn_cell's operations, shared with the slips (the same bits): W_xh x and W_hh h once, every
+        # tanh in one call (elementwise; sigmoid(a) = 0.5 + 0.5*tanh(a/2) as act_functions.sigmoid)
+        wx, wh = W_xh @ x, W_hh @ h_prev
+        a, no_recurrent, transposed = wx + wh + b, wx + b, wx + W_hh.T @ h_prev + b
+        th = np.tanh(np.concatenate([a, 0.5 * a, no_recurrent, transposed]))
+        h = th[:H]
         answer = {"a": a.tolist(), "h": h.tolist()}
         # the steps show each part to 4 places (the places asked for a) and take tanh of the shown a;
         # for generated numbers (two decimals at most) that is the exact a, but for numbers a user
         # brings it may not be, and a student who carries the shown a is right too
         # (ties decided on the exact decimal value: 0.75*0.589 - 0.5*0.872 is 0.00575, not below it)
-        wx, wh = carry_affine(W_xh, x, None, 4), carry_affine(W_hh, h_prev, None, 4)
-        a4 = carry_exact(wx + wh + b, lambda i: fraction(wx[i]) + fraction(wh[i]) + fraction(b[i]), 4)
-        h4 = np.tanh(a4)
-        carried = {"a": a4.tolist(), "h": h4.tolist()} if np.any(np.abs(a4 - a) > 1e-9) else {}
+        xl, hl = x.tolist(), h_prev.tolist()
+        wx4 = carry_list(wx.tolist(), 4, lambda i: exact_affine(W_xh[i].tolist(), xl, 0.0))
+        wh4 = carry_list(wh.tolist(), 4, lambda i: exact_affine(W_hh[i].tolist(), hl, 0.0))
+        bl = b.tolist()
+        a4 = carry_list([p + q + r for p, q, r in zip(wx4, wh4, bl)], 4,
+                        lambda i: fraction(wx4[i]) + fraction(wh4[i]) + fraction(bl[i]))
+        h4 = np.tanh(a4).tolist()
+        carried = {"a": a4, "h": h4} if any(abs(p - q) > 1e-9 for p, q in zip(a4, answer["a"])) else {}
         steps = [
-            Step("输入部分 W_xh·x。", "Input part W_xh x.", f"W_xh x = {vec_text(wx, 4)}"),
-            Step("循环部分 W_hh·h_prev。", "Recurrent part W_hh h_prev.", f"W_hh h_prev = {vec_text(wh, 4)}"),
+            Step("输入部分 W_xh·x。", "Input part W_xh x.", f"W_xh x = {vec_text(wx4, 4)}"),
+            Step("循环部分 W_hh·h_prev。", "Recurrent part W_hh h_prev.", f"W_hh h_prev = {vec_text(wh4, 4)}"),
             Step("相加再加偏置得到预激活。", "Add them and the bias: the pre-activation.",
-                 f"a = {vec_text(wx, 4)} + {vec_text(wh, 4)} + {vec_text(b)} = {vec_text(a4, 4)}"),
+                 f"a = {vec_text(wx4, 4)} + {vec_text(wh4, 4)} + {vec_text(b)} = {vec_text(a4, 4)}"),
             Step("逐元素取 tanh。", "Apply tanh elementwise.", f"h_t = tanh({vec_text(a4, 4)}) = {vec_text(h4, 4)}"),
         ]
-        mistakes = []
-        for mid, label, cell in _variants(W_xh, W_hh, b):
-            wa, wh = cell(x, h_prev)
-            mistakes.append(Mistake(mid, label, {"a": wa.tolist(), "h": wh.tolist()}))
+        slips = {"forgot_tanh": (a, a), "sigmoid_not_tanh": (a, 0.5 + 0.5 * th[H:2 * H]),
+                 "forgot_recurrent_term": (no_recurrent, th[2 * H:3 * H]), "transposed_W_hh": (transposed, th[3 * H:])}
+        mistakes = [Mistake(mid, label, {"a": slips[mid][0].tolist(), "h": slips[mid][1].tolist()})
+                    for mid, label in _VARIANT_LABELS]
         return Solution(answer, steps, mistakes, carried=carried)
 
 
@@ -219,7 +216,7 @@ class RnnSequence(Kind):
             xh = x.tolist() + h_prev
             a_raw = (W_xh_hh @ np.array(xh) + b).tolist()
             # ties decided on the exact value (as carry_affine)
-            a = carry_list(a_raw, CARRY, lambda i: _exact_affine(rows[i], xh, b_list[i]))
+            a = carry_list(a_raw, CARRY, lambda i: exact_affine(rows[i], xh, b_list[i]))
             h_raw = np.tanh(a).tolist()
             h = carry_list(h_raw, CARRY)
             carried[f"h_{t}"] = h
@@ -232,14 +229,11 @@ class RnnSequence(Kind):
         return Solution(answer, steps, _sequence_slips(Wx, W_xh, W_hh, b, h0), carried=carried)
 
 
-def _exact_affine(row: list[float], v: list[float], b: float) -> Fraction:
-    return sum((fraction(m) * fraction(x) for m, x in zip(row, v)), fraction(b))
-
 
 def _sequence_slips(Wx: list[np.ndarray], W_xh, W_hh, b, h0) -> list[Mistake]:
-    """The slips of _variants, and h_0 reused, run over the sequence (the same operations as
-    _variants and rnn_cell, with W_xh x_t computed once per step)."""
-    labels = {mid: label for mid, label, _ in _variants(W_xh, W_hh, b)}
+    """The slips of _VARIANT_LABELS, and h_0 reused, run over the sequence (the same operations as
+    rnn_cell, with W_xh x_t computed once per step)."""
+    labels = dict(_VARIANT_LABELS)
     W_hh_T = W_hh.T
     runs: dict[str, dict[str, Any]] = {k: {} for k in (*labels, "reused_h0")}
     lin = sig = trans = h0
