@@ -77,6 +77,9 @@ class QuizApp(FlowsMixin, App[int]):
         from quizapp.tui import terminal
 
         terminal.install(lambda: self.post_message(TerminalNotUtf8()))
+        from quizapp.tui import cjk_wrap
+
+        cjk_wrap.install()  # break Chinese text between characters, not only at spaces
 
     # -- start-up --------------------------------------------------------------------------------
 
