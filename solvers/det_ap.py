@@ -15,17 +15,18 @@ raw precision at that rank). mAP = the plain mean of the per-class APs.
 from __future__ import annotations
 
 import functools
+import math
 import random
 from fractions import Fraction
 from itertools import accumulate
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, fmt, need, need_int, register,
+    AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, brief, need, need_int, register,
 )
-from solvers.det_iou import pick, py_random
+from solvers.det_iou import fixed4, pick, py_random
 
 # Named difficulty ranges: list length, number of ground-truth objects beyond the TPs found
 # (missed objects), and the chance that a detection is a TP.
@@ -48,23 +49,60 @@ def pr_at_ranks(matches: Sequence[bool], n_gt: int) -> tuple[list[Fraction], lis
     >>> [list(map(str, v)) for v in pr_at_ranks([True, False, True], 2)]
     [['1', '1/2', '2/3'], ['1/2', '1/2', '1']]
     """
+    c = curve(matches, n_gt)
+    return ([Fraction(tp, k) for k, tp in enumerate(c.tps, start=1)],
+            [Fraction(tp, n_gt) for tp in c.tps])
+
+
+class Curve(NamedTuple):
+    """A ranking's precision-recall curve in whole numbers, and its three APs (exact).
+
+    Precision at rank k (1-based) is ``tps[k-1] / k``, recall ``tps[k-1] / n_gt``; ``interp[k-1]``
+    is p_interp there as (numerator, denominator), a precision at this rank or a later one."""
+
+    tps: tuple[int, ...]
+    interp: tuple[tuple[int, int], ...]
+    all_point: Fraction
+    eleven_point: Fraction
+    uninterpolated: Fraction
+
+
+def curve(matches: Sequence[bool], n_gt: int) -> Curve:
     if n_gt < 1:
         raise ValueError(f"the number of ground-truth objects must be at least 1, got {n_gt}")
     if sum(matches) > n_gt:
         raise ValueError(f"{sum(matches)} true positives but only {n_gt} ground-truth objects")
-    prec, rec = _pr_at_ranks(tuple(bool(h) for h in matches), n_gt)
-    return list(prec), list(rec)
+    return _curve(tuple(bool(h) for h in matches), n_gt)
 
 
 @functools.lru_cache(maxsize=1024)
-def _pr_at_ranks(matches: tuple[bool, ...], n_gt: int) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
-    # remembered: the answer, the steps and each named mistake ask again for the same ranking
-    prec, rec, tp = [], [], 0
-    for k, hit in enumerate(matches, start=1):
-        tp += hit
-        prec.append(Fraction(tp, k))
-        rec.append(Fraction(tp, n_gt))
-    return tuple(prec), tuple(rec)
+def _curve(matches: tuple[bool, ...], n_gt: int) -> Curve:
+    # remembered: the answer, the steps and each named mistake ask for the same ranking. Whole
+    # numbers throughout (a Fraction sum or comparison costs microseconds): precisions compare by
+    # cross products, and each AP is one sum over a common denominator, made a Fraction once.
+    tps = tuple(accumulate(map(int, matches)))
+    n = len(tps)
+    interp: list[tuple[int, int]] = [(0, 1)] * n
+    best = (0, 1)
+    for k in range(n - 1, -1, -1):
+        tp, rank = tps[k], k + 1
+        if tp * best[1] > best[0] * rank:  # tp/rank > best
+            best = (tp, rank)
+        interp[k] = best
+    common = math.lcm(*range(1, n + 1)) if n <= 24 else math.prod(range(1, n + 1))  # every rank divides it
+    all_point = sum(interp[k][0] * (common // interp[k][1]) for k in range(n) if matches[k])
+    raw = sum(tps[k] * (common // (k + 1)) for k in range(n) if matches[k])
+    # recall never falls, so the ranks with recall >= i/10 are a suffix and their best precision
+    # is the interpolated precision where it starts; recall tp/N_gt >= i/10 is 10*tp >= i*N_gt
+    eleven, k = 0, 0
+    for i in range(11):  # the first rank reaching recall i/10 only moves down as i grows
+        while k < n and 10 * tps[k] < i * n_gt:
+            k += 1
+        if k == n:
+            break
+        eleven += interp[k][0] * (common // interp[k][1])
+    return Curve(tps, tuple(interp), Fraction(all_point, common * n_gt), Fraction(eleven, common * 11),
+                 Fraction(raw, common * n_gt))
 
 
 def interpolated(prec: Sequence[Fraction]) -> list[Fraction]:
@@ -77,37 +115,23 @@ def interpolated(prec: Sequence[Fraction]) -> list[Fraction]:
 
 
 def ap_all_point(matches: Sequence[bool], n_gt: int) -> Fraction:
-    """All-point interpolated AP (VOC 2010+).
+    """All-point interpolated AP (VOC 2010+): recall rises by 1/N_gt exactly at the TP ranks, so
+    AP is the sum of p_interp at the TP ranks over N_gt.
 
     >>> str(ap_all_point([True, False, True, False], 3))
     '5/9'
     """
-    prec, rec = pr_at_ranks(matches, n_gt)
-    interp = interpolated(prec)
-    # recall rises by 1/N_gt exactly at the TP ranks
-    return sum((interp[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
+    return curve(matches, n_gt).all_point
 
 
 def ap_eleven_point(matches: Sequence[bool], n_gt: int) -> Fraction:
     """VOC2007 11-point AP: mean of max precision at recall >= 0, 0.1, ..., 1."""
-    prec, rec = pr_at_ranks(matches, n_gt)
-    # recall never falls, so the ranks with recall >= r are a suffix and their best precision is
-    # the interpolated precision where it starts; recall tp/N_gt >= i/10 is 10*tp >= i*N_gt
-    # (whole numbers: this was 11 x ranks Fraction comparisons)
-    interp = interpolated(prec)
-    tps = list(accumulate(bool(h) for h in matches))  # TPs up to each rank
-    total = Fraction(0)
-    for i in range(11):
-        k = next((k for k, tp in enumerate(tps) if 10 * tp >= i * n_gt), None)
-        if k is not None:
-            total += interp[k]
-    return total / 11
+    return curve(matches, n_gt).eleven_point
 
 
 def ap_uninterpolated(matches: Sequence[bool], n_gt: int) -> Fraction:
     """Area under the raw (zig-zag) precision-recall steps: sum of precision at TP ranks / N_gt."""
-    prec, _ = pr_at_ranks(matches, n_gt)
-    return sum((prec[k] for k, hit in enumerate(matches) if hit), Fraction(0)) / n_gt
+    return curve(matches, n_gt).uninterpolated
 
 
 def random_ranking(rnd: random.Random, length: int, tp_rate: float, missed: int,
@@ -156,28 +180,30 @@ def _show(x: Fraction) -> str:
     return f"{x.numerator}/{x.denominator}" if x.denominator != 1 else str(x.numerator)
 
 
-def _both(x: Fraction) -> str:
-    """'2/3 = 0.6667', or just '1' for a whole number."""
-    return _show(x) if x.denominator == 1 else f"{_show(x)} = {fmt(float(x), 4)}"
+@functools.lru_cache(maxsize=4096)
+def _both(p: int, q: int) -> str:
+    """p/q as '2/3 = 0.6667', or just '1' for a whole number (remembered: k/10 recurs)."""
+    g = math.gcd(p, q)
+    p, q = p // g, q // g
+    return str(p) if q == 1 else f"{p}/{q} = {fixed4(p, q)}"
 
 
 def ap_steps(matches: Sequence[str], n_gt: int, label: str = "") -> list[Step]:
     """Worked steps: the rank table, then the sum over the TP ranks."""
     h = hits(matches)
-    prec, rec = pr_at_ranks(h, n_gt)
-    interp = interpolated(prec)
-    table = "\n".join(f"rank {k + 1}: {m}  P = {_both(p)}  R = {_both(r)}"
-                      f"  p_interp = {fmt(float(ip), 4)}"
-                      for k, (m, p, r, ip) in enumerate(zip(matches, prec, rec, interp)))
-    terms = " + ".join(f"{fmt(float(interp[k]), 4)}" for k, x in enumerate(h) if x)
-    ap = ap_all_point(h, n_gt)
+    c = curve(h, n_gt)
+    table = "\n".join(f"rank {k + 1}: {m}  P = {_both(tp, k + 1)}  R = {_both(tp, n_gt)}"
+                      f"  p_interp = {fixed4(*ip)}"
+                      for k, (m, tp, ip) in enumerate(zip(matches, c.tps, c.interp)))
+    terms = " + ".join(fixed4(*c.interp[k]) for k, x in enumerate(h) if x)
+    ap = c.all_point
     return [
         Step(f"{label}逐个排名累计 TP，P = TP/k，R = TP/N_gt（N_gt = {n_gt}）；p_interp = 该排名及之后的最大精确率。",
              f"{label}Accumulate TPs down the ranking: P = TP/k, R = TP/N_gt (N_gt = {n_gt}); p_interp = the "
              f"largest precision at this rank or below.", table),
         Step(f"{label}召回率只在 TP 处上升 1/{n_gt}，AP = Σ ΔR·p_interp。",
              f"{label}Recall rises by 1/{n_gt} at each TP, so AP = sum of delta-R * p_interp.",
-             f"AP = ({terms}) / {n_gt} = {_show(ap)} = {fmt(float(ap), 4)}"),
+             f"AP = ({terms}) / {n_gt} = {_show(ap)} = {fixed4(ap.numerator, ap.denominator)}"),
     ]
 
 
@@ -229,25 +255,32 @@ class AveragePrecision(Kind):
     def solve(self, params: Mapping[str, Any]) -> Solution:
         matches, n_gt = params["matches"], params["n_gt"]
         h = hits(matches)
-        prec, rec = pr_at_ranks(h, n_gt)
-        ap = ap_all_point(h, n_gt)
+        c = curve(h, n_gt)
+        ap = c.all_point
         tps = max(1, sum(h))
+        # (the float of tp / k is the float of Fraction(tp, k): both are correctly rounded)
+        prec = [tp / k for k, tp in enumerate(c.tps, start=1)]
         mistakes = [
-            Mistake("eleven_point", Text("用了 11 点插值（VOC2007）", "used 11-point interpolation (VOC2007)"),
-                    {"ap": float(ap_eleven_point(h, n_gt))}),
-            Mistake("not_interpolated", Text("没有插值，直接用各 TP 处的原始精确率",
-                                             "did not interpolate (raw precision at each TP)"),
-                    {"ap": float(ap_uninterpolated(h, n_gt))}),
-            Mistake("divided_by_tps", Text("除以检出的 TP 数而不是真实目标数",
-                                           "divided by the TPs found instead of the ground-truth count"),
-                    {"ap": float(ap * n_gt / tps)}),
-            Mistake("recall_over_detections", Text("召回率除以了检测数 k（那是精确率）",
-                                                   "divided recall by the rank k (that is precision)"),
-                    {"recall": [float(p) for p in prec]}),
+            Mistake("eleven_point", _LABELS["eleven_point"], {"ap": float(c.eleven_point)}),
+            Mistake("not_interpolated", _LABELS["not_interpolated_raw"], {"ap": float(c.uninterpolated)}),
+            Mistake("divided_by_tps", _LABELS["divided_by_tps"], {"ap": float(ap * n_gt / tps)}),
+            Mistake("recall_over_detections", _LABELS["recall_over_detections"], {"recall": prec}),
         ]
-        answer = {"precision": [float(p) for p in prec], "recall": [float(r) for r in rec], "ap": float(ap)}
+        answer = {"precision": prec, "recall": [tp / n_gt for tp in c.tps], "ap": float(ap)}
         return Solution(answer, ap_steps(matches, n_gt), mistakes,
                         {"ap": _show(ap)})
+
+
+# the named mistakes' labels, made once (a frozen dataclass costs a microsecond to build)
+_LABELS = {
+    "eleven_point": Text("用了 11 点插值（VOC2007）", "used 11-point interpolation (VOC2007)"),
+    "not_interpolated_raw": Text("没有插值，直接用各 TP 处的原始精确率", "did not interpolate (raw precision at each TP)"),
+    "divided_by_tps": Text("除以检出的 TP 数而不是真实目标数", "divided by the TPs found instead of the ground-truth count"),
+    "recall_over_detections": Text("召回率除以了检测数 k（那是精确率）", "divided recall by the rank k (that is precision)"),
+    "not_interpolated": Text("没有插值", "did not interpolate"),
+    "weighted_mean": Text("按真实目标数加权平均（mAP 是简单平均）",
+                          "weighted the mean by ground-truth counts (mAP is a plain mean)"),
+}
 
 
 @register
@@ -308,24 +341,24 @@ class MeanAP(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         lists, counts, names = params["matches"], params["n_gt"], params["classes"]
-        aps = [ap_all_point(hits(m), n) for m, n in zip(lists, counts)]
+        curves = [curve(hits(m), n) for m, n in zip(lists, counts)]
+        aps = [c.all_point for c in curves]
         mean = sum(aps, Fraction(0)) / len(aps)
         steps: list[Step] = []
         for name, m, n in zip(names, lists, counts):
             steps += ap_steps(m, n, label=f"[{name}] ")
         steps.append(Step("mAP = 各类 AP 的平均。", "mAP = the mean of the class APs.",
-                          f"({' + '.join(fmt(float(a), 4) for a in aps)}) / {len(aps)} = {fmt(float(mean), 4)}"))
-        eleven = [ap_eleven_point(hits(m), n) for m, n in zip(lists, counts)]
-        raw = [ap_uninterpolated(hits(m), n) for m, n in zip(lists, counts)]
+                          f"({' + '.join(fixed4(a.numerator, a.denominator) for a in aps)}) / {len(aps)} = "
+                          f"{fixed4(mean.numerator, mean.denominator)}"))
+        eleven = [c.eleven_point for c in curves]
+        raw = [c.uninterpolated for c in curves]
         weighted = sum((a * n for a, n in zip(aps, counts)), Fraction(0)) / sum(counts)
         mistakes = [
-            Mistake("eleven_point", Text("用了 11 点插值（VOC2007）", "used 11-point interpolation (VOC2007)"),
+            Mistake("eleven_point", _LABELS["eleven_point"],
                     {"ap": [float(a) for a in eleven], "map": float(sum(eleven) / len(eleven))}),
-            Mistake("not_interpolated", Text("没有插值", "did not interpolate"),
+            Mistake("not_interpolated", _LABELS["not_interpolated"],
                     {"ap": [float(a) for a in raw], "map": float(sum(raw) / len(raw))}),
-            Mistake("weighted_mean", Text("按真实目标数加权平均（mAP 是简单平均）",
-                                          "weighted the mean by ground-truth counts (mAP is a plain mean)"),
-                    {"map": float(weighted)}),
+            Mistake("weighted_mean", _LABELS["weighted_mean"], {"map": float(weighted)}),
         ]
         answer = {"ap": [float(a) for a in aps], "map": float(mean)}
         return Solution(answer, steps, mistakes, {"map": _show(mean)})

@@ -164,6 +164,13 @@ def distinct_scores(rnd: random.Random, n: int) -> list[int]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def fixed4(p: int, q: int) -> str:
+    """The value p/q to 4 places, as the answers ask for it (remembered: the same few IoUs and
+    precisions recur; the float of p / q is the float of Fraction(p, q), both correctly rounded)."""
+    return fmt(p / q, 4)
+
+
 def fraction_text(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
 

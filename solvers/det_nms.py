@@ -22,7 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, distinct_scores, exact, iou_float, pick, py_random
+from solvers.det_iou import box_iou, check_box, distinct_scores, exact, fixed4, iou_float, pick, py_random
 
 # Named difficulty ranges: number of objects (clusters), boxes, thresholds, and the smallest gap
 # allowed between any pair's IoU and the threshold (0 at hard allows an exact tie, which the
@@ -221,17 +221,12 @@ def iou_text(v: Fraction) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _iou_text(p: int, q: int) -> str:  # remembered: the same few IoUs recur in steps and problems
-    return f"{p}/{q} = {_4(p, q)}" if q != 1 else f"{p} = {_4(p, q)}"
+    return f"{p}/{q} = {fixed4(p, q)}" if q != 1 else f"{p} = {fixed4(p, q)}"
 
 
 def iou_4(v: Fraction) -> str:
-    """An IoU to 4 places, as the answers ask for it (the float of p/q is the float of p / q)."""
-    return _4(v.numerator, v.denominator)
-
-
-@functools.lru_cache(maxsize=4096)
-def _4(p: int, q: int) -> str:
-    return fmt(p / q, 4)
+    """An IoU to 4 places, as the answers ask for it."""
+    return fixed4(v.numerator, v.denominator)
 
 
 def by_score(indices: Sequence[int], scores: Sequence[float]) -> list[int]:

@@ -5,6 +5,7 @@ over recall evaluated at the midpoint of each recall step (SymPy)."""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from solvers import DIFFICULTIES, ParamError, get_kind, make_problem, solve_params
-from solvers.det_ap import ap_all_point, ap_uninterpolated
+from solvers.det_ap import ap_all_point, ap_uninterpolated, curve
 
 
 def voc_ap(matches, n_gt) -> tuple[np.ndarray, np.ndarray, float]:
@@ -108,6 +109,23 @@ def test_ap_properties(h, missed):
         if h[k] and not h[k - 1]:
             better = h[:k - 1] + [True, False] + h[k + 1:]
             assert ap_all_point(better, n) >= ap
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), min_size=1, max_size=30).filter(any), st.integers(0, 4))
+def test_whole_number_curve_equals_the_fraction_definitions(h, missed):
+    # curve() works in whole numbers over a common denominator; here every value is built from
+    # its definition with Fractions (precision and recall per rank, envelope, sums, 11 points)
+    n = sum(h) + missed
+    prec = [Fraction(sum(h[:k]), k) for k in range(1, len(h) + 1)]
+    rec = [Fraction(sum(h[:k]), n) for k in range(1, len(h) + 1)]
+    interp = [max(prec[k:]) for k in range(len(h))]
+    c = curve(h, n)
+    assert [Fraction(*ip) for ip in c.interp] == interp
+    assert c.all_point == sum((interp[k] for k in range(len(h)) if h[k]), Fraction(0)) / n
+    assert c.uninterpolated == sum((prec[k] for k in range(len(h)) if h[k]), Fraction(0)) / n
+    assert c.eleven_point == sum((max([p for p, r in zip(prec, rec) if r >= Fraction(i, 10)], default=Fraction(0))
+                                  for i in range(11)), Fraction(0)) / 11
 
 
 @pytest.mark.parametrize("kind, bad, name", [
