@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, ClassVar, Literal, Mapping
 
 import numpy as np
@@ -295,6 +296,10 @@ def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True
     if (type(a) is list and type(b) is list and len(a) == len(b)
             and all(type(x) in _NUMBER for x in a) and all(type(y) in _NUMBER for y in b)):
         return all(abs(x - y) <= tol * (max(1.0, abs(y)) if relative else 1.0) for x, y in zip(a, b))
+    if type(a) is list and type(b) is list:
+        close = _matrix_close(a, b, tol, relative)  # an image kind's map, without NumPy
+        if close is not None:
+            return close
     try:
         x = np.asarray(a, dtype=float)
         y = np.asarray(b, dtype=float)
@@ -304,6 +309,25 @@ def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True
         return False
     scale = np.maximum(1.0, np.abs(y)) if relative else 1.0
     return bool(np.all(np.abs(x - y) <= tol * scale))
+
+
+def _matrix_close(a: list, b: list, tol: float, relative: bool) -> bool | None:
+    """:func:`values_close` of two lists of rows of ints and floats, element by element as NumPy
+    would compare them; None (take the NumPy path) when they are not two such rectangular
+    matrices of one shape. A pair found too far apart answers False at once: whatever the rest
+    holds, NumPy's answer (or its fallback ``a == b``) is False too."""
+    if not a or len(a) != len(b) or type(a[0]) is not list:
+        return None
+    width = len(a[0])
+    for ra, rb in zip(a, b):
+        if type(ra) is not list or type(rb) is not list or len(ra) != width or len(rb) != width:
+            return None
+        for x, y in zip(ra, rb):
+            if type(x) not in _NUMBER or type(y) not in _NUMBER:
+                return None
+            if abs(x - y) > tol * (max(1.0, abs(y)) if relative else 1.0):
+                return False
+    return True
 
 
 _PLAIN_SCALARS = (str, int, bool, type(None))
@@ -316,8 +340,10 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):  # before typing.Mapping, whose isinstance check is slow
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        if all(type(v) in _FAST for v in value):  # the common case: a vector of plain numbers
+        if _FAST_SET.issuperset(map(type, value)):  # the common case: a vector of plain numbers
             return value if type(value) is list else list(value)  # (shared, not copied: read-only)
+        if _plain_rows(value):
+            return list(value)  # a matrix of plain numbers: its rows shared as above
         return [to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())
@@ -337,6 +363,16 @@ def to_jsonable(value: Any) -> Any:
 
 
 _FAST = (int, float, str, bool)
+_FAST_SET = frozenset(_FAST)
+
+
+def _plain_rows(value: list | tuple) -> bool:
+    """Every item a list of plain numbers (or strings): a loop, not a generator, is the fast
+    form for a 5 x 5 map."""
+    for row in value:
+        if type(row) is not list or not _FAST_SET.issuperset(map(type, row)):
+            return False
+    return True
 
 
 # ----------------------------------------------------------------------------------------------
@@ -348,8 +384,27 @@ def fmt(x: Any, decimals: int | None = None) -> str:
     """A number as a student would write it: integers without '.0', else rounded."""
     if type(x) is int:  # the common case in matrices of grey levels: no float round trip
         return str(x)
+    if type(x) is float:  # (not an Exact float, whose exact value may round differently)
+        key = (x, decimals)
+        text = _FMT_FLOAT.get(key)
+        if text is None:
+            if len(_FMT_FLOAT) >= _FMT_FLOAT_MAX:
+                _FMT_FLOAT.clear()
+            text = _FMT_FLOAT[key] = _fmt_number(x, decimals)
+        return text
     if isinstance(x, (list, tuple, np.ndarray)):
         return "[" + ", ".join(fmt(v, decimals) for v in x) + "]"
+    return _fmt_number(x, decimals)
+
+
+# fmt of a plain float, remembered: the same values recur from problem to problem (sqrt(20) in
+# a magnitude map, a mean of 9 grey levels), and rounding half up in Decimal costs microseconds.
+# Equal floats print alike (0.0 and -0.0 both print "0"), so the float is a sound key.
+_FMT_FLOAT: dict[tuple[float, int | None], str] = {}
+_FMT_FLOAT_MAX = 1 << 16
+
+
+def _fmt_number(x: Any, decimals: int | None) -> str:
     xf = float(x)
     if xf.is_integer() and abs(xf) < 1e15:
         return str(int(xf))
@@ -369,25 +424,73 @@ def fmt_matrix(m: Any, decimals: int | None = None) -> str:
 
     A larger one (a real image given to ``quizapp solve``) shows its top-left corner, its size and
     where to find every value: a 303 x 384 image is 116,352 numbers no one reads in a terminal."""
+    rows = _small_matrix_cells(m, decimals)
+    if rows is not None:
+        return _aligned(rows, False, 0)
     arr = np.asarray(m)
     big = arr.ndim == 2 and (arr.shape[0] > SHOWN_SIDE or arr.shape[1] > SHOWN_SIDE)
     corner = arr[:8, :10].tolist() if big else arr.tolist()
     rows = [[fmt(v, decimals) for v in row] for row in corner]
-    width = max((len(c) for row in rows for c in row), default=1)
-    more = "  ..." if big and arr.shape[1] > 10 else ""
-    lines = ["[ " + "  ".join(c.rjust(width) for c in row) + more + " ]" for row in rows]
+    lines = _aligned(rows, big, arr.shape[1] if big else 0)
     if big:
-        lines.append(f"... ({arr.shape[0]} x {arr.shape[1]}, top-left corner shown; "
-                     f"--format json gives every value)")
-    return "\n".join(lines)
+        return lines + (f"\n... ({arr.shape[0]} x {arr.shape[1]}, top-left corner shown; "
+                        f"--format json gives every value)")
+    return lines
+
+
+def _aligned(rows: list[list[str]], big: bool, cols: int) -> str:
+    width = max(map(len, chain.from_iterable(rows)), default=1)
+    end = ("  ..." if big and cols > 10 else "") + " ]"
+    return "\n".join(["[ " + "  ".join([c.rjust(width) for c in row]) + end for row in rows])
+
+
+def _small_matrix_cells(m: Any, decimals: int | None) -> list[list[str]] | None:
+    """The cells of a generated-size list-of-lists matrix, formatted without a NumPy round trip
+    (a third of the time of printing a 5 x 5 map), or None to take the general path. Only matrices of
+    all ints (below 2**53) or all floats qualify: there np.asarray(m).tolist() gives the same
+    values back, while a mixed row would turn its ints into floats."""
+    if type(m) is not list or not m or len(m) > SHOWN_SIDE or type(m[0]) is not list:
+        return None
+    width = len(m[0])
+    if not 0 < width <= SHOWN_SIDE:
+        return None
+    kinds = set()
+    for row in m:
+        if type(row) is not list or len(row) != width:
+            return None
+        kinds.update(map(type, row))
+    if kinds == {int}:
+        for row in m:
+            if max(row) >= 2 ** 53 or min(row) <= -2 ** 53:
+                return None
+        return [list(map(str, row)) for row in m]
+    if kinds == {float}:
+        return [[fmt(v, decimals) for v in row] for row in m]
+    return None
 
 
 def int_matrix(m: Any) -> list[list[Any]]:
     """Values that are whole numbers as ints (so JSON and statements show 3, not 3.0)."""
+    if type(m) is list and m and _int_rows(m):
+        return [list(row) for row in m]  # already ints: what the NumPy round trip gives back
     arr = np.asarray(m, dtype=float)
     if arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.abs(arr).max() < 2 ** 53:
         return arr.astype(np.int64).tolist()  # all whole: one conversion (a real image has 10^5 values)
     return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in arr.tolist()]
+
+
+def _int_rows(m: list) -> bool:
+    """A rectangular list of lists of plain ints below 2**53 in size (exact as doubles)."""
+    width = len(m[0]) if type(m[0]) is list else -1
+    for row in m:
+        if type(row) is not list or len(row) != width or not _INT_ONLY.issuperset(map(type, row)):
+            return False
+        if row and (max(row) >= 2 ** 53 or min(row) <= -2 ** 53):
+            return False
+    return width > 0
+
+
+_INT_ONLY = frozenset((int,))
 
 
 def int_vector(v: Any) -> list[Any]:

@@ -116,8 +116,8 @@ class ConvModes(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        mode = str(rng.choice(MODES))
-        op = str(rng.choice(r["ops"]))
+        mode = MODES[int(rng.integers(len(MODES)))]  # = rng.choice, without its overhead
+        op = r["ops"][int(rng.integers(len(r["ops"])))]
         while True:
             n = int(rng.integers(r["n"][0], r["n"][1] + 1))
             m = int(rng.integers(r["m"][0], r["m"][1] + 1))
@@ -126,13 +126,15 @@ class ConvModes(Kind):
             if m > n:
                 continue
             shape_x, shape_h = (n,) * r["dims"], (m,) * r["dims"]
-            x, h = _draw(rng, shape_x, r["x"]), _draw(rng, shape_h, r["h"])
+            x, h = _draw(rng, shape_x, r["x"]).tolist(), _draw(rng, shape_h, r["h"]).tolist()
+            values_x, values_h = _values(x), _values(h)
             # a kernel equal to its own flip hides the flip; all-zero data is no exercise
-            if np.array_equal(np.flip(h), h) or not np.any(x) or np.count_nonzero(h) < 2:
+            if _flip(h) == h or not any(values_x) or len(values_h) - values_h.count(0) < 2:
                 continue
-            if np.array_equal(convolve_mode(x, h, mode, "convolution"), convolve_mode(x, h, mode, "correlation")):
+            full = _full_small(x, h)
+            if _crop_small(full, n, m, mode) == _crop_small(_full_small(x, _flip(h)), n, m, mode):
                 continue  # the flip must change the answer, or the question cannot test it
-            return {"signal": _as_list(x), "kernel": _as_list(h), "mode": mode, "operation": op}
+            return {"signal": x, "kernel": h, "mode": mode, "operation": op}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         x = _array(params, "signal")
@@ -154,23 +156,28 @@ class ConvModes(Kind):
         )
 
     def statement(self, params: Mapping[str, Any]) -> Text:
-        x, h = np.asarray(params["signal"]), np.asarray(params["kernel"])
+        if _small_ints(params["signal"], params["kernel"]):  # lists print as the arrays do
+            x, h, text = params["signal"], params["kernel"], _text_small
+            two_d = type(x[0]) is list
+        else:
+            x, h, text = np.asarray(params["signal"]), np.asarray(params["kernel"]), _text
+            two_d = x.ndim == 2
         mode, op = params["mode"], params["operation"]
-        two_d = x.ndim == 2
+        m = len(h)
         op_zh = "卷积（核要翻转）" if op == "convolution" else "互相关（核不翻转，即 CNN 层所算的“卷积”）"
         op_en = ("convolution (the kernel is flipped)" if op == "convolution"
                  else "correlation (the kernel is not flipped: what a CNN layer calls convolution)")
         same_zh = same_en = ""
-        if mode == "same" and h.shape[0] % 2 == 0:
-            same_zh = f"；same 从 full 结果开头去掉 {(h.shape[0] - 1) // 2} 个、其余从末尾去掉"
-            same_en = f"; same drops {(h.shape[0] - 1) // 2} values of the full result at the start and the rest at the end"
+        if mode == "same" and m % 2 == 0:
+            same_zh = f"；same 从 full 结果开头去掉 {(m - 1) // 2} 个、其余从末尾去掉"
+            same_en = f"; same drops {(m - 1) // 2} values of the full result at the start and the rest at the end"
         what_zh = "每一行和每一列都如此" if two_d else ""
         return Text(
-            f"输入{'图像' if two_d else '信号'} x =\n{_text(x)}\n核 h =\n{_text(h)}\n"
+            f"输入{'图像' if two_d else '信号'} x =\n{text(x)}\n核 h =\n{text(h)}\n"
             f"求 {mode} 模式的{op_zh}结果：输出{'边长' if two_d else '长度'}和各输出值。约定：full 为所有重叠位置"
             f"（两端各补 M-1 个零，长度 N+M-1），same 取 full 的中间 N 个，valid 只取完全重叠的位置（长度 N-M+1）"
             f"{what_zh}{same_zh}。",
-            f"Input {'image' if two_d else 'signal'} x =\n{_text(x)}\nkernel h =\n{_text(h)}\n"
+            f"Input {'image' if two_d else 'signal'} x =\n{text(x)}\nkernel h =\n{text(h)}\n"
             f"Compute the '{mode}' {op_en} of x with h: give the output {'side' if two_d else 'length'} and its "
             f"values. Conventions: full keeps every overlap (M-1 zeros padded at each end, length N+M-1), "
             f"same keeps the central N values of full, valid keeps only complete overlaps (length N-M+1)"
@@ -178,6 +185,8 @@ class ConvModes(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_ints(params["signal"], params["kernel"]):
+            return _solve_small(params)
         x, h = np.asarray(params["signal"], dtype=float), np.asarray(params["kernel"], dtype=float)
         mode, op = params["mode"], params["operation"]
         n, m = x.shape[0], h.shape[0]
@@ -268,3 +277,158 @@ def _mistakes(x: np.ndarray, h: np.ndarray, mode: str, op: str, full: np.ndarray
         out.append(Mistake("valid_as_same", Text("把 valid 当成了 same（补了零）", "treated valid as same (padded with zeros)"),
                            {"size": n, "output": _as_list(crop(full, x.shape, h.shape, "same"))}))
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# The same on plain lists of ints: a generated signal is a few small whole numbers, for which
+# Python's exact integer sums equal NumPy's float ones (every partial sum is a whole number a
+# double holds exactly) and cost a fraction of the NumPy calls on 5-element arrays. The NumPy
+# functions above stay the reference; tests/solvers/test_cnn_conv_modes.py checks the two agree.
+# ----------------------------------------------------------------------------------------------
+
+EXACT_LIMIT = 2 ** 52
+
+
+def _values(a: list) -> list[int]:
+    return [v for row in a for v in row] if a and type(a[0]) is list else list(a)
+
+
+def _small_ints(x: Any, h: Any) -> bool:
+    """Two lists (1-D) or square lists of lists (2-D) of plain ints, of one dimension, small
+    enough that every sum of products is exact in a double."""
+    if type(x) is not list or type(h) is not list or not x or not h:
+        return False
+    two_d = type(x[0]) is list
+    if (type(h[0]) is list) != two_d:
+        return False
+    if two_d and not (all(type(r) is list and len(r) == len(x) for r in x)
+                      and all(type(r) is list and len(r) == len(h) for r in h)):
+        return False
+    vx, vh = _values(x), _values(h)
+    if not (_INT_ONLY.issuperset(map(type, vx)) and _INT_ONLY.issuperset(map(type, vh))):
+        return False
+    return max(map(abs, vx)) * max(map(abs, vh)) * len(vh) < EXACT_LIMIT
+
+
+_INT_ONLY = frozenset((int,))
+
+
+def _flip(a: list) -> list:
+    """np.flip: every axis reversed."""
+    return [row[::-1] for row in a[::-1]] if a and type(a[0]) is list else a[::-1]
+
+
+def _full_small(x: list, h: list) -> list:
+    """:func:`full_convolution` on lists of ints (exact)."""
+    n, m = len(x), len(h)
+    if type(x[0]) is not list:
+        out = [0] * (n + m - 1)
+        for k, hk in enumerate(h):
+            for i, xi in enumerate(x):
+                out[k + i] += hk * xi
+        return out
+    out = [[0] * (n + m - 1) for _ in range(n + m - 1)]
+    for a, hrow in enumerate(h):
+        for b, hab in enumerate(hrow):
+            if hab:
+                for i, xrow in enumerate(x):
+                    orow = out[a + i]
+                    for j, v in enumerate(xrow):
+                        orow[b + j] += hab * v
+    return out
+
+
+def _crop_small(full: list, n: int, m: int, mode: str) -> list:
+    """:func:`crop` on lists (square in 2-D)."""
+    if mode == "full":
+        return full
+    start, stop = ((m - 1) // 2, (m - 1) // 2 + n) if mode == "same" else (m - 1, n)
+    if type(full[0]) is list:
+        return [row[start:stop] for row in full[start:stop]]
+    return full[start:stop]
+
+
+def _pad_small(x: list, p: int) -> list:
+    """np.pad(x, p): p zeros on every side."""
+    if type(x[0]) is not list:
+        return [0] * p + x + [0] * p
+    w = len(x[0]) + 2 * p
+    return [[0] * w for _ in range(p)] + [[0] * p + row + [0] * p for row in x] + [[0] * w for _ in range(p)]
+
+
+def _text_small(a: list) -> str:
+    """:func:`_text` of a list of ints."""
+    return fmt_matrix(a) if a and type(a[0]) is list else "[" + ", ".join(map(str, a)) + "]"
+
+
+def _solve_small(params: Mapping[str, Any]) -> Solution:
+    """:meth:`ConvModes.solve` on plain lists of ints: the same steps, text and values."""
+    x, h = params["signal"], params["kernel"]
+    mode, op = params["mode"], params["operation"]
+    n, m = len(x), len(h)
+    two_d = type(x[0]) is list
+    used = _flip(h) if op == "correlation" else h
+    full = _full_small(x, used)
+    out = _crop_small(full, n, m, mode)
+    size = out_length(n, m, mode)
+    slid = _flip(used)
+    steps = [
+        Step("输出尺寸（N 为输入长度，M 为核长度）。", "Output size (N the input length, M the kernel's).",
+             {"full": f"N + M - 1 = {n} + {m} - 1 = {size}", "same": f"N = {size}",
+              "valid": f"N - M + 1 = {n} - {m} + 1 = {size}"}[mode]),
+        Step("卷积要把核翻转后再滑动；互相关直接滑动。滑动用的核：" if op == "convolution" else
+             "互相关不翻转核，直接滑动：", "Convolution slides the flipped kernel; correlation slides it "
+             "as given. The kernel that slides:" if op == "convolution" else
+             "Correlation does not flip the kernel; it slides as given:", _text_small(slid)),
+    ]
+    padded = _pad_small(x, m - 1)
+    if mode == "valid":
+        steps.append(Step("valid 不补零，只在核完全落在输入内的位置滑动（每个位置：对应元素相乘再相加）。",
+                          "Valid needs no padding: slide only where the kernel lies wholly inside the input "
+                          "(each position is a sum of products).", _text_small(out)))
+    else:
+        steps.append(Step(f"两端各补 {m - 1} 个零，得到 full 结果（每个位置：对应元素相乘再相加）。",
+                          f"Pad {m - 1} zeros at each end and slide: the full result (each position is a sum "
+                          f"of products).", _text_small(padded) + "\n->\n" + _text_small(full)))
+    off = {"full": 0, "same": (m - 1) // 2, "valid": m - 1}[mode]
+    terms = []
+    if not two_d:
+        for i, value in enumerate(out):
+            products = [f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(padded[i + off:i + off + m], slid) if a and b]
+            terms.append(f"{' + '.join(products) or '0'} = {value}")
+    else:
+        for i, row in enumerate(out):
+            for j, value in enumerate(row):
+                products = [f"{fmt_num(padded[i + off + a][j + off + b])}*{fmt_num(slid[a][b])}"
+                            for a in range(m) for b in range(m)
+                            if padded[i + off + a][j + off + b] and slid[a][b]]
+                terms.append(f"({i}, {j}): {' + '.join(products) or '0'} = {value}")
+    steps.append(Step("逐个输出位置计算（只写非零乘积）：", "Output position by position (non-zero products only):",
+                      "\n".join(terms)))
+    if mode == "same":
+        steps.append(Step("按 same 模式从 full 结果中取出中间部分：", "Keep the central ('same') part of the full result:",
+                          _text_small(out)))
+    other = "correlation" if op == "convolution" else "convolution"
+    label = (Text("没有翻转卷积核（算成了互相关）", "did not flip the kernel (computed correlation)")
+             if op == "convolution" else Text("把核翻转了（算成了卷积）", "flipped the kernel (computed convolution)"))
+    wrong = _crop_small(_full_small(x, _flip(h) if other == "correlation" else h), n, m, mode)
+    mistakes = [Mistake("flip_mixup", label, {"output": wrong})]
+    if mode == "same":
+        if two_d:
+            left = [row[:n] for row in full[:n]]
+            right = [row[m - 1:m - 1 + n] for row in full[m - 1:m - 1 + n]]
+        else:
+            left, right = full[:n], full[m - 1:m - 1 + n]
+        mistakes.append(Mistake("pad_one_side_start", Text("same 模式只在开头一侧补了 M-1 个零", "same: padded all M-1 zeros at the start only"),
+                                {"output": left}))
+        mistakes.append(Mistake("pad_one_side_end", Text("same 模式只在末尾一侧补了 M-1 个零", "same: padded all M-1 zeros at the end only"),
+                                {"output": right}))
+    if mode == "full":
+        mistakes.append(Mistake("full_length_no_minus_one", Text("full 长度写成 N+M（忘了减 1）", "took the full length as N+M (forgot the -1)"),
+                                {"size": n + m}))
+    if mode == "valid":
+        mistakes.append(Mistake("valid_length_no_plus_one", Text("valid 长度写成 N-M（忘了加 1）", "took the valid length as N-M (forgot the +1)"),
+                                {"size": n - m}))
+        mistakes.append(Mistake("valid_as_same", Text("把 valid 当成了 same（补了零）", "treated valid as same (padded with zeros)"),
+                                {"size": n, "output": _crop_small(full, n, m, "same")}))
+    return Solution({"size": size, "output": out}, steps, mistakes)

@@ -105,6 +105,70 @@ def _rand_matrix(rng: np.random.Generator, n: int, lo_hi: tuple[int, int]) -> li
     return rng.integers(lo_hi[0], lo_hi[1] + 1, size=(n, n)).tolist()
 
 
+# The generated matrices are a few whole numbers: plain Python lists do their sums exactly and
+# several times faster than NumPy calls on 4 x 4 arrays. The NumPy functions above stay the
+# reference (and the path for a user's large or fractional matrices); on small whole numbers
+# they give the same values, since every partial sum is an integer a double holds exactly.
+SMALL_PIXELS = 256
+EXACT_LIMIT = 2 ** 52
+
+
+def _small_ints(image: Any, kernel: Any = ((1,),)) -> bool:
+    """A small image and kernel of plain ints whose products and sums stay exact in a double."""
+    if type(image) is not list or len(image) * len(image[0]) > SMALL_PIXELS:
+        return False
+    top = 0
+    for m in (image, kernel):
+        for row in m:
+            if not _INT_ONLY.issuperset(map(type, row)):
+                return False
+        top_m = max(max(abs(v) for v in row) for row in m)
+        top = top_m if m is image else top * top_m
+    return top * len(kernel) * len(kernel[0]) < EXACT_LIMIT
+
+
+_INT_ONLY = frozenset((int,))
+
+
+def _pad(image: list[list[int]], padding: int) -> list[list[int]]:
+    if not padding:
+        return image
+    w = len(image[0]) + 2 * padding
+    edge = [[0] * w for _ in range(padding)]
+    return edge + [[0] * padding + row + [0] * padding for row in image] + [[0] * w for _ in range(padding)]
+
+
+def _correlate_small(image: list[list[int]], kernel: list[list[int]], stride: int, padding: int) -> list[list[int]]:
+    """:func:`cross_correlate2d` on plain ints (see SMALL_PIXELS), same checks and values."""
+    x = _pad(image, padding)
+    kh, kw = len(kernel), len(kernel[0])
+    if kh > len(x) or kw > len(x[0]):
+        raise ValueError(f"the kernel ({kh}x{kw}) is larger than the padded image {(len(x), len(x[0]))}")
+    terms = [(a, b, k) for a, row in enumerate(kernel) for b, k in enumerate(row) if k]
+    return [[sum([k * x[i + a][j + b] for a, b, k in terms])
+             for j in range(0, len(x[0]) - kw + 1, stride)]
+            for i in range(0, len(x) - kh + 1, stride)]
+
+
+def _pool_small(image: list[list[int]], window: int, stride: int, mode: str) -> list[list[Any]]:
+    """:func:`pool2d` on plain ints: max as an int, the mean as the float NumPy gives (an exact
+    sum divided once)."""
+    oh, ow = (len(image) - window) // stride + 1, (len(image[0]) - window) // stride + 1
+    if oh < 1 or ow < 1:
+        raise ValueError(f"the window ({window}) is larger than the input {(len(image), len(image[0]))}")
+    out = []
+    for i in range(0, oh * stride, stride):
+        rows = image[i:i + window]
+        wins = [[v for row in rows for v in row[j:j + window]] for j in range(0, ow * stride, stride)]
+        out.append([max(w) for w in wins] if mode == "max" else [sum(w) / (window * window) for w in wins])
+    return out
+
+
+def _whole(m: list[list[Any]]) -> list[list[Any]]:
+    """:func:`int_matrix` of a small matrix: whole values as ints, the rest as floats."""
+    return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
+
+
 @register
 class Conv2dManual(Kind):
     id = "conv2d_manual"
@@ -123,7 +187,7 @@ class Conv2dManual(Kind):
             n, f, s, p = r["setups"][int(rng.integers(len(r["setups"])))]
             kernel = _rand_matrix(rng, f, r["ker"])
             # a kernel that is symmetric under flipping hides the flipped-kernel mistake; an all-zero one is silly
-            if np.array_equal(np.flip(kernel), kernel) or not np.any(kernel):
+            if [row[::-1] for row in kernel[::-1]] == kernel or not any(map(any, kernel)):
                 continue
             return dict(image=_rand_matrix(rng, n, r["img"]), kernel=kernel, stride=int(s), padding=int(p))
 
@@ -155,6 +219,8 @@ class Conv2dManual(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_ints(params["image"], params["kernel"]):
+            return self._solve_small(params)
         img, ker = np.asarray(params["image"], float), np.asarray(params["kernel"], float)
         S, P = params["stride"], params["padding"]
         out = cross_correlate2d(img, ker, S, P)
@@ -183,6 +249,37 @@ class Conv2dManual(Kind):
                                     {"output": int_matrix(cross_correlate2d(img, ker, 1, P))}))
         return Solution({"output": int_matrix(out)}, steps, mistakes)
 
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on plain ints (see SMALL_PIXELS): the same steps, text and values."""
+        img, ker = params["image"], params["kernel"]
+        S, P = params["stride"], params["padding"]
+        out = _correlate_small(img, ker, S, P)
+        padded = _pad(img, P)
+        kh, kw = len(ker), len(ker[0])
+        steps = []
+        if P:
+            steps.append(Step("先在四周补零。", "First pad with zeros all round.", fmt_matrix(padded)))
+        steps.append(Step("输出尺寸。", "Output size.",
+                          f"floor(({len(img)} + 2*{P} - {kh})/{S}) + 1 = {len(out)}"))
+        ker_text = [f"({b})" if b < 0 else str(b) for row in ker for b in row]
+        shape = (len(out), len(out[0]))
+        for i, j in _shown_positions(shape):
+            win = [f"({a})" if a < 0 else str(a) for row in padded[i * S:i * S + kh] for a in row[j * S:j * S + kw]]
+            terms = " + ".join([f"{a}*{b}" for a, b in zip(win, ker_text)])
+            steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).", f"{terms} = {out[i][j]}"))
+        steps += _rest_step(shape)
+        mistakes = [
+            Mistake("flipped_kernel", Text("把卷积核翻转了（数学上的卷积）", "flipped the kernel (true convolution)"),
+                    {"output": _correlate_small(img, [row[::-1] for row in ker[::-1]], S, P)}),
+        ]
+        if P:
+            mistakes.append(Mistake("forgot_padding", Text("忘了补零", "forgot the padding"),
+                                    {"output": _correlate_small(img, ker, S, 0)}))
+        if S != 1:
+            mistakes.append(Mistake("ignored_stride", Text("忽略了步幅（按步幅 1 计算）", "ignored the stride (used 1)"),
+                                    {"output": _correlate_small(img, ker, 1, P)}))
+        return Solution({"output": out}, steps, mistakes)
+
 
 @register
 class PoolingManual(Kind):
@@ -200,7 +297,7 @@ class PoolingManual(Kind):
         r = POOL_RANGES[difficulty]
         while True:
             n, f, s = r["setups"][int(rng.integers(len(r["setups"])))]
-            mode = str(rng.choice(r["modes"]))
+            mode = r["modes"][int(rng.integers(len(r["modes"])))]  # = rng.choice, without its overhead
             if difficulty == "easy" and mode == "avg" and f != 2:
                 continue  # easy averages are quarters, not ninths
             return dict(image=_rand_matrix(rng, n, r["img"]), window=int(f), stride=int(s), mode=mode)
@@ -233,6 +330,8 @@ class PoolingManual(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_ints(params["image"]):
+            return self._solve_small(params)
         img = np.asarray(params["image"], float)
         F, S, mode = params["window"], params["stride"], params["mode"]
         out = pool2d(img, F, S, mode)
@@ -260,3 +359,36 @@ class PoolingManual(Kind):
             mistakes.append(Mistake("sum_not_mean", Text("求和后忘了除以窗口大小", "summed without dividing"),
                                     {"output": int_matrix(pool2d(img, F, S, "avg") * F * F)}))
         return Solution({"output": int_matrix(out)}, steps, mistakes)
+
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on plain ints (see SMALL_PIXELS): the same steps, text and values."""
+        img = params["image"]
+        F, S, mode = params["window"], params["stride"], params["mode"]
+        out = _pool_small(img, F, S, mode)
+        other = "avg" if mode == "max" else "max"
+        steps = [Step("输出尺寸。", "Output size.", f"floor(({len(img)} - {F})/{S}) + 1 = {len(out)}")]
+        if S < F:
+            steps.append(Step("步幅小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
+                              "The stride is smaller than the window: neighbouring windows overlap.", ""))
+        shape = (len(out), len(out[0]))
+        for i, j in _shown_positions(shape):
+            win = [v for row in img[i * S:i * S + F] for v in row[j * S:j * S + F]]
+            if mode == "max":
+                expr = f"max({', '.join(map(str, win))})"
+            else:
+                expr = f"({' + '.join([f'({v})' if v < 0 else str(v) for v in win])})/{len(win)}"
+            steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
+                              f"{expr} = {round(float(out[i][j]), 4):g}"))
+        steps += _rest_step(shape)
+        mistakes = [
+            Mistake(f"used_{other}", Text("最大池化与平均池化弄反了", "mixed up max and average pooling"),
+                    {"output": _whole(_pool_small(img, F, S, other))}),
+        ]
+        if S < F:
+            mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步幅 = 窗口计算）",
+                                                       "ignored the overlap (used stride = window)"),
+                                    {"output": _whole(_pool_small(img, F, F, mode))}))
+        if mode == "avg":
+            mistakes.append(Mistake("sum_not_mean", Text("求和后忘了除以窗口大小", "summed without dividing"),
+                                    {"output": _whole([[v * F * F for v in row] for row in _pool_small(img, F, S, "avg")])}))
+        return Solution({"output": _whole(out)}, steps, mistakes)

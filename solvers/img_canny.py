@@ -29,7 +29,6 @@ from solvers._base import (
 )
 from solvers.img_edges import KERNELS, check_image
 
-GAUSS = np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=np.int64)
 SECTORS = (0, 45, 90, 135)
 # neighbours (dr, dc) compared in each sector, rows growing downward
 NEIGHBOURS = {0: ((0, -1), (0, 1)), 45: ((-1, -1), (1, 1)), 90: ((-1, 0), (1, 0)), 135: ((-1, 1), (1, -1))}
@@ -51,17 +50,12 @@ def _rows(m: Any) -> Matrix:
     """Rows as lists, read-only: lists of lists pass through uncopied."""
     if isinstance(m, np.ndarray):
         return m.tolist()
-    return m if isinstance(m, list) and all(type(r) is list for r in m) else [list(r) for r in m]
+    return m if type(m) is list and _ONLY_LIST.issuperset(map(type, m)) else [list(r) for r in m]
 
 
-def _correlate(img: Matrix, kernel: Matrix) -> Matrix:
-    """Valid-region 3x3 correlation on plain lists."""
-    terms = [(i, j, k) for i, row in enumerate(kernel) for j, k in enumerate(row) if k]
-    h, w = len(img) - 2, len(img[0]) - 2
-    return [[sum(k * img[r + i][c + j] for i, j, k in terms) for c in range(w)] for r in range(h)]
+_ONLY_LIST = frozenset((list,))
 
 
-SOBEL_X, SOBEL_Y = KERNELS["sobel"][0].tolist(), KERNELS["sobel"][1].tolist()
 
 
 def gaussian_smooth(image: Any) -> Matrix:
@@ -70,8 +64,14 @@ def gaussian_smooth(image: Any) -> Matrix:
     >>> gaussian_smooth([[0, 0, 0], [0, 8, 0], [0, 0, 0]])
     [[2]]
     """
-    sums = _correlate([[int(v) for v in row] for row in _rows(image)], GAUSS.tolist())
-    return [[(2 * v + 16) // 32 for v in row] for row in sums]  # floor(v/16 + 1/2): halves up
+    p = [[int(v) for v in row] for row in _rows(image)]
+    out = []
+    for r in range(len(p) - 2):  # the kernel written out: rows (1,2,1), (2,4,2), (1,2,1)
+        a, b, c = p[r], p[r + 1], p[r + 2]
+        sums = [(a[j] + 2 * a[j + 1] + a[j + 2]) + 2 * (b[j] + 2 * b[j + 1] + b[j + 2])
+                + (c[j] + 2 * c[j + 1] + c[j + 2]) for j in range(len(a) - 2)]
+        out.append([(2 * v + 16) // 32 for v in sums])  # floor(v/16 + 1/2): halves up
+    return out
 
 
 def sector_of(gx: float, gy: float) -> int:
@@ -80,17 +80,23 @@ def sector_of(gx: float, gy: float) -> int:
     >>> sector_of(5, 0), sector_of(3, 3), sector_of(0, -4), sector_of(-3, 3), sector_of(-5, 1)
     (0, 45, 90, 135, 0)
     """
-    theta = math.degrees(math.atan2(gy, gx)) % 180.0
-    if theta < 22.5 or theta >= 157.5:
-        return 0
-    if theta < 67.5:
-        return 45
-    return 90 if theta < 112.5 else 135
+    key = (gx, gy)  # the same small gradients recur from pixel to pixel and problem to problem
+    sector = _SECTOR.get(key)
+    if sector is None:
+        theta = math.degrees(math.atan2(gy, gx)) % 180.0
+        if theta < 22.5 or theta >= 157.5:
+            sector = 0
+        elif theta < 67.5:
+            sector = 45
+        else:
+            sector = 90 if theta < 112.5 else 135
+        if len(_SECTOR) >= 1 << 16:
+            _SECTOR.clear()
+        _SECTOR[key] = sector
+    return sector
 
 
-def _neighbour_values(m: Matrix, r: int, c: int, sector: int) -> list[Any]:
-    h, w = len(m), len(m[0])
-    return [m[r + dr][c + dc] if 0 <= r + dr < h and 0 <= c + dc < w else 0 for dr, dc in NEIGHBOURS[sector]]
+_SECTOR: dict[tuple[Any, Any], int] = {}
 
 
 def non_max_suppression(mag: Any, sectors: Any) -> Matrix:
@@ -127,19 +133,28 @@ def hysteresis(nms: Any, low: float, high: float, connectivity: int = 8, one_ste
     """
     m = _rows(nms)
     h, w = len(m), len(m[0])
-    keep = [[1 if v >= high else 0 for v in row] for row in m]
-    frontier = [(r, c) for r in range(h) for c in range(w) if keep[r][c]]
-    steps = _STEPS[connectivity]
+    flat = [v for row in m for v in row]
+    around = _around(h, w, connectivity)
+    keep = [1 if v >= high else 0 for v in flat]
+    frontier = [i for i, k in enumerate(keep) if k]
     while frontier:
         nxt = []
-        for r, c in frontier:
-            for dr, dc in steps:
-                rr, cc = r + dr, c + dc
-                if 0 <= rr < h and 0 <= cc < w and not keep[rr][cc] and m[rr][cc] >= low:
-                    keep[rr][cc] = 1
-                    nxt.append((rr, cc))
+        for i in frontier:
+            for j in around[i]:
+                if not keep[j] and flat[j] >= low:
+                    keep[j] = 1
+                    nxt.append(j)
         frontier = [] if one_step else nxt
-    return keep
+    return [keep[r * w:(r + 1) * w] for r in range(h)]
+
+
+@lru_cache(maxsize=None)
+def _around(h: int, w: int, connectivity: int) -> tuple[tuple[int, ...], ...]:
+    """For each pixel of an h x w map (row-major index), the indices of its 4 or 8 neighbours
+    inside the map; 9: its 3 x 3 neighbourhood, itself included."""
+    steps = _STEPS[connectivity] if connectivity != 9 else [(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1)]
+    return tuple(tuple((r + dr) * w + c + dc for dr, dc in steps if 0 <= r + dr < h and 0 <= c + dc < w)
+                 for r in range(h) for c in range(w))
 
 
 def _magnitude(gx: Matrix, gy: Matrix, norm: str) -> Matrix:
@@ -205,26 +220,23 @@ def _image(rng: np.random.Generator, n: int, scale: int) -> list[list[int]]:
     return out
 
 
-def _reach(nms: Matrix, high: float) -> list[list[float]]:
-    """For each pixel, the largest low threshold at which hysteresis still keeps it: the best
-    path from a strong pixel, scored by its smallest value (strong pixels: infinity)."""
-    h, w = len(nms), len(nms[0])
+def _reach(nms: Matrix, high: float) -> list[float]:
+    """For each pixel (row-major), the largest low threshold at which hysteresis still keeps it:
+    the best path from a strong pixel, scored by its smallest value (strong pixels: infinity)."""
+    flat = [v for row in nms for v in row]
+    around = _around(len(nms), len(nms[0]), 9)
     inf = float("inf")
-    reach = [[inf if v >= high else -inf for v in row] for row in nms]
+    reach = [inf if v >= high else -inf for v in flat]
+    weak = [i for i, v in enumerate(flat) if 0 < v < high]
     changed = True
-    while changed:  # relax until stable: a handful of sweeps on a map this small
+    while changed:  # relax until stable (a unique fixed point): a handful of sweeps on a map this small
         changed = False
-        for r in range(h):
-            for c in range(w):
-                v = nms[r][c]
-                if v >= high or v <= 0:
-                    continue
-                best = max(reach[rr][cc] for rr in range(max(0, r - 1), min(h, r + 2))
-                           for cc in range(max(0, c - 1), min(w, c + 2)))
-                cand = min(v, best)
-                if cand > reach[r][c]:
-                    reach[r][c] = cand
-                    changed = True
+        for i in weak:
+            best = max([reach[j] for j in around[i]])
+            cand = flat[i] if flat[i] < best else best
+            if cand > reach[i]:
+                reach[i] = cand
+                changed = True
     return reach
 
 
@@ -239,11 +251,12 @@ def _thresholds(rng: np.random.Generator, nms: Matrix) -> tuple[int, int, bool] 
     for k in rng.permutation(len(highs))[:3].tolist():  # a few high thresholds, in random order
         high = highs[k]
         reach = _reach(nms, high)
-        pairs = [(v, x) for row, rrow in zip(nms, reach) for v, x in zip(row, rrow) if 0 < v < high]
+        pairs = [(v, x) for v, x in zip([v for row in nms for v in row], reach) if 0 < v < high]
+        most = max([x for _, x in pairs], default=-math.inf)
         decisive, kept_only = [], []
         for low in sorted({math.floor(v) for v, _ in pairs if v >= 1}):
-            if any(v >= low and x >= low for v, x in pairs):  # some weak pixel is kept
-                dropped = any(v >= low and x < low for v, x in pairs)
+            if most >= low:  # some weak pixel is kept (a weak pixel's reach is at most its value)
+                dropped = any(v >= low > x for v, x in pairs)
                 (decisive if dropped else kept_only).append(low)
         if decisive:
             return decisive[int(rng.integers(len(decisive)))], high, True
@@ -273,7 +286,7 @@ class Canny(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        norm = str(rng.choice(r["norms"]))
+        norm = r["norms"][int(rng.integers(len(r["norms"])))]  # = rng.choice, without its NumPy overhead
         fallback = None
         for attempt in range(40):
             img = _image(rng, r["size"], r["scale"])
@@ -396,22 +409,50 @@ class Canny(Kind):
 
 def _sector_lines(st: dict[str, Matrix]) -> str:
     out = []
-    for r, row in enumerate(st["sectors"]):
-        for c, s in enumerate(row):
-            gx, gy = st["gx"][r][c], st["gy"][r][c]
-            theta = math.degrees(math.atan2(gy, gx)) % 180.0 if (gx or gy) else 0.0
-            out.append(f"({r},{c}): atan2({gy}, {gx}) -> {theta:.1f} -> {s}")
+    for r, (srow, xrow, yrow) in enumerate(zip(st["sectors"], st["gx"], st["gy"])):
+        for c, (s, gx, gy) in enumerate(zip(srow, xrow, yrow)):
+            out.append(f"({r},{c}): {_angle_text(gx, gy)} -> {s}")
     return "\n".join(out)
 
 
+def _angle_text(gx: Any, gy: Any) -> str:
+    """'atan2(gy, gx) -> theta' to one place; remembered for whole-number gradients, which recur
+    (a float gradient prints differently from the equal int, so it is not a key)."""
+    if type(gx) is not int or type(gy) is not int:
+        theta = math.degrees(math.atan2(gy, gx)) % 180.0 if (gx or gy) else 0.0
+        return f"atan2({gy}, {gx}) -> {theta:.1f}"
+    key = (gx, gy)
+    text = _ANGLE_TEXT.get(key)
+    if text is None:
+        theta = math.degrees(math.atan2(gy, gx)) % 180.0 if (gx or gy) else 0.0
+        if len(_ANGLE_TEXT) >= 1 << 16:
+            _ANGLE_TEXT.clear()
+        text = _ANGLE_TEXT[key] = f"atan2({gy}, {gx}) -> {theta:.1f}"
+    return text
+
+
+_ANGLE_TEXT: dict[tuple[int, int], str] = {}
+
+
 def _nms_lines(mag: Matrix, sectors: Matrix, d: int | None) -> str:
+    h, w = len(mag), len(mag[0])
+    shown = [[fmt(v, d) for v in row] for row in mag]
+    zero = fmt(0, d)  # a neighbour outside the map
     out = []
     for r, row in enumerate(sectors):
         for c, s in enumerate(row):
-            nb = _neighbour_values(mag, r, c, s)
-            m = mag[r][c]
-            verdict = "keep" if m >= max(nb) else "-> 0"
-            out.append(f"({r},{c}) {s}: {fmt(m, d)} vs {fmt(nb[0], d)}, {fmt(nb[1], d)} {verdict}")
+            (ar, ac), (br, bc) = NEIGHBOURS[s]
+            ar, ac, br, bc = r + ar, c + ac, r + br, c + bc
+            if 0 <= ar < h and 0 <= ac < w:
+                a, ta = mag[ar][ac], shown[ar][ac]
+            else:
+                a, ta = 0, zero
+            if 0 <= br < h and 0 <= bc < w:
+                b, tb = mag[br][bc], shown[br][bc]
+            else:
+                b, tb = 0, zero
+            verdict = "keep" if mag[r][c] >= max(a, b) else "-> 0"
+            out.append(f"({r},{c}) {s}: {shown[r][c]} vs {ta}, {tb} {verdict}")
     return "\n".join(out)
 
 
@@ -435,14 +476,17 @@ def _mistakes(params: Mapping[str, Any], st: dict[str, Matrix]) -> list[Mistake]
     norm, low, high = params["norm"], params["low"], params["high"]
     mag, nms, sectors = st["mag"], st["nms"], st["sectors"]
     swapped = [[Y_UP[s] for s in row] for row in sectors]
-    nms_y_up = non_max_suppression(mag, swapped)
+    # with no diagonal sector, reading y upward changes nothing: the answer's maps serve
+    same = swapped == sectors
+    nms_y_up = nms if same else non_max_suppression(mag, swapped)
     nms_along = non_max_suppression(mag, [[ALONG[s] for s in row] for row in sectors])
     other = _magnitude(st["gx"], st["gy"], "l2" if norm == "l1" else "l1")
     return [
         Mistake("no_nms", Text("跳过了非极大值抑制，直接对幅值图做双阈值", "skipped non-maximum suppression and thresholded the raw magnitudes"),
                 {"nms": _mat(mag, norm), "edges": hysteresis(mag, low, high)}),
         Mistake("y_axis_up", Text("按 y 轴向上理解方向，45° 与 135° 扇区弄反了", "read the angle with y pointing up, swapping the 45 and 135 sectors"),
-                {"sector": swapped, "nms": _mat(nms_y_up, norm), "edges": hysteresis(nms_y_up, low, high)}),
+                {"sector": swapped, "nms": _mat(nms_y_up, norm),
+                 "edges": [list(row) for row in st["edges"]] if same else hysteresis(nms_y_up, low, high)}),
         Mistake("along_edge", Text("沿边缘方向（而不是梯度方向）比较邻居", "compared the neighbours along the edge instead of across it (along the gradient)"),
                 {"nms": _mat(nms_along, norm), "edges": hysteresis(nms_along, low, high)}),
         Mistake("weak_as_strong", Text("所有弱边缘都保留了（没有检查是否连到强边缘）", "kept every weak pixel without checking its connection to a strong one"),

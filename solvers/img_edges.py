@@ -14,6 +14,7 @@ Magnitude: ``l1`` = |gx| + |gy|, ``l2`` = sqrt(gx^2 + gy^2).
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -105,14 +106,16 @@ def random_image(rng: np.random.Generator, size: int, top: int, structured: bool
     if not structured:
         return rng.integers(0, top + 1, size=(size, size)).tolist()
     low, high = int(rng.integers(0, 4)), int(rng.integers(6, 10))
-    r, c = np.mgrid[0:size, 0:size]
     orient = int(rng.integers(0, 4))
     cut = int(rng.integers(1, size))
-    side = [c >= cut, r >= cut, r + c >= cut + 1, c - r >= cut - size // 2][orient]
-    if rng.random() < 0.5:
-        side = ~side
-    img = np.where(side, high, low) + rng.integers(-1, 2, size=(size, size)) * (rng.random((size, size)) < 0.3)
-    return np.clip(img, 0, top).astype(int).tolist()
+    rule = [lambda r, c: c >= cut, lambda r, c: r >= cut, lambda r, c: r + c >= cut + 1,
+            lambda r, c: c - r >= cut - size // 2][orient]
+    flip = rng.random() < 0.5
+    # the same draws as one NumPy expression would make, worked in plain Python on a 4 x 4 image
+    noise = rng.integers(-1, 2, size=(size, size)).tolist()
+    moved = (rng.random((size, size)) < 0.3).tolist()
+    return [[min(top, max(0, (high if rule(r, c) != flip else low) + (noise[r][c] if moved[r][c] else 0)))
+             for c in range(size)] for r in range(size)]
 
 
 def check_image(params: Mapping[str, Any], name: str, min_size: int, top: int = 255) -> list[list[int]]:
@@ -129,9 +132,35 @@ def check_image(params: Mapping[str, Any], name: str, min_size: int, top: int = 
     return arr.astype(int).tolist()
 
 
+@lru_cache(maxsize=None)
 def kernel_text(operator: str, names: tuple[str, str]) -> str:
     k1, k2 = KERNELS[operator]
     return (f"{names[0]} = {k1.tolist()}, {names[1]} = {k2.tolist()}")
+
+
+KERNEL_LISTS = {op: (k1.tolist(), k2.tolist()) for op, (k1, k2) in KERNELS.items()}
+
+
+def _correlate_small(img: list[list[int]], kernel: list[list[int]]) -> list[list[int]]:
+    """:func:`correlate_valid` of a small int image on plain lists (exact, the same values)."""
+    kh, kw = len(kernel), len(kernel[0])
+    terms = [(i, j, k) for i, row in enumerate(kernel) for j, k in enumerate(row) if k]
+    return [[sum([k * img[r + i][c + j] for i, j, k in terms]) for c in range(len(img[0]) - kw + 1)]
+            for r in range(len(img) - kh + 1)]
+
+
+def _magnitude_small(g1: list[list[int]], g2: list[list[int]], norm: str) -> list[list[Any]]:
+    """:func:`gradient_magnitude` on plain lists: the squares of these small ints are exact, so
+    math.sqrt gives NumPy's value."""
+    if norm == "l1":
+        return [[abs(a) + abs(b) for a, b in zip(ra, rb)] for ra, rb in zip(g1, g2)]
+    return [[math.sqrt(a * a + b * b) for a, b in zip(ra, rb)] for ra, rb in zip(g1, g2)]
+
+
+def _small_image(image: Any) -> bool:
+    """A generated-size image of plain ints (grey levels 0..255: every square is exact)."""
+    return (type(image) is list and len(image) <= 16 and all(type(row) is list and len(row) <= 16
+            and all(type(v) is int and 0 <= v <= 255 for v in row) for row in image))
 
 
 def term_sum(kernel: np.ndarray, window: np.ndarray) -> str:
@@ -139,6 +168,17 @@ def term_sum(kernel: np.ndarray, window: np.ndarray) -> str:
     parts = [f"({int(k)})*{int(v)}" if k < 0 else f"{int(k)}*{int(v)}"
              for k, v in zip(kernel.ravel(), window.ravel()) if k != 0]
     return " + ".join(parts)
+
+
+def _term_sum_small(kernel: list[list[int]], window: list[int]) -> str:
+    """:func:`term_sum` of a kernel as lists and its window's pixels in row order."""
+    return " + ".join([f"({k})*{v}" if k < 0 else f"{k}*{v}"
+                       for k, v in zip([k for row in kernel for k in row], window) if k != 0])
+
+
+def _whole(m: list[list[Any]]) -> list[list[Any]]:
+    """:func:`int_matrix` of a small map: whole values as ints, the rest as floats."""
+    return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
 
 
 class EdgeMapKind(Kind):
@@ -160,9 +200,9 @@ class EdgeMapKind(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = self.ranges[difficulty]
-        size = int(rng.choice(r["size"]))
+        size = r["size"][int(rng.integers(len(r["size"])))]  # = rng.choice, without its overhead
         image = random_image(rng, size, r["top"], r["structured"])
-        return {"image": image, "norm": str(rng.choice(r["norms"]))}
+        return {"image": image, "norm": r["norms"][int(rng.integers(len(r["norms"])))]}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"image": check_image(params, "image", self.ksize),
@@ -217,6 +257,8 @@ class EdgeMapKind(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_image(params["image"]):
+            return self._solve_small(params)
         img = np.asarray(params["image"], dtype=np.int64)
         norm = params["norm"]
         a, b = self.map_names
@@ -258,6 +300,49 @@ class EdgeMapKind(Kind):
         ]
         answer = {a: int_matrix(g1), b: int_matrix(g2), "magnitude": int_matrix(mag)}
         return Solution(answer, steps, mistakes)
+
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on plain lists for a generated-size image: the same steps and values."""
+        img = params["image"]
+        norm = params["norm"]
+        a, b = self.map_names
+        k1, k2 = KERNEL_LISTS[self.operator]
+        g1, g2 = _correlate_small(img, k1), _correlate_small(img, k2)
+        mag = _magnitude_small(g1, g2, norm)
+        other = _magnitude_small(g1, g2, "l2" if norm == "l1" else "l1")
+        ks = len(k1)
+        w = [v for row in img[0:ks] for v in row[0:ks]]
+        where_zh = "，中心像素 (1,1)" if ks == 3 else ""
+        where_en = ", centre pixel (1,1)" if ks == 3 else ""
+        steps = [
+            Step("把两个核分别放在每个有效位置上，与对应像素逐项相乘后求和（相关，不翻转核）。",
+                 "Slide each kernel over every valid position; multiply entry by entry with the "
+                 "pixels under it and add (correlation: the kernel is not flipped).",
+                 kernel_text(self.operator, (a, b))),
+            Step(f"例如第一个输出位置（窗口左上角为像素 (0,0)，行列从 0 开始{where_zh}）：",
+                 f"For example the first output position (window top-left at pixel (0,0), rows and "
+                 f"columns counted from 0{where_en}):",
+                 f"{a} = {_term_sum_small(k1, w)} = {g1[0][0]};  "
+                 f"{b} = {_term_sum_small(k2, w)} = {g2[0][0]}"),
+            Step(f"{a} 图：", f"The {a} map:", fmt_matrix(g1)),
+            Step(f"{b} 图：", f"The {b} map:", fmt_matrix(g2)),
+            Step(*(("梯度幅值 |" + a + "|+|" + b + "|：", "Magnitude |" + a + "| + |" + b + "|:")
+                   if norm == "l1" else
+                   (f"梯度幅值 √({a}²+{b}²)，保留 2 位小数：", f"Magnitude sqrt({a}^2 + {b}^2), to 2 dp:")),
+                 fmt_matrix(mag, 2)),
+        ]
+        mistakes = [
+            Mistake("kernel_flipped",
+                    Text("把核翻转了（按卷积计算），符号全部相反", "flipped the kernel (convolution): every sign is reversed"),
+                    {a: [[-v for v in row] for row in g1], b: [[-v for v in row] for row in g2]}),
+            Mistake("swapped_maps",
+                    Text(f"把 {a} 和 {b} 弄反了", f"swapped {a} and {b}"),
+                    {a: [list(row) for row in g2], b: [list(row) for row in g1]}),
+            Mistake("norm_mixed",
+                    Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
+                    {"magnitude": _whole(other)}),
+        ]
+        return Solution({a: g1, b: g2, "magnitude": _whole(mag)}, steps, mistakes)
 
 
 @register

@@ -13,6 +13,7 @@ a half is rounded up as the statement says, never by the accident of binary floa
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any, Mapping
 
 import numpy as np
@@ -90,12 +91,12 @@ class HistogramEqualisation(Kind):
             width = int(rng.integers(r["band"][0], r["band"][1] + 1))
             lo = int(rng.integers(0, L - width + 1))
             probs = rng.dirichlet(np.full(width, 1.5))
-            img = lo + rng.choice(width, size=(n, n), p=probs)
-            mapping, out = equalise(img, L)
-            used = np.unique(img)
+            img = [[lo + v for v in row] for row in rng.choice(width, size=(n, n), p=probs).tolist()]
+            hist = _histogram(img, L)
+            mapping = [s for _, s in equalisation_map(hist, L)]
             # at least 3 levels and a mapping that really stretches the range
-            if len(used) >= 3 and not np.array_equal(out, img):
-                return {"image": img.astype(int).tolist(), "levels": L}
+            if sum(1 for c in hist if c) >= 3 and any(mapping[k] != k for k, c in enumerate(hist) if c):
+                return {"image": img, "levels": L}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         L = need_int(params, "levels", minimum=2, maximum=256)
@@ -123,13 +124,18 @@ class HistogramEqualisation(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         L = params["levels"]
-        img = np.asarray(params["image"], dtype=np.int64)
-        hist = np.bincount(img.ravel(), minlength=L)
-        n = int(hist.sum())
+        if _small_image(params["image"], L):  # plain lists: a 6 x 6 image needs no NumPy
+            img = params["image"]
+            hist = _histogram(img, L)
+            cum = list(accumulate(hist))
+        else:
+            img = np.asarray(params["image"], dtype=np.int64)
+            hist = np.bincount(img.ravel(), minlength=L)
+            cum = np.cumsum(hist)
+        n = int(sum(hist))
         table = equalisation_map(hist, L)
         mapping = [s for _, s in table]
-        out = np.asarray(mapping)[img]
-        cum = np.cumsum(hist)
+        out = _apply(mapping, img)
         rows = "\n".join(
             f"k={k:>2}  n_k={int(hist[k]):>2}  cum={int(cum[k]):>2}  s_k = {L - 1}*{int(cum[k])}/{n} = "
             f"{fmt(float(s), 2) if s.denominator != 1 else s.numerator} -> {r}"
@@ -144,9 +150,32 @@ class HistogramEqualisation(Kind):
         return Solution({"mapping": mapping, "output": int_matrix(out)}, steps, _mistakes(img, hist, L, n))
 
 
-def _mistakes(img: np.ndarray, hist: np.ndarray, L: int, n: int) -> list[Mistake]:
+def _small_image(image: Any, levels: int) -> bool:
+    """A generated-size image of plain ints, every level below L."""
+    return (type(image) is list and len(image) <= 16 and all(
+        type(row) is list and len(row) <= 16 and all(type(v) is int and 0 <= v < levels for v in row)
+        for row in image))
+
+
+def _histogram(img: list[list[int]], levels: int) -> list[int]:
+    """np.bincount(img.ravel(), minlength=L) of a small image with levels below L."""
+    hist = [0] * levels
+    for row in img:
+        for v in row:
+            hist[v] += 1
+    return hist
+
+
+def _apply(mapping: list[int], img: Any) -> Any:
+    """Every pixel of level k replaced by s_k (lists stay lists)."""
+    if isinstance(img, np.ndarray):
+        return np.asarray(mapping)[img]
+    return [[mapping[v] for v in row] for row in img]
+
+
+def _mistakes(img: Any, hist: Any, L: int, n: int) -> list[Mistake]:
     def result(mapping: list[int]) -> dict[str, Any]:
-        return {"mapping": mapping, "output": int_matrix(np.asarray(mapping)[img])}
+        return {"mapping": mapping, "output": int_matrix(_apply(mapping, img))}
 
     pdf = [half_up(Fraction((L - 1) * int(c), n)) for c in hist]
     used_l = [s for _, s in equalisation_map(hist, L, scale=L)]

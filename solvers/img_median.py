@@ -73,21 +73,24 @@ class MedianFilter(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        n = int(rng.choice(r["size"]))
+        n = r["size"][int(rng.integers(len(r["size"])))]  # = rng.choice, without its overhead
         top = r["top"]
         while True:
             base = int(rng.integers(top // 4, 3 * top // 4 + 1))
             spread = max(1, top // 8)
-            img = np.clip(base + rng.integers(-spread, spread + 1, size=(n, n)), 0, top)
-            noisy = rng.random((n, n)) < r["noise"]  # salt and pepper: the filter's purpose
-            img = np.where(noisy, np.where(rng.random((n, n)) < 0.5, 0, top), img)
-            border = str(rng.choice(r["borders"]))
-            params = {"image": img.astype(int).tolist(), "border": border}
-            out = median_filter(img, border)
+            # the draws of the NumPy form (clip, then salt and pepper where noisy), in plain Python
+            steps = rng.integers(-spread, spread + 1, size=(n, n)).tolist()
+            noisy = (rng.random((n, n)) < r["noise"]).tolist()  # salt and pepper: the filter's purpose
+            salt = (rng.random((n, n)) < 0.5).tolist()
+            img = [[(0 if salt[i][j] else top) if noisy[i][j] else min(top, max(0, base + steps[i][j]))
+                    for j in range(n)] for i in range(n)]
+            border = r["borders"][int(rng.integers(len(r["borders"])))]
+            wins = _windows_small(img, border)
+            out = [[sorted(w)[4] for w in row] for row in wins]
             # the answer must differ from the image itself (or "forgot to sort" goes unseen) and
             # must not be one flat value
-            if not np.array_equal(out, windows(img, border)[..., 4]) and len(np.unique(out)) > 1:
-                return params
+            if out != [[w[4] for w in row] for row in wins] and len({v for row in out for v in row}) > 1:
+                return {"image": img, "border": border}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"image": check_image(params, "image", 3), "border": need_choice(params, "border", BORDERS, default="valid")}
@@ -105,6 +108,8 @@ class MedianFilter(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_image(params["image"]):
+            return self._solve_small(params)
         img, border = np.asarray(params["image"], dtype=np.int64), params["border"]
         wins = windows(img, border)
         out = np.sort(wins, axis=-1)[..., 4]
@@ -137,3 +142,65 @@ class MedianFilter(Kind):
             mistakes.append(Mistake("padded_instead", Text("补了 0 保持原尺寸，而题目只要有效区域", "padded with zeros to keep the size; only the valid region was asked"),
                                     {"output": int_matrix(median_filter(img, "zero"))}))
         return Solution({"output": int_matrix(out)}, steps, mistakes)
+
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on plain lists for a generated-size image: the same steps and values."""
+        img, border = params["image"], params["border"]
+        wins = _windows_small(img, border)
+        ordered = [[sorted(w) for w in row] for row in wins]
+        out = [[o[4] for o in row] for row in ordered]
+        steps = []
+        if border != "valid":
+            steps.append(Step("先按约定补边：" if border == "zero" else "先复制边缘像素补一圈：",
+                              "First pad the border as stated:", fmt_matrix(_padded_small(img, border))))
+        lines = [f"({i},{j}): sort -> [{', '.join(map(str, o))}], 5th = {o[4]}"
+                 for i, row in enumerate(ordered) for j, o in enumerate(row)]
+        steps.append(Step("每个输出位置：窗口内 9 个值排序后取第 5 个（行列从 0 开始）。",
+                          "Each output position: sort its 9 window values and take the 5th (rows and columns from 0).",
+                          "\n".join(lines)))
+        steps.append(Step("滤波结果：", "The filtered image:", fmt_matrix(out)))
+        mistakes = [
+            Mistake("not_sorted", Text("没有排序，直接取了窗口正中间的值（即原像素）",
+                                       "did not sort: took the window's middle entry (the pixel itself)"),
+                    {"output": [[w[4] for w in row] for row in wins]}),
+            Mistake("rank_off_by_one", Text("排序后取错了位置（第 4 个而不是第 5 个）", "took the wrong place in the sorted list (4th, not 5th)"),
+                    {"output": [[o[3] for o in row] for row in ordered]}),
+        ]
+        if border != "valid":
+            other = "replicate" if border == "zero" else "zero"
+            mistakes.append(Mistake("border_mixup", Text("补边方式弄错了（补 0 与复制边缘混淆）",
+                                                         "padded the wrong way (zeros and repeated edges mixed up)"),
+                                    {"output": _median_small(img, other)}))
+        else:
+            mistakes.append(Mistake("padded_instead", Text("补了 0 保持原尺寸，而题目只要有效区域", "padded with zeros to keep the size; only the valid region was asked"),
+                                    {"output": _median_small(img, "zero")}))
+        return Solution({"output": out}, steps, mistakes)
+
+
+# The generated images are 4 x 4 or 5 x 5 whole numbers: plain lists beat NumPy calls on them.
+# The NumPy functions above stay the reference and the path for a user's large image.
+def _small_image(image: Any) -> bool:
+    return (type(image) is list and 3 <= len(image) <= 16
+            and all(type(row) is list and len(row) <= 16 and all(type(v) is int for v in row) for row in image))
+
+
+def _padded_small(img: list[list[int]], border: str) -> list[list[int]]:
+    """:func:`padded` on lists."""
+    if border == "valid":
+        return img
+    if border == "zero":
+        w = len(img[0]) + 2
+        return [[0] * w] + [[0] + row + [0] for row in img] + [[0] * w]
+    rows = [[row[0]] + row + [row[-1]] for row in img]
+    return [rows[0]] + rows + [rows[-1]]
+
+
+def _windows_small(img: list[list[int]], border: str) -> list[list[list[int]]]:
+    """:func:`windows` on lists: each window's 9 values in row order."""
+    p = _padded_small(img, border)
+    return [[p[i][j:j + 3] + p[i + 1][j:j + 3] + p[i + 2][j:j + 3] for j in range(len(p[0]) - 2)]
+            for i in range(len(p) - 2)]
+
+
+def _median_small(img: list[list[int]], border: str) -> list[list[int]]:
+    return [[sorted(w)[4] for w in row] for row in _windows_small(img, border)]

@@ -82,18 +82,84 @@ def morph(image: Any, operation: str, element: str = "square", outside: int = 0)
     return out.astype(int)
 
 
-def random_shape(rng: np.random.Generator, size: int, margin: int) -> np.ndarray:
+def random_shape(rng: np.random.Generator, size: int, margin: int) -> list[list[int]]:
     """One or two filled rectangles plus a few flipped pixels (specks, holes, notches)."""
-    img = np.zeros((size, size), dtype=int)
+    img = [[0] * size for _ in range(size)]
     lo, hi = margin, size - margin
     for _ in range(int(rng.integers(1, 3))):
         h, w = int(rng.integers(2, max(3, hi - lo - 1) + 1)), int(rng.integers(2, max(3, hi - lo - 1) + 1))
         h, w = min(h, hi - lo), min(w, hi - lo)
         r, c = int(rng.integers(lo, hi - h + 1)), int(rng.integers(lo, hi - w + 1))
-        img[r:r + h, c:c + w] = 1
+        for row in img[r:r + h]:
+            row[c:c + w] = [1] * w
     for _ in range(int(rng.integers(1, 4))):
-        img[int(rng.integers(lo, hi)), int(rng.integers(lo, hi))] ^= 1
+        i = int(rng.integers(lo, hi))
+        img[i][int(rng.integers(lo, hi))] ^= 1
     return img
+
+
+# The same operations on rows as bit masks (bit c = column c): a generated image is at most
+# 7 x 7, and shifting and AND-ing seven integers beats NumPy calls on 9 sliced arrays. The
+# NumPy functions above stay the reference and the path for a user's large image.
+OFFSETS = {name: tuple((i, j) for i in range(3) for j in range(3) if el[i, j]) for name, el in ELEMENTS.items()}
+SMALL_SIDE = 60
+SE_LISTS = {name: el.astype(int).tolist() for name, el in ELEMENTS.items()}
+
+
+def _to_bits(image: list[list[int]]) -> list[int]:
+    return [sum(1 << c for c, v in enumerate(row) if v) for row in image]
+
+
+def _from_bits(rows: list[int], width: int) -> list[list[int]]:
+    return [[(x >> c) & 1 for c in range(width)] for x in rows]
+
+
+def _probe_bits(rows: list[int], width: int, element: str, outside: int, want_all: bool) -> list[int]:
+    """:func:`_probe` on bit rows: pixel c of row r looks at padded column c + j of padded row r + i."""
+    edge = (1 << (width + 2)) - 1 if outside else 0
+    side = (1 | (1 << (width + 1))) if outside else 0
+    padded = [edge] + [(x << 1) | side for x in rows] + [edge]
+    mask = (1 << width) - 1
+    out = []
+    for r in range(len(rows)):
+        acc = mask if want_all else 0
+        for i, j in OFFSETS[element]:
+            if want_all:
+                acc &= padded[r + i] >> j
+            else:
+                acc |= padded[r + i] >> j
+        out.append(acc & mask)
+    return out
+
+
+def _morph_bits(rows: list[int], width: int, operation: str, element: str, outside: int = 0) -> list[int]:
+    """:func:`morph` on bit rows."""
+    def erode_(x: list[int]) -> list[int]:
+        return _probe_bits(x, width, element, outside, True)
+
+    def dilate_(x: list[int]) -> list[int]:
+        return _probe_bits(x, width, element, 0, False)
+
+    if operation == "erosion":
+        return erode_(rows)
+    if operation == "dilation":
+        return dilate_(rows)
+    if operation == "opening":
+        return dilate_(erode_(rows))
+    if operation == "closing":
+        return erode_(dilate_(rows))
+    raise ValueError(f"operation must be one of {', '.join(OPERATIONS)}, got {operation!r}")
+
+
+def _small_binary(image: Any) -> bool:
+    """A list of equal rows of plain ints 0/1, at most SMALL_SIDE wide."""
+    return (type(image) is list and 0 < len(image) <= SMALL_SIDE and type(image[0]) is list
+            and 0 < len(image[0]) <= SMALL_SIDE
+            and all(type(row) is list and len(row) == len(image[0]) and _BINARY.issuperset(row) for row in image)
+            and all(type(v) is int for row in image for v in row))
+
+
+_BINARY = frozenset((0, 1))
 
 
 @register
@@ -112,13 +178,15 @@ class Morphology(Kind):
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
         while True:
-            size = int(rng.choice(r["size"]))
+            size = r["size"][int(rng.integers(len(r["size"])))]  # = rng.choice, without its overhead
             img = random_shape(rng, size, r["margin"])
-            op, se = str(rng.choice(r["ops"])), str(rng.choice(r["elements"]))
-            out = morph(img, op, se)
+            op = r["ops"][int(rng.integers(len(r["ops"])))]
+            se = r["elements"][int(rng.integers(len(r["elements"])))]
+            bits = _to_bits(img)
+            out = _morph_bits(bits, size, op, se)
             # a worthwhile item: the operation changes something and leaves something
-            if out.any() and not np.array_equal(out, img) and not out.all():
-                return {"image": img.tolist(), "operation": op, "element": se}
+            if any(out) and out != bits and any(x != (1 << size) - 1 for x in out):
+                return {"image": img, "operation": op, "element": se}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         m = np.asarray(need_matrix(params, "image"))
@@ -136,7 +204,7 @@ class Morphology(Kind):
     def statement(self, params: Mapping[str, Any]) -> Text:
         op_zh, op_en = OP_NAMES[params["operation"]]
         se_zh, se_en = SE_NAMES[params["element"]]
-        se = ELEMENTS[params["element"]].astype(int).tolist()
+        se = SE_LISTS[params["element"]]
         img = fmt_matrix(params["image"])
         # the border consequence is only worth a sentence when an erosion is part of the operation
         erodes = params["operation"] != "dilation"
@@ -154,6 +222,8 @@ class Morphology(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_binary(params["image"]):
+            return self._solve_small(params)
         img, op, se = np.asarray(params["image"], dtype=int), params["operation"], params["element"]
         out = morph(img, op, se)
         rule_erode = Step("腐蚀：结构元素放在该像素上时，覆盖的位置必须全为 1（图像外算 0），结果才为 1。",
@@ -195,3 +265,51 @@ class Morphology(Kind):
                                 {"result": morph(img, op, other).tolist()}))
         answer = {"result": out.tolist()}
         return Solution(answer, steps, mistakes)
+
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on bit rows (see _probe_bits): the same steps and values."""
+        op, se = params["operation"], params["element"]
+        width = len(params["image"][0])
+        img = _to_bits(params["image"])
+
+        def result(operation: str, element: str = se, outside: int = 0) -> list[list[int]]:
+            return _from_bits(_morph_bits(img, width, operation, element, outside), width)
+
+        out = result(op)
+        rule_erode = Step("腐蚀：结构元素放在该像素上时，覆盖的位置必须全为 1（图像外算 0），结果才为 1。",
+                          "Erosion: a pixel stays 1 only if every position of the element placed on it "
+                          "covers a 1 (outside the image counts as 0).")
+        rule_dilate = Step("膨胀：结构元素放在该像素上时，只要覆盖到一个 1，结果就为 1。",
+                           "Dilation: a pixel becomes 1 if the element placed on it covers at least one 1.")
+        if op == "erosion":
+            steps = [rule_erode, Step("结果：", "Result:", fmt_matrix(out))]
+        elif op == "dilation":
+            steps = [rule_dilate, Step("结果：", "Result:", fmt_matrix(out))]
+        elif op == "opening":
+            mid = result("erosion")
+            steps = [rule_erode, Step("第一步，腐蚀：", "Step 1, erosion:", fmt_matrix(mid)),
+                     rule_dilate, Step("第二步，对腐蚀结果膨胀：", "Step 2, dilate the eroded image:", fmt_matrix(out))]
+        else:
+            mid = result("dilation")
+            steps = [rule_dilate, Step("第一步，膨胀：", "Step 1, dilation:", fmt_matrix(mid)),
+                     rule_erode, Step("第二步，对膨胀结果腐蚀：", "Step 2, erode the dilated image:", fmt_matrix(out))]
+        swap = {"erosion": "dilation", "dilation": "erosion", "opening": "closing", "closing": "opening"}[op]
+        if op in ("erosion", "dilation"):
+            mistakes = [Mistake("erosion_dilation_swapped", Text("腐蚀与膨胀弄反了", "swapped erosion and dilation"),
+                                {"result": result(swap)})]
+        else:
+            mistakes = [
+                Mistake("order_reversed", Text("开、闭运算的先后顺序弄反了", "reversed the order (opening vs closing)"),
+                        {"result": result(swap)}),
+                Mistake("stopped_half_way", Text("只做了第一步", "stopped after the first step"),
+                        {"result": [list(row) for row in mid]}),
+            ]
+        if op != "dilation":
+            mistakes.append(Mistake("border_as_object", Text("腐蚀时把图像外的像素当成了 1（MATLAB imerode 的填充方式，本题约定为 0）",
+                                                                      "treated pixels outside the image as 1 in the erosion "
+                                                                      "(MATLAB imerode's padding; this question says 0)"),
+                                    {"result": result(op, outside=1)}))
+        other = "cross" if se == "square" else "square"
+        mistakes.append(Mistake("wrong_element", Text("用错了结构元素（方形/十字形）", "used the wrong element (square vs cross)"),
+                                {"result": result(op, other)}))
+        return Solution({"result": out}, steps, mistakes)

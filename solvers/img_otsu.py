@@ -77,6 +77,61 @@ def _dec(x: Fraction | None, places: int = 4) -> str:
     return "-" if x is None else fmt(float(x), places)
 
 
+# The table in whole numbers. sigma_B^2(t) = (s0*n1 - s1*n0)^2 / (N^2 * n0 * n1) with n0, n1 the
+# class sizes and s0, s1 their sums of grey levels, so the maximising t are found by comparing
+# integers, and every shown value a/b is the int division a / b, which Python rounds correctly,
+# as float(Fraction(a, b)) does: the same floats as the Fraction table, without building a
+# hundred Fractions per problem (most of the time of this kind).
+def _class_sums(hist: list[int]) -> list[tuple[int, int, int, int, int]]:
+    """(t, n0, n1, s0, s1) for t = 0 .. L-2."""
+    n = sum(hist)
+    total = sum(k * c for k, c in enumerate(hist))
+    out, n0, s0 = [], 0, 0
+    for t in range(len(hist) - 1):
+        n0 += hist[t]
+        s0 += t * hist[t]
+        out.append((t, n0, n - n0, s0, total - s0))
+    return out
+
+
+def _maximisers(sums: list[tuple[int, int, int, int, int]]) -> list[int]:
+    """Every t where sigma_B^2 is largest, exactly (0 for an empty class)."""
+    keys = [((s0 * n1 - s1 * n0) ** 2, n0 * n1) if n0 and n1 else (0, 1) for _, n0, n1, s0, s1 in sums]
+    best_a, best_b = keys[0]
+    for a, b in keys:
+        if a * best_b > best_a * b:  # a/b > best_a/best_b, denominators positive
+            best_a, best_b = a, b
+    return [t for (t, *_), (a, b) in zip(sums, keys) if a * best_b == best_a * b]
+
+
+def _dec_ratio(a: int, b: int) -> str:
+    """_dec(Fraction(a, b)): the same float (a / b is correctly rounded), without the Fraction."""
+    return fmt(a / b, 4)
+
+
+def _row(sums: tuple[int, int, int, int, int], n: int) -> tuple:
+    """One row of :func:`otsu_table`, exact, from its class sums."""
+    t, n0, n1, s0, s1 = sums
+    mu0 = Fraction(s0, n0) if n0 else None
+    mu1 = Fraction(s1, n1) if n1 else None
+    w0, w1 = Fraction(n0, n), Fraction(n1, n)
+    return t, w0, w1, mu0, mu1, (w0 * w1 * (mu0 - mu1) ** 2 if n0 and n1 else Fraction(0))
+
+
+def _histogram(image: Any, levels: int) -> list[int]:
+    """np.bincount of a generated image (plain ints in 0..L-1)."""
+    hist = [0] * levels
+    for row in image:
+        for v in row:
+            hist[v] += 1
+    return hist
+
+
+def _plain_image(image: Any, levels: int) -> bool:
+    return type(image) is list and all(type(row) is list and all(type(v) is int and 0 <= v < levels for v in row)
+                                       for row in image) and bool(image) and bool(image[0])
+
+
 @register
 class Otsu(Kind):
     id = "otsu"
@@ -99,11 +154,9 @@ class Otsu(Kind):
             spread = max(2, L // 4)
             dark = rng.integers(max(0, split - spread), split + 1, size=n_dark)
             bright = rng.integers(split + 1, min(L, split + 1 + spread + 1), size=size * size - n_dark)
-            img = rng.permutation(np.concatenate([dark, bright])).reshape(size, size)
-            rows = otsu_table(img, L)
-            best = max(row[5] for row in rows)
-            if r["ties"] or sum(row[5] == best for row in rows) == 1:
-                return {"image": img.tolist(), "levels": L}
+            img = rng.permutation(np.concatenate([dark, bright])).reshape(size, size).tolist()
+            if r["ties"] or len(_maximisers(_class_sums(_histogram(img, L)))) == 1:
+                return {"image": img, "levels": L}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         L = need_int(params, "levels", minimum=2, maximum=256)
@@ -133,28 +186,36 @@ class Otsu(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         L = params["levels"]
-        img = np.asarray(params["image"], dtype=np.int64)
-        hist = np.bincount(img.ravel(), minlength=L)
-        n = int(hist.sum())
-        mu = Fraction(int((hist * np.arange(L)).sum()), n)
-        rows = otsu_table(img, L)
-        best = max(r[5] for r in rows)
-        maximisers = [r[0] for r in rows if r[5] == best]
+        if _plain_image(params["image"], L):
+            hist = _histogram(params["image"], L)
+        else:  # a user's image: NumPy counts it (and otsu_table checks its range)
+            img = np.asarray(params["image"], dtype=np.int64)
+            otsu_table(img, L)
+            hist = np.bincount(img.ravel(), minlength=L).tolist()
+        n = sum(hist)
+        total = sum(k * c for k, c in enumerate(hist))
+        mu = Fraction(total, n)
+        sums = _class_sums(hist)
+        maximisers = _maximisers(sums)
         t = maximisers[0]
-        table = "\n".join(
-            f"t={r[0]:>2}  w0={_dec(r[1])}  w1={_dec(r[2])}  mu0={_dec(r[3])}  mu1={_dec(r[4])}  "
-            f"sigma_B^2={_dec(r[5])}" + ("  <- max" if r[0] in maximisers else "")
-            for r in rows)
+        lines = []
+        for r, n0, n1, s0, s1 in sums:
+            mu0 = _dec_ratio(s0, n0) if n0 else "-"
+            mu1 = _dec_ratio(s1, n1) if n1 else "-"
+            sigma = _dec_ratio((s0 * n1 - s1 * n0) ** 2, n * n * n0 * n1) if n0 and n1 else _dec_ratio(0, 1)
+            lines.append(f"t={r:>2}  w0={_dec_ratio(n0, n)}  w1={_dec_ratio(n1, n)}  mu0={mu0}  mu1={mu1}  "
+                         f"sigma_B^2={sigma}" + ("  <- max" if r in maximisers else ""))
+        table = "\n".join(lines)
         steps = [
             Step("统计直方图：每个灰度级的像素个数 n_k。", "Count the histogram: n_k pixels at each level k.",
-                 "  ".join(f"n{k}={int(c)}" for k, c in enumerate(hist))),
+                 "  ".join(f"n{k}={c}" for k, c in enumerate(hist))),
             Step("全图平均灰度 μ = Σ k·n_k / N。", "The global mean mu = sum k*n_k / N.",
-                 f"mu = {int((hist * np.arange(L)).sum())}/{n} = {_dec(mu)}"),
+                 f"mu = {total}/{n} = {_dec(mu)}"),
             Step("对每个 t 计算 w0、w1、μ0、μ1 和类间方差 σ_B² = w0·w1·(μ0-μ1)²（空类记为 0）。",
                  "For each t compute w0, w1, mu0, mu1 and sigma_B^2 = w0*w1*(mu0-mu1)^2 (0 if a class "
                  "is empty).", table),
         ]
-        r = rows[t]
+        r = _row(sums[t], n)
         value = str(r[5]) if r[5].denominator == 1 else f"{r[5]} = {_dec(r[5])}"
         exact_line = f"sigma_B^2({t}) = {r[1]} * {r[2]} * ({r[3]} - {r[4]})^2 = {value}"
         if len(maximisers) > 1:
