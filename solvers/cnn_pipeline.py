@@ -13,6 +13,7 @@ in one layer costs only that layer's marks (later layers are graded on the right
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -120,10 +121,11 @@ class CnnPipeline(Kind):
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
         while True:
-            W, C = int(rng.choice(r["W"])), int(rng.choice(r["C"]))
-            depth = int(rng.choice(r["depth"]))
+            # seq[rng.integers(len(seq))] draws what rng.choice(seq) draws, without its NumPy overhead
+            W, C = r["W"][int(rng.integers(len(r["W"])))], r["C"][int(rng.integers(len(r["C"])))]
+            depth = r["depth"][int(rng.integers(len(r["depth"])))]
             layers: list[dict[str, Any]] = []
-            width = int(rng.choice(r["widths"]))
+            width = r["widths"][int(rng.integers(len(r["widths"])))]
             while len(layers) < depth:
                 item = r["menu"][int(rng.integers(len(r["menu"])))]
                 if item[0] == "pool":
@@ -165,19 +167,7 @@ class CnnPipeline(Kind):
         return dict(input_size=W, in_channels=C, layers=layers, bias=bias)
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
-        out = []
-        for i in range(1, len(params["layers"]) + 1):
-            out += [
-                AnswerField(f"out_{i}", Text(f"第 {i} 层输出边长", f"layer {i}: output side"), integer=True,
-                            points=POINTS["out"]),
-                AnswerField(f"ch_{i}", Text(f"第 {i} 层输出通道数", f"layer {i}: channels"), integer=True,
-                            points=POINTS["ch"]),
-                AnswerField(f"params_{i}", Text(f"第 {i} 层参数量", f"layer {i}: parameters"), integer=True,
-                            points=POINTS["params"]),
-                AnswerField(f"rf_{i}", Text(f"第 {i} 层感受野", f"layer {i}: receptive field"), integer=True,
-                            points=POINTS["rf"]),
-            ]
-        return tuple(out)
+        return _fields(len(params["layers"]))
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         W, C, layers = params["input_size"], params["in_channels"], params["layers"]
@@ -245,3 +235,21 @@ class CnnPipeline(Kind):
                                         {f"params_{i}": F * F * C}))
             W, C, jump, r_prev = row["out"], row["ch"], jump * S, row["rf"]
         return Solution(answer, steps, mistakes)
+
+
+@lru_cache(maxsize=None)
+def _fields(n_layers: int) -> tuple[AnswerField, ...]:
+    """The answer fields of an n-layer network (immutable, so shared between problems)."""
+    out = []
+    for i in range(1, n_layers + 1):
+        out += [
+            AnswerField(f"out_{i}", Text(f"第 {i} 层输出边长", f"layer {i}: output side"), integer=True,
+                        points=POINTS["out"]),
+            AnswerField(f"ch_{i}", Text(f"第 {i} 层输出通道数", f"layer {i}: channels"), integer=True,
+                        points=POINTS["ch"]),
+            AnswerField(f"params_{i}", Text(f"第 {i} 层参数量", f"layer {i}: parameters"), integer=True,
+                        points=POINTS["params"]),
+            AnswerField(f"rf_{i}", Text(f"第 {i} 层感受野", f"layer {i}: receptive field"), integer=True,
+                        points=POINTS["rf"]),
+        ]
+    return tuple(out)

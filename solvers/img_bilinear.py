@@ -45,15 +45,27 @@ def bilinear_at(image: Any, x: Fraction, y: Fraction) -> Fraction:
     >>> bilinear_at([[91, 210], [162, 95]], Fraction(1, 2), Fraction(1, 5))
     Fraction(1461, 10)
     """
-    img = np.asarray(image)
-    h, w = img.shape
+    return _bilinear(_rows(image), x, y)
+
+
+def _rows(image: Any) -> list[list[int]]:
+    """The image as lists of ints (a list of lists of ints passes through: read-only)."""
+    if type(image) is list and all(type(row) is list and _INT_ONLY.issuperset(map(type, row)) for row in image):
+        return image
+    return [[int(v) for v in row] for row in np.asarray(image).tolist()]
+
+
+_INT_ONLY = frozenset((int,))
+
+
+def _bilinear(img: list[list[int]], x: Fraction, y: Fraction) -> Fraction:
+    h, w = len(img), len(img[0])
     x0 = min(math.floor(x), w - 2) if w > 1 else 0
     y0 = min(math.floor(y), h - 2) if h > 1 else 0
     a, b = x - x0, y - y0
     x1, y1 = min(x0 + 1, w - 1), min(y0 + 1, h - 1)
-    f = lambda r, c: int(img[r, c])  # noqa: E731
-    return ((1 - a) * (1 - b) * f(y0, x0) + a * (1 - b) * f(y0, x1)
-            + (1 - a) * b * f(y1, x0) + a * b * f(y1, x1))
+    return ((1 - a) * (1 - b) * img[y0][x0] + a * (1 - b) * img[y0][x1]
+            + (1 - a) * b * img[y1][x0] + a * b * img[y1][x1])
 
 
 def source_coords(n: int, m: int, align_corners: bool) -> list[Fraction]:
@@ -98,10 +110,13 @@ def resize(image: Any, m: int, align_corners: bool) -> list[list[Fraction]]:
 
 def nearest_at(image: Any, x: Fraction, y: Fraction) -> int:
     """Nearest-neighbour value (halves round up), for the 'used nearest' mistake."""
-    img = np.asarray(image)
-    r = min(int(math.floor(y + Fraction(1, 2))), img.shape[0] - 1)
-    c = min(int(math.floor(x + Fraction(1, 2))), img.shape[1] - 1)
-    return int(img[r, c])
+    img = _rows(image)
+    r = min(int(math.floor(y + _HALF)), len(img) - 1)
+    c = min(int(math.floor(x + _HALF)), len(img[0]) - 1)
+    return img[r][c]
+
+
+_HALF = Fraction(1, 2)
 
 
 def _frac(v: Any) -> Fraction:
@@ -109,7 +124,20 @@ def _frac(v: Any) -> Fraction:
 
 
 def _f(x: Fraction) -> str:
-    """A fraction as a student writes it: 3/4 -> 0.75, 2/3 stays 2/3."""
+    """A fraction as a student writes it: 3/4 -> 0.75, 2/3 stays 2/3 (remembered: the same
+    weights and coordinates recur)."""
+    text = _F_TEXT.get(x)
+    if text is None:
+        if len(_F_TEXT) >= 1 << 16:
+            _F_TEXT.clear()
+        text = _F_TEXT[x] = _f_text(x)
+    return text
+
+
+_F_TEXT: dict[Fraction, str] = {}
+
+
+def _f_text(x: Fraction) -> str:
     d = x.denominator
     while d % 2 == 0:
         d //= 2
@@ -142,22 +170,20 @@ class Bilinear(Kind):
         if r["mode"] == "point":
             n = r["size"]
             while True:
-                img = rng.integers(0, r["top"] + 1, size=(n, n))
+                img = rng.integers(0, r["top"] + 1, size=(n, n)).tolist()
                 x = int(rng.integers(1, 10 * (n - 1))) / 10
                 y = int(rng.integers(1, 10 * (n - 1))) / 10
                 if x % 1 == 0 or y % 1 == 0 or x == y:
                     continue
-                p = {"image": img.tolist(), "mode": "point", "x": x, "y": y}
-                sol = self.solve(p)
-                wrong = {round(m.answer["value"], 2) for m in sol.mistakes
-                         if abs(m.answer["value"] - sol.answer["value"]) > 0.006}
+                value, wrongs = _point_values(img, _frac(x), _frac(y))
+                wrong = {round(v, 2) for v in wrongs.values() if abs(v - float(value)) > 0.006}
                 if len(wrong) >= 2:  # at least two named mistakes really show
-                    return p
+                    return {"image": img, "mode": "point", "x": x, "y": y}
         n, m = r["pairs"][int(rng.integers(len(r["pairs"])))]
         while True:
-            img = rng.integers(0, r["top"] + 1, size=(n, n))
-            if len(np.unique(img)) >= 3:
-                return {"image": img.tolist(), "mode": "resize", "size": m, "align_corners": bool(rng.random() < 0.5)}
+            img = rng.integers(0, r["top"] + 1, size=(n, n)).tolist()
+            if len({v for row in img for v in row}) >= 3:
+                return {"image": img, "mode": "resize", "size": m, "align_corners": bool(rng.random() < 0.5)}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         img = check_image(params, "image", 2)
@@ -206,16 +232,16 @@ class Bilinear(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        img = np.asarray(params["image"], dtype=np.int64)
+        img = _rows(params["image"])
         if params["mode"] == "point":
             return self._solve_point(img, _frac(params["x"]), _frac(params["y"]))
         return self._solve_resize(img, params["size"], params["align_corners"])
 
-    def _solve_point(self, img: np.ndarray, x: Fraction, y: Fraction) -> Solution:
-        h, w = img.shape
+    def _solve_point(self, img: list[list[int]], x: Fraction, y: Fraction) -> Solution:
+        h, w = len(img), len(img[0])
         x0, y0 = min(math.floor(x), w - 2), min(math.floor(y), h - 2)
         a, b = x - x0, y - y0
-        f00, f01, f10, f11 = (int(img[y0, x0]), int(img[y0, x0 + 1]), int(img[y0 + 1, x0]), int(img[y0 + 1, x0 + 1]))
+        f00, f01, f10, f11 = img[y0][x0], img[y0][x0 + 1], img[y0 + 1][x0], img[y0 + 1][x0 + 1]
         top, bottom = (1 - a) * f00 + a * f01, (1 - a) * f10 + a * f11
         value = (1 - b) * top + b * bottom
         steps = [
@@ -228,20 +254,21 @@ class Bilinear(Kind):
             Step("再沿 y 方向插值：", "Then interpolate along y:",
                  f"f = {_f(1 - b)}*{_f(top)} + {_f(b)}*{_f(bottom)} = {_f(value)} ≈ {fmt(float(value), DECIMALS)}"),
         ]
+        _, wrong = _point_values(img, x, y)
         mistakes = [
             Mistake("swapped_xy", Text("把 x 和 y 弄反了（x 当成了行）", "swapped x and y (took x as the row)"),
-                    {"value": float(bilinear_at(img, y, x))}) if max(x, y) <= min(h, w) - 1 else None,
+                    {"value": wrong["swapped_xy"]}) if "swapped_xy" in wrong else None,
             Mistake("weights_reversed", Text("权重用反了（离得近的像素反而给了小权重）",
                                              "reversed the weights (the nearer pixel got the smaller weight)"),
-                    {"value": float(bilinear_at(img, x0 + 1 - a, y0 + 1 - b))}),
+                    {"value": wrong["weights_reversed"]}),
             Mistake("nearest", Text("用了最近邻而不是双线性插值", "used the nearest pixel instead of bilinear interpolation"),
-                    {"value": float(nearest_at(img, x, y))}),
+                    {"value": wrong["nearest"]}),
         ]
         return Solution({"value": float(value)}, steps, [m for m in mistakes if m is not None],
                         exact={"value": str(value)} if value.denominator != 1 else {})
 
-    def _solve_resize(self, img: np.ndarray, m: int, align_corners: bool) -> Solution:
-        n = img.shape[0]
+    def _solve_resize(self, img: list[list[int]], m: int, align_corners: bool) -> Solution:
+        n = len(img)
         coords = source_coords(n, m, align_corners)
         out = resize(img, m, align_corners)
         formula = f"i*({n}-1)/({m}-1)" if align_corners else f"(i+0.5)*{n}/{m} - 0.5, clamped to [0, {n - 1}]"
@@ -255,15 +282,29 @@ class Bilinear(Kind):
                 lines.append(f"({i},{j}): f(x={_f(x)}, y={_f(y)}) = {_f(out[i][j])}")
         steps.append(Step("对每个输出像素在对应坐标处做双线性插值：", "Interpolate bilinearly at each output pixel's coordinates:",
                           "\n".join(lines)))
+        values = [[float(v) for v in row] for row in out]
         steps.append(Step(f"缩放后的图像（保留 {DECIMALS} 位小数）：", f"The resized image (to {DECIMALS} decimal places):",
-                          fmt_matrix([[float(v) for v in row] for row in out], DECIMALS)))
+                          fmt_matrix(values, DECIMALS)))
         other = resize(img, m, not align_corners)
-        ys = source_coords(n, m, align_corners)
-        near = [[nearest_at(img, x, y) for x in ys] for y in ys]
+        near = [[nearest_at(img, x, y) for x in coords] for y in coords]
         mistakes = [
             Mistake("align_corners_mixup", Text("align_corners 的两种约定弄混了", "mixed up the two align_corners conventions"),
                     {"output": [[float(v) for v in row] for row in other]}),
             Mistake("nearest", Text("用了最近邻而不是双线性插值", "used the nearest pixel instead of bilinear interpolation"),
                     {"output": [[float(v) for v in row] for row in near]}),
         ]
-        return Solution({"output": [[float(v) for v in row] for row in out]}, steps, mistakes)
+        return Solution({"output": values}, steps, mistakes)
+
+
+def _point_values(img: list[list[int]], x: Fraction, y: Fraction) -> tuple[Fraction, dict[str, float]]:
+    """The exact value at (x, y) and the value of each named mistake (swapped_xy only when the
+    swapped point lies in the image): what generate() screens and solve() names."""
+    h, w = len(img), len(img[0])
+    x0, y0 = min(math.floor(x), w - 2), min(math.floor(y), h - 2)
+    a, b = x - x0, y - y0
+    wrong = {}
+    if max(x, y) <= min(h, w) - 1:
+        wrong["swapped_xy"] = float(_bilinear(img, y, x))
+    wrong["weights_reversed"] = float(_bilinear(img, x0 + 1 - a, y0 + 1 - b))
+    wrong["nearest"] = float(nearest_at(img, x, y))
+    return _bilinear(img, x, y), wrong

@@ -18,7 +18,7 @@ from solvers._base import (
     register,
 )
 from solvers.img_edges import (
-    KERNELS, NORMS, OPERATOR_NAMES, check_image, direction_degrees, gradient_magnitude, term_sum,
+    KERNEL_LISTS, KERNELS, NORMS, OPERATOR_NAMES, check_image, direction_degrees, term_sum_lists,
 )
 
 OPERATORS = ("sobel", "prewitt", "roberts")
@@ -37,11 +37,26 @@ def pixel_response(window: Any, operator: str) -> tuple[int, int]:
     >>> pixel_response([[1, 2, 3], [4, 5, 6], [7, 8, 9]], "sobel")
     (8, 24)
     """
+    k1, k2 = KERNEL_LISTS[operator]
+    n = len(k1)
+    if type(window) is list and len(window) == n and all(
+            type(row) is list and len(row) == n and all(type(v) is int for v in row) for row in window):
+        flat = [v for row in window for v in row]  # plain ints: exact sums without NumPy
+        return (sum([k * v for k, v in zip([k for row in k1 for k in row], flat)]),
+                sum([k * v for k, v in zip([k for row in k2 for k in row], flat)]))
     w = np.asarray(window, dtype=np.int64)
     k1, k2 = KERNELS[operator]
     if w.shape != k1.shape:
         raise ValueError(f"the {operator} window must be {k1.shape[0]}x{k1.shape[1]}, got {w.shape}")
     return int((k1 * w).sum()), int((k2 * w).sum())
+
+
+def _magnitude(g1: int, g2: int, norm: str) -> int | float:
+    """gradient_magnitude(g1, g2, norm).item() for two ints: the squares of responses of grey
+    levels 0..255 are exact, so math.sqrt gives NumPy's value."""
+    if norm == "l1":
+        return abs(g1) + abs(g2)
+    return math.sqrt(g1 * g1 + g2 * g2)
 
 
 def sq(v: int) -> str:
@@ -64,14 +79,14 @@ class EdgePixel(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        op = str(rng.choice(r["operators"]))
+        op = r["operators"][int(rng.integers(len(r["operators"])))]  # = rng.choice, without its overhead
         n = KERNELS[op][0].shape[0]
         while True:
-            win = rng.integers(0, r["top"] + 1, size=(n, n))
+            win = rng.integers(0, r["top"] + 1, size=(n, n)).tolist()
             g1, g2 = pixel_response(win, op)
             # a real edge: both components non-zero, so the direction is well defined and informative
             if g1 != 0 and g2 != 0:
-                return {"operator": op, "neighbourhood": win.tolist(), "norm": str(rng.choice(r["norms"]))}
+                return {"operator": op, "neighbourhood": win, "norm": r["norms"][int(rng.integers(len(r["norms"])))]}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         op = need_choice(params, "operator", OPERATORS)
@@ -102,7 +117,7 @@ class EdgePixel(Kind):
     def statement(self, params: Mapping[str, Any]) -> Text:
         op, norm = params["operator"], params["norm"]
         a, b = self._names(op)
-        k1, k2 = KERNELS[op]
+        k1, k2 = KERNEL_LISTS[op]
         zh_name, en_name = OPERATOR_NAMES[op]
         win = fmt_matrix(params["neighbourhood"])
         mag_zh = f"|{a}|+|{b}|" if norm == "l1" else f"√({a}²+{b}²)（保留 2 位小数）"
@@ -118,9 +133,9 @@ class EdgePixel(Kind):
                       "the +x axis, pointing right, towards the +y axis, pointing down; range "
                       "(-180, 180]; to 1 decimal place)")
         return Text(
-            f"用 {zh_name}（{a} = {k1.tolist()}，{b} = {k2.tolist()}，按相关计算、不翻转核；"
+            f"用 {zh_name}（{a} = {k1}，{b} = {k2}，按相关计算、不翻转核；"
             f"x 向右、y 向下）计算某像素的 {a}、{b}、梯度幅值 {mag_zh}{dir_zh}。{where_zh}：\n{win}",
-            f"Using the {en_name} operator ({a} = {k1.tolist()}, {b} = {k2.tolist()}, applied by "
+            f"Using the {en_name} operator ({a} = {k1}, {b} = {k2}, applied by "
             f"correlation with no kernel flip; x right, y down), find {a}, {b} and the gradient "
             f"magnitude {mag_en}{dir_en} at one pixel; {where_en}:\n{win}",
         )
@@ -128,15 +143,15 @@ class EdgePixel(Kind):
     def solve(self, params: Mapping[str, Any]) -> Solution:
         op, norm = params["operator"], params["norm"]
         a, b = self._names(op)
-        k1, k2 = KERNELS[op]
-        w = np.asarray(params["neighbourhood"], dtype=np.int64)
-        g1, g2 = pixel_response(w, op)
-        mag = gradient_magnitude(g1, g2, norm).item()
-        other = gradient_magnitude(g1, g2, "l2" if norm == "l1" else "l1").item()
+        k1, k2 = KERNEL_LISTS[op]
+        w = [int(v) for row in params["neighbourhood"] for v in row]
+        g1, g2 = pixel_response(params["neighbourhood"], op)
+        mag = _magnitude(g1, g2, norm)
+        other = _magnitude(g1, g2, "l2" if norm == "l1" else "l1")
         steps = [
             Step(f"{a}：核与邻域逐项相乘后求和。", f"{a}: multiply the kernel with the window entry by entry and add.",
-                 f"{a} = {term_sum(k1, w)} = {g1}"),
-            Step(f"{b}：同理。", f"{b}: likewise.", f"{b} = {term_sum(k2, w)} = {g2}"),
+                 f"{a} = {term_sum_lists(k1, w)} = {g1}"),
+            Step(f"{b}：同理。", f"{b}: likewise.", f"{b} = {term_sum_lists(k2, w)} = {g2}"),
             Step("梯度幅值。", "Gradient magnitude.",
                  f"|{g1}| + |{g2}| = {fmt(mag)}" if norm == "l1"
                  else f"sqrt({sq(g1)} + {sq(g2)}) = sqrt({g1 * g1 + g2 * g2}) = {fmt(mag, 2)}"),

@@ -170,7 +170,7 @@ def term_sum(kernel: np.ndarray, window: np.ndarray) -> str:
     return " + ".join(parts)
 
 
-def _term_sum_small(kernel: list[list[int]], window: list[int]) -> str:
+def term_sum_lists(kernel: list[list[int]], window: list[int]) -> str:
     """:func:`term_sum` of a kernel as lists and its window's pixels in row order."""
     return " + ".join([f"({k})*{v}" if k < 0 else f"{k}*{v}"
                        for k, v in zip([k for row in kernel for k in row], window) if k != 0])
@@ -322,8 +322,8 @@ class EdgeMapKind(Kind):
             Step(f"例如第一个输出位置（窗口左上角为像素 (0,0)，行列从 0 开始{where_zh}）：",
                  f"For example the first output position (window top-left at pixel (0,0), rows and "
                  f"columns counted from 0{where_en}):",
-                 f"{a} = {_term_sum_small(k1, w)} = {g1[0][0]};  "
-                 f"{b} = {_term_sum_small(k2, w)} = {g2[0][0]}"),
+                 f"{a} = {term_sum_lists(k1, w)} = {g1[0][0]};  "
+                 f"{b} = {term_sum_lists(k2, w)} = {g2[0][0]}"),
             Step(f"{a} 图：", f"The {a} map:", fmt_matrix(g1)),
             Step(f"{b} 图：", f"The {b} map:", fmt_matrix(g2)),
             Step(*(("梯度幅值 |" + a + "|+|" + b + "|：", "Magnitude |" + a + "| + |" + b + "|:")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -61,8 +62,41 @@ def half_up(x: Fraction, places: int = 2) -> str:
     return str(q.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def half_up_matrix(sums: np.ndarray, total: int) -> str:
-    return fmt_matrix([[half_up(Fraction(int(v), total)) for v in row] for row in sums])
+def half_up_matrix(sums: Any, total: int) -> str:
+    return fmt_matrix([[_half_up_ratio(int(v), total) for v in row] for row in sums])
+
+
+@lru_cache(maxsize=1 << 14)
+def _half_up_ratio(numerator: int, total: int) -> str:
+    """half_up(Fraction(numerator, total)), remembered: the same few hundred sums recur."""
+    return half_up(Fraction(numerator, total))
+
+
+# The kernels written out on plain lists: a generated image is at most 5 x 5 whole numbers, for
+# which these exact integer sums are the NumPy ones (and each division the same correctly
+# rounded float), at a fraction of the cost of NumPy calls on tiny arrays.
+WEIGHT_LISTS = {name: w.tolist() for name, (w, _) in WEIGHTS.items()}
+
+
+def _sums_small(img: list[list[int]], kind: str) -> list[list[int]]:
+    """:func:`weighted_sums` on lists."""
+    out = []
+    for r in range(len(img) - 2):
+        a, b, c = img[r], img[r + 1], img[r + 2]
+        if kind == "mean":
+            out.append([a[j] + a[j + 1] + a[j + 2] + b[j] + b[j + 1] + b[j + 2] + c[j] + c[j + 1] + c[j + 2]
+                        for j in range(len(a) - 2)])
+        else:
+            out.append([(a[j] + 2 * a[j + 1] + a[j + 2]) + 2 * (b[j] + 2 * b[j + 1] + b[j + 2])
+                        + (c[j] + 2 * c[j + 1] + c[j + 2]) for j in range(len(a) - 2)])
+    return out
+
+
+def _small_image(image: Any) -> bool:
+    """A generated-size image of plain non-negative ints below 2**40 (every sum exact)."""
+    return (type(image) is list and 3 <= len(image) <= 16 and type(image[0]) is list and 3 <= len(image[0]) <= 16
+            and all(type(row) is list and len(row) == len(image[0])
+                    and all(type(v) is int and 0 <= v < 1 << 40 for v in row) for row in image))
 
 
 @register
@@ -79,11 +113,12 @@ class Smoothing(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        size = int(rng.choice(r["size"]))
-        img = rng.integers(0, r["top"] + 1, size=(size, size))
+        size = r["size"][int(rng.integers(len(r["size"])))]  # = rng.choice, without its overhead
+        img = rng.integers(0, r["top"] + 1, size=(size, size)).tolist()
         if difficulty != "easy" and rng.random() < 0.5:  # an impulse-noise pixel to smooth away
-            img[int(rng.integers(1, size - 1)), int(rng.integers(1, size - 1))] = r["top"]
-        return {"filter": str(rng.choice(FILTERS)), "image": img.tolist()}
+            row = int(rng.integers(1, size - 1))
+            img[row][int(rng.integers(1, size - 1))] = r["top"]
+        return {"filter": FILTERS[int(rng.integers(len(FILTERS)))], "image": img}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {"filter": need_choice(params, "filter", FILTERS), "image": check_image(params, "image", 3)}
@@ -113,6 +148,8 @@ class Smoothing(Kind):
                     f"region only (no padding), a {n}x{n} result, each value to 2 decimal places.\n{img}")
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
+        if _small_image(params["image"]):
+            return self._solve_small(params)
         kind = params["filter"]
         img = np.asarray(params["image"], dtype=np.int64)
         total = WEIGHTS[kind][1]
@@ -150,3 +187,44 @@ class Smoothing(Kind):
         exact = {"value": str(Fraction(int(sums[0, 0]), total))} if single else {}
         answer = {name: shaped(out)}
         return Solution(answer, steps, mistakes, exact)
+
+    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
+        """:meth:`solve` on plain lists (see WEIGHT_LISTS): the same steps and values."""
+        kind = params["filter"]
+        img = params["image"]
+        total = WEIGHTS[kind][1]
+        sums = _sums_small(img, kind)
+        other = "gaussian" if kind == "mean" else "mean"
+        other_total = WEIGHTS[other][1]
+        wrong_div = 9 if kind == "gaussian" else 8
+        w = [v for row in img[:3] for v in row[:3]]
+        wts = [k for row in WEIGHT_LISTS[kind] for k in row]
+        first = " + ".join([f"{v}" if k == 1 else f"{k}*{v}" for k, v in zip(wts, w)])
+        steps = [
+            Step("把核放在每个位置，像素与权重相乘后求和，再除以权重之和。",
+                 "Place the kernel at each position, multiply pixels by the weights, add, then divide "
+                 "by the sum of the weights.",
+                 f"({first}) / {total} = {sums[0][0]}/{total} = {_half_up_ratio(sums[0][0], total)}"),
+        ]
+        single = self._single(params)
+        if not single:
+            steps.append(Step("各位置的加权和：", "The weighted sums at each position:", fmt_matrix(sums)))
+            steps.append(Step(f"除以 {total}，保留 2 位小数：", f"Divided by {total}, to 2 dp:", half_up_matrix(sums, total)))
+        name = "value" if single else "output"
+
+        def shaped(m: list[list[Any]], divisor: int | None) -> Any:
+            if divisor is None:
+                return float(m[0][0]) if single else [[float(v) for v in row] for row in m]
+            return m[0][0] / divisor if single else [[v / divisor for v in row] for row in m]
+
+        mistakes = [
+            Mistake("no_division", Text("忘了除以权重之和", "forgot to divide by the sum of the weights"),
+                    {name: shaped(sums, None)}),
+            Mistake("wrong_normaliser",
+                    Text(f"除以 {wrong_div} 而不是 {total}", f"divided by {wrong_div} instead of {total}"),
+                    {name: shaped(sums, wrong_div)}),
+            Mistake("other_filter", Text("用错了滤波器（均值/高斯弄混）", "used the other filter (mean vs Gaussian)"),
+                    {name: shaped(_sums_small(img, other), other_total)}),
+        ]
+        exact = {"value": str(Fraction(sums[0][0], total))} if single else {}
+        return Solution({name: shaped(sums, total)}, steps, mistakes, exact)

@@ -46,6 +46,14 @@ def trace_unet(input_size: int, in_channels: int, base: int, depth: int, padding
     >>> rows[0][2:], rows[8][2:], rows[10][2:], rows[-2][2:], rows[-1][2:]
     ((568, 64), (28, 1024), (56, 1024), (388, 64), (388, 2))
     """
+    return list(_trace(input_size, in_channels, base, depth, padding, classes, shrink, halve_up, skip, crop))
+
+
+@functools.lru_cache(maxsize=4096)
+def _trace(input_size: int, in_channels: int, base: int, depth: int, padding: str, classes: int,
+           shrink: int | None, halve_up: bool, skip: bool, crop: bool) -> tuple[tuple[str, int, int, int], ...]:
+    """:func:`trace_unet`, remembered (a pure function of a few numbers: solve() traces each
+    student slip, and the same small networks recur); a tuple, so no caller can change it."""
     loss = (4 if padding == "valid" else 0) if shrink is None else shrink  # per double conv
     rows, skips, S = [], [], input_size
     for k in range(1, depth + 1):
@@ -69,7 +77,7 @@ def trace_unet(input_size: int, in_channels: int, base: int, depth: int, padding
         C = base * 2 ** (k - 1)
         rows.append(("dec", k, S, C))
     rows.append(("final", 0, S, classes))
-    return rows
+    return tuple(rows)
 
 
 def check_trace(input_size: int, depth: int, padding: str) -> str | None:
@@ -96,6 +104,18 @@ def _fitting_sides(difficulty: str, depth: int, padding: str) -> tuple[int, ...]
     return tuple(s for s in RANGES[difficulty]["sides"] if check_trace(s, depth, padding) is None)
 
 
+@functools.lru_cache(maxsize=None)
+def _fields(blocks: tuple[tuple[str, int], ...]) -> tuple[AnswerField, ...]:
+    """The answer fields for this sequence of (block, level) rows: immutable, so shared."""
+    out = []
+    for i, (block, k) in enumerate(blocks, start=1):
+        zh, en = (s.format(k=k) for s in ROW_NAMES[block])
+        out += [AnswerField(f"side_{i}", Text(f"{i}. {zh}：边长", f"{i}. {en}: side"), integer=True, points=0.5),
+                AnswerField(f"ch_{i}", Text(f"{i}. {zh}：通道数", f"{i}. {en}: channels"), integer=True,
+                            points=0.5)]
+    return tuple(out)
+
+
 @register
 class UnetShapes(Kind):
     id = "unet_shapes"
@@ -115,11 +135,15 @@ class UnetShapes(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        depth, padding = int(rng.choice(r["depth"])), str(rng.choice(r["padding"]))
+        # seq[rng.integers(len(seq))] draws what rng.choice(seq) draws, without its NumPy overhead
+        depth = r["depth"][int(rng.integers(len(r["depth"])))]
+        padding = r["padding"][int(rng.integers(len(r["padding"])))]
         fits = _fitting_sides(difficulty, depth, padding)
-        return dict(input_size=int(rng.choice(fits)), in_channels=int(rng.choice((1, 3))),
-                    base_channels=int(rng.choice(r["base"])), depth=depth, padding=padding,
-                    num_classes=int(rng.choice(r["classes"])))
+        input_size = fits[int(rng.integers(len(fits)))]
+        in_channels = (1, 3)[int(rng.integers(2))]
+        base = r["base"][int(rng.integers(len(r["base"])))]
+        return dict(input_size=input_size, in_channels=in_channels, base_channels=base, depth=depth,
+                    padding=padding, num_classes=r["classes"][int(rng.integers(len(r["classes"])))])
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         p = dict(input_size=need_int(params, "input_size", minimum=2, maximum=10_000),
@@ -133,18 +157,13 @@ class UnetShapes(Kind):
             raise ParamError("input_size", f"{p['input_size']} does not fit: {why}")
         return p
 
-    def _rows(self, params: Mapping[str, Any], **slip: Any) -> list[tuple[str, int, int, int]]:
-        return trace_unet(params["input_size"], params["in_channels"], params["base_channels"], params["depth"],
-                          params["padding"], params["num_classes"], **slip)
+    def _rows(self, params: Mapping[str, Any], shrink: int | None = None, halve_up: bool = True,
+              skip: bool = True, crop: bool = True) -> tuple[tuple[str, int, int, int], ...]:
+        return _trace(params["input_size"], params["in_channels"], params["base_channels"], params["depth"],
+                      params["padding"], params["num_classes"], shrink, halve_up, skip, crop)
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
-        out = []
-        for i, (block, k, _, _) in enumerate(self._rows(params), start=1):
-            zh, en = (s.format(k=k) for s in ROW_NAMES[block])
-            out += [AnswerField(f"side_{i}", Text(f"{i}. {zh}：边长", f"{i}. {en}: side"), integer=True, points=0.5),
-                    AnswerField(f"ch_{i}", Text(f"{i}. {zh}：通道数", f"{i}. {en}: channels"), integer=True,
-                                points=0.5)]
-        return tuple(out)
+        return _fields(tuple((block, k) for block, k, _, _ in self._rows(params)))
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         S, Cin, c, d, pad, K = (params[k] for k in ("input_size", "in_channels", "base_channels", "depth", "padding",
