@@ -471,26 +471,28 @@ def _small_matrix_cells(m: Any, decimals: int | None) -> list[list[str]] | None:
 
 def int_matrix(m: Any) -> list[list[Any]]:
     """Values that are whole numbers as ints (so JSON and statements show 3, not 3.0)."""
-    if type(m) is list and m and _int_rows(m):
-        return [list(row) for row in m]  # already ints: what the NumPy round trip gives back
+    if type(m) is list and m and _number_rows(m):  # a small map already: what the NumPy round trip gives
+        return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
     arr = np.asarray(m, dtype=float)
     if arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.abs(arr).max() < 2 ** 53:
         return arr.astype(np.int64).tolist()  # all whole: one conversion (a real image has 10^5 values)
     return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in arr.tolist()]
 
 
-def _int_rows(m: list) -> bool:
-    """A rectangular list of lists of plain ints below 2**53 in size (exact as doubles)."""
+def _number_rows(m: list) -> bool:
+    """A rectangular list of lists of plain floats and ints, the ints below 2**53 in size (so
+    NumPy's float conversion keeps them exact)."""
     width = len(m[0]) if type(m[0]) is list else -1
     for row in m:
-        if type(row) is not list or len(row) != width or not _INT_ONLY.issuperset(map(type, row)):
+        if type(row) is not list or len(row) != width or not _INT_FLOAT.issuperset(map(type, row)):
             return False
-        if row and (max(row) >= 2 ** 53 or min(row) <= -2 ** 53):
+        ints = [v for v in row if type(v) is int]
+        if ints and (max(ints) >= 2 ** 53 or min(ints) <= -2 ** 53):
             return False
     return width > 0
 
 
-_INT_ONLY = frozenset((int,))
+_INT_FLOAT = frozenset((int, float))
 
 
 def int_vector(v: Any) -> list[Any]:

@@ -185,58 +185,7 @@ class ConvModes(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_ints(params["signal"], params["kernel"]):
-            return _solve_small(params)
-        x, h = np.asarray(params["signal"], dtype=float), np.asarray(params["kernel"], dtype=float)
-        mode, op = params["mode"], params["operation"]
-        n, m = x.shape[0], h.shape[0]
-        used = np.flip(h) if op == "correlation" else h  # the kernel the full convolution uses
-        full = full_convolution(x, used)
-        out = crop(full, x.shape, h.shape, mode)
-        size = out_length(n, m, mode)
-        slid = np.flip(used)  # what slides over x: flipped for convolution, as given for correlation
-        steps = [
-            Step("输出尺寸（N 为输入长度，M 为核长度）。", "Output size (N the input length, M the kernel's).",
-                 {"full": f"N + M - 1 = {n} + {m} - 1 = {size}", "same": f"N = {size}",
-                  "valid": f"N - M + 1 = {n} - {m} + 1 = {size}"}[mode]),
-            Step("卷积要把核翻转后再滑动；互相关直接滑动。滑动用的核：" if op == "convolution" else
-                 "互相关不翻转核，直接滑动：", "Convolution slides the flipped kernel; correlation slides it "
-                 "as given. The kernel that slides:" if op == "convolution" else
-                 "Correlation does not flip the kernel; it slides as given:", _text(slid)),
-        ]
-        if mode == "valid":  # no padding: only the positions where the kernel lies wholly inside
-            steps.append(Step("valid 不补零，只在核完全落在输入内的位置滑动（每个位置：对应元素相乘再相加）。",
-                              "Valid needs no padding: slide only where the kernel lies wholly inside the input "
-                              "(each position is a sum of products).", _text(out)))
-        else:
-            pad = np.pad(x, m - 1)
-            steps.append(Step(f"两端各补 {m - 1} 个零，得到 full 结果（每个位置：对应元素相乘再相加）。",
-                              f"Pad {m - 1} zeros at each end and slide: the full result (each position is a sum "
-                              f"of products).", _text(pad) + "\n->\n" + _text(full)))
-        # each output value as its sum of products, the window read from the fully padded input
-        off = {"full": 0, "same": (m - 1) // 2, "valid": m - 1}[mode]
-        padded = np.pad(x, m - 1).astype(int).tolist()  # plain lists: many tiny windows
-        kernel = slid.astype(int).tolist()
-        outs = out.astype(int).tolist()
-        terms = []
-        if x.ndim == 1:
-            for i, value in enumerate(outs):
-                products = [f"{fmt_num(a)}*{fmt_num(b)}" for a, b in zip(padded[i + off:i + off + m], kernel) if a and b]
-                terms.append(f"{' + '.join(products) or '0'} = {value}")
-        else:
-            for i, row in enumerate(outs):
-                for j, value in enumerate(row):
-                    products = [f"{fmt_num(padded[i + off + a][j + off + b])}*{fmt_num(kernel[a][b])}"
-                                for a in range(m) for b in range(m)
-                                if padded[i + off + a][j + off + b] and kernel[a][b]]
-                    terms.append(f"({i}, {j}): {' + '.join(products) or '0'} = {value}")
-        steps.append(Step("逐个输出位置计算（只写非零乘积）：", "Output position by position (non-zero products only):",
-                          "\n".join(terms)))
-        if mode == "same":
-            steps.append(Step("按 same 模式从 full 结果中取出中间部分：", "Keep the central ('same') part of the full result:",
-                              _text(out)))
-        answer = {"size": size, "output": _as_list(out)}
-        return Solution(answer, steps, _mistakes(x, h, mode, op, full))
+        return _solve(params)
 
 
 def fmt_num(v: float) -> str:
@@ -255,35 +204,12 @@ def _array(params: Mapping[str, Any], name: str) -> np.ndarray:
     return a.astype(int)
 
 
-def _mistakes(x: np.ndarray, h: np.ndarray, mode: str, op: str, full: np.ndarray) -> list[Mistake]:
-    n, m = x.shape[0], h.shape[0]
-    other = "correlation" if op == "convolution" else "convolution"
-    label = (Text("没有翻转卷积核（算成了互相关）", "did not flip the kernel (computed correlation)")
-             if op == "convolution" else Text("把核翻转了（算成了卷积）", "flipped the kernel (computed convolution)"))
-    out = [Mistake("flip_mixup", label, {"output": _as_list(convolve_mode(x, h, mode, other))})]
-    if mode == "same":
-        left = full[tuple(slice(0, n) for _ in x.shape)]
-        right = full[tuple(slice(m - 1, m - 1 + n) for _ in x.shape)]
-        out.append(Mistake("pad_one_side_start", Text("same 模式只在开头一侧补了 M-1 个零", "same: padded all M-1 zeros at the start only"),
-                           {"output": _as_list(left)}))
-        out.append(Mistake("pad_one_side_end", Text("same 模式只在末尾一侧补了 M-1 个零", "same: padded all M-1 zeros at the end only"),
-                           {"output": _as_list(right)}))
-    if mode == "full":
-        out.append(Mistake("full_length_no_minus_one", Text("full 长度写成 N+M（忘了减 1）", "took the full length as N+M (forgot the -1)"),
-                           {"size": n + m}))
-    if mode == "valid":
-        out.append(Mistake("valid_length_no_plus_one", Text("valid 长度写成 N-M（忘了加 1）", "took the valid length as N-M (forgot the +1)"),
-                           {"size": n - m}))
-        out.append(Mistake("valid_as_same", Text("把 valid 当成了 same（补了零）", "treated valid as same (padded with zeros)"),
-                           {"size": n, "output": _as_list(crop(full, x.shape, h.shape, "same"))}))
-    return out
-
-
 # ----------------------------------------------------------------------------------------------
-# The same on plain lists of ints: a generated signal is a few small whole numbers, for which
+# The worked solution on lists. A generated signal is a few small whole numbers, for which
 # Python's exact integer sums equal NumPy's float ones (every partial sum is a whole number a
-# double holds exactly) and cost a fraction of the NumPy calls on 5-element arrays. The NumPy
-# functions above stay the reference; tests/solvers/test_cnn_conv_modes.py checks the two agree.
+# double holds exactly) and cost a fraction of the NumPy calls on 5-element arrays; other input
+# goes through the NumPy functions above, which stay the reference
+# (tests/solvers/test_plain_list_paths.py checks the two paths give the same item).
 # ----------------------------------------------------------------------------------------------
 
 EXACT_LIMIT = 2 ** 52
@@ -361,14 +287,21 @@ def _text_small(a: list) -> str:
     return fmt_matrix(a) if a and type(a[0]) is list else "[" + ", ".join(map(str, a)) + "]"
 
 
-def _solve_small(params: Mapping[str, Any]) -> Solution:
-    """:meth:`ConvModes.solve` on plain lists of ints: the same steps, text and values."""
+def _solve(params: Mapping[str, Any]) -> Solution:
+    """The worked solution, on lists: small whole numbers summed exactly in Python, anything
+    else by NumPy's :func:`full_convolution` (the reference), then the same steps and mistakes."""
     x, h = params["signal"], params["kernel"]
     mode, op = params["mode"], params["operation"]
+    if _small_ints(x, h):
+        full_of, text = _full_small, _text_small
+    else:
+        def full_of(a: Any, b: Any) -> list:
+            return _as_list(full_convolution(a, b))
+        text = _text
     n, m = len(x), len(h)
     two_d = type(x[0]) is list
     used = _flip(h) if op == "correlation" else h
-    full = _full_small(x, used)
+    full = full_of(x, used)
     out = _crop_small(full, n, m, mode)
     size = out_length(n, m, mode)
     slid = _flip(used)
@@ -379,17 +312,17 @@ def _solve_small(params: Mapping[str, Any]) -> Solution:
         Step("卷积要把核翻转后再滑动；互相关直接滑动。滑动用的核：" if op == "convolution" else
              "互相关不翻转核，直接滑动：", "Convolution slides the flipped kernel; correlation slides it "
              "as given. The kernel that slides:" if op == "convolution" else
-             "Correlation does not flip the kernel; it slides as given:", _text_small(slid)),
+             "Correlation does not flip the kernel; it slides as given:", text(slid)),
     ]
     padded = _pad_small(x, m - 1)
     if mode == "valid":
         steps.append(Step("valid 不补零，只在核完全落在输入内的位置滑动（每个位置：对应元素相乘再相加）。",
                           "Valid needs no padding: slide only where the kernel lies wholly inside the input "
-                          "(each position is a sum of products).", _text_small(out)))
+                          "(each position is a sum of products).", text(out)))
     else:
         steps.append(Step(f"两端各补 {m - 1} 个零，得到 full 结果（每个位置：对应元素相乘再相加）。",
                           f"Pad {m - 1} zeros at each end and slide: the full result (each position is a sum "
-                          f"of products).", _text_small(padded) + "\n->\n" + _text_small(full)))
+                          f"of products).", text(padded) + "\n->\n" + text(full)))
     off = {"full": 0, "same": (m - 1) // 2, "valid": m - 1}[mode]
     terms = []
     if not two_d:
@@ -407,11 +340,11 @@ def _solve_small(params: Mapping[str, Any]) -> Solution:
                       "\n".join(terms)))
     if mode == "same":
         steps.append(Step("按 same 模式从 full 结果中取出中间部分：", "Keep the central ('same') part of the full result:",
-                          _text_small(out)))
+                          text(out)))
     other = "correlation" if op == "convolution" else "convolution"
     label = (Text("没有翻转卷积核（算成了互相关）", "did not flip the kernel (computed correlation)")
              if op == "convolution" else Text("把核翻转了（算成了卷积）", "flipped the kernel (computed convolution)"))
-    wrong = _crop_small(_full_small(x, _flip(h) if other == "correlation" else h), n, m, mode)
+    wrong = _crop_small(full_of(x, _flip(h) if other == "correlation" else h), n, m, mode)
     mistakes = [Mistake("flip_mixup", label, {"output": wrong})]
     if mode == "same":
         if two_d:

@@ -164,11 +164,6 @@ def _pool_small(image: list[list[int]], window: int, stride: int, mode: str) -> 
     return out
 
 
-def _whole(m: list[list[Any]]) -> list[list[Any]]:
-    """:func:`int_matrix` of a small matrix: whole values as ints, the rest as floats."""
-    return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
-
-
 @register
 class Conv2dManual(Kind):
     id = "conv2d_manual"
@@ -219,41 +214,14 @@ class Conv2dManual(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_ints(params["image"], params["kernel"]):
-            return self._solve_small(params)
-        img, ker = np.asarray(params["image"], float), np.asarray(params["kernel"], float)
-        S, P = params["stride"], params["padding"]
-        out = cross_correlate2d(img, ker, S, P)
-        padded = np.pad(img, P)
-        kh, kw = ker.shape
-        steps = []
-        if P:
-            steps.append(Step("先在四周补零。", "First pad with zeros all round.", fmt_matrix(padded)))
-        steps.append(Step("输出尺寸。", "Output size.",
-                          f"floor(({img.shape[0]} + 2*{P} - {kh})/{S}) + 1 = {out.shape[0]}"))
-        for i, j in _shown_positions(out.shape):
-            win = padded[i * S:i * S + kh, j * S:j * S + kw]
-            terms = " + ".join(f"{_num(a)}*{_num(b)}" for a, b in zip(win.ravel(), ker.ravel()))
-            steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).",
-                              f"{terms} = {int(out[i, j])}"))
-        steps += _rest_step(out.shape)
-        mistakes = [
-            Mistake("flipped_kernel", Text("把卷积核翻转了（数学上的卷积）", "flipped the kernel (true convolution)"),
-                    {"output": int_matrix(cross_correlate2d(img, np.flip(ker), S, P))}),
-        ]
-        if P:
-            mistakes.append(Mistake("forgot_padding", Text("忘了补零", "forgot the padding"),
-                                    {"output": int_matrix(cross_correlate2d(img, ker, S, 0))}))
-        if S != 1:
-            mistakes.append(Mistake("ignored_stride", Text("忽略了步幅（按步幅 1 计算）", "ignored the stride (used 1)"),
-                                    {"output": int_matrix(cross_correlate2d(img, ker, 1, P))}))
-        return Solution({"output": int_matrix(out)}, steps, mistakes)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on plain ints (see SMALL_PIXELS): the same steps, text and values."""
         img, ker = params["image"], params["kernel"]
         S, P = params["stride"], params["padding"]
-        out = _correlate_small(img, ker, S, P)
+        if _small_ints(img, ker):
+            correlate = _correlate_small
+        else:  # a user's large or fractional matrix: NumPy
+            def correlate(x: Any, k: Any, stride: int, padding: int) -> list[list[Any]]:
+                return int_matrix(cross_correlate2d(np.asarray(x, float), np.asarray(k, float), stride, padding))
+        out = correlate(img, ker, S, P)
         padded = _pad(img, P)
         kh, kw = len(ker), len(ker[0])
         steps = []
@@ -261,23 +229,24 @@ class Conv2dManual(Kind):
             steps.append(Step("先在四周补零。", "First pad with zeros all round.", fmt_matrix(padded)))
         steps.append(Step("输出尺寸。", "Output size.",
                           f"floor(({len(img)} + 2*{P} - {kh})/{S}) + 1 = {len(out)}"))
-        ker_text = [f"({b})" if b < 0 else str(b) for row in ker for b in row]
+        ker_text = [_num(b) for row in ker for b in row]
         shape = (len(out), len(out[0]))
         for i, j in _shown_positions(shape):
-            win = [f"({a})" if a < 0 else str(a) for row in padded[i * S:i * S + kh] for a in row[j * S:j * S + kw]]
+            win = [_num(a) for row in padded[i * S:i * S + kh] for a in row[j * S:j * S + kw]]
             terms = " + ".join([f"{a}*{b}" for a, b in zip(win, ker_text)])
-            steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).", f"{terms} = {out[i][j]}"))
+            steps.append(Step(f"位置 ({i + 1},{j + 1})。", f"Position ({i + 1},{j + 1}).",
+                              f"{terms} = {int(out[i][j])}"))
         steps += _rest_step(shape)
         mistakes = [
             Mistake("flipped_kernel", Text("把卷积核翻转了（数学上的卷积）", "flipped the kernel (true convolution)"),
-                    {"output": _correlate_small(img, [row[::-1] for row in ker[::-1]], S, P)}),
+                    {"output": correlate(img, [row[::-1] for row in ker[::-1]], S, P)}),
         ]
         if P:
             mistakes.append(Mistake("forgot_padding", Text("忘了补零", "forgot the padding"),
-                                    {"output": _correlate_small(img, ker, S, 0)}))
+                                    {"output": correlate(img, ker, S, 0)}))
         if S != 1:
             mistakes.append(Mistake("ignored_stride", Text("忽略了步幅（按步幅 1 计算）", "ignored the stride (used 1)"),
-                                    {"output": _correlate_small(img, ker, 1, P)}))
+                                    {"output": correlate(img, ker, 1, P)}))
         return Solution({"output": out}, steps, mistakes)
 
 
@@ -330,41 +299,14 @@ class PoolingManual(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_ints(params["image"]):
-            return self._solve_small(params)
-        img = np.asarray(params["image"], float)
-        F, S, mode = params["window"], params["stride"], params["mode"]
-        out = pool2d(img, F, S, mode)
-        other = "avg" if mode == "max" else "max"
-        steps = [Step("输出尺寸。", "Output size.", f"floor(({img.shape[0]} - {F})/{S}) + 1 = {out.shape[0]}")]
-        if S < F:
-            steps.append(Step("步幅小于窗口：相邻窗口互相重叠，同一个数可出现在多个窗口中。",
-                              "The stride is smaller than the window: neighbouring windows overlap.", ""))
-        for i, j in _shown_positions(out.shape):
-            win = img[i * S:i * S + F, j * S:j * S + F].ravel()
-            vals = ", ".join(str(int(v)) for v in win)
-            expr = f"max({vals})" if mode == "max" else f"({' + '.join(_num(v) for v in win)})/{win.size}"
-            steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
-                              f"{expr} = {round(float(out[i, j]), 4):g}"))
-        steps += _rest_step(out.shape)
-        mistakes = [
-            Mistake(f"used_{other}", Text("最大池化与平均池化弄反了", "mixed up max and average pooling"),
-                    {"output": int_matrix(pool2d(img, F, S, other))}),
-        ]
-        if S < F:
-            mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步幅 = 窗口计算）",
-                                                       "ignored the overlap (used stride = window)"),
-                                    {"output": int_matrix(pool2d(img, F, F, mode))}))
-        if mode == "avg":
-            mistakes.append(Mistake("sum_not_mean", Text("求和后忘了除以窗口大小", "summed without dividing"),
-                                    {"output": int_matrix(pool2d(img, F, S, "avg") * F * F)}))
-        return Solution({"output": int_matrix(out)}, steps, mistakes)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on plain ints (see SMALL_PIXELS): the same steps, text and values."""
         img = params["image"]
         F, S, mode = params["window"], params["stride"], params["mode"]
-        out = _pool_small(img, F, S, mode)
+        if _small_ints(img):
+            pool = _pool_small
+        else:  # a user's large or fractional matrix: NumPy
+            def pool(x: Any, window: int, stride: int, how: str) -> list[list[Any]]:
+                return pool2d(np.asarray(x, float), window, stride, how).tolist()
+        out = pool(img, F, S, mode)
         other = "avg" if mode == "max" else "max"
         steps = [Step("输出尺寸。", "Output size.", f"floor(({len(img)} - {F})/{S}) + 1 = {len(out)}")]
         if S < F:
@@ -373,22 +315,20 @@ class PoolingManual(Kind):
         shape = (len(out), len(out[0]))
         for i, j in _shown_positions(shape):
             win = [v for row in img[i * S:i * S + F] for v in row[j * S:j * S + F]]
-            if mode == "max":
-                expr = f"max({', '.join(map(str, win))})"
-            else:
-                expr = f"({' + '.join([f'({v})' if v < 0 else str(v) for v in win])})/{len(win)}"
+            vals = ", ".join([str(int(v)) for v in win])
+            expr = f"max({vals})" if mode == "max" else f"({' + '.join([_num(v) for v in win])})/{len(win)}"
             steps.append(Step(f"窗口 ({i + 1},{j + 1})。", f"Window ({i + 1},{j + 1}).",
                               f"{expr} = {round(float(out[i][j]), 4):g}"))
         steps += _rest_step(shape)
         mistakes = [
             Mistake(f"used_{other}", Text("最大池化与平均池化弄反了", "mixed up max and average pooling"),
-                    {"output": _whole(_pool_small(img, F, S, other))}),
+                    {"output": int_matrix(pool(img, F, S, other))}),
         ]
         if S < F:
             mistakes.append(Mistake("no_overlap", Text("忽略了窗口重叠（按步幅 = 窗口计算）",
                                                        "ignored the overlap (used stride = window)"),
-                                    {"output": _whole(_pool_small(img, F, F, mode))}))
+                                    {"output": int_matrix(pool(img, F, F, mode))}))
         if mode == "avg":
             mistakes.append(Mistake("sum_not_mean", Text("求和后忘了除以窗口大小", "summed without dividing"),
-                                    {"output": _whole([[v * F * F for v in row] for row in _pool_small(img, F, S, "avg")])}))
-        return Solution({"output": _whole(out)}, steps, mistakes)
+                                    {"output": int_matrix([[v * F * F for v in row] for row in pool(img, F, S, "avg")])}))
+        return Solution({"output": int_matrix(out)}, steps, mistakes)

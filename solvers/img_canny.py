@@ -27,7 +27,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, fmt_matrix, need_bool,
     need_choice, need_float, register,
 )
-from solvers.img_edges import KERNELS, check_image
+from solvers.img_edges import check_image
 
 SECTORS = (0, 45, 90, 135)
 # neighbours (dr, dc) compared in each sector, rows growing downward

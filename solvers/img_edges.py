@@ -163,22 +163,11 @@ def _small_image(image: Any) -> bool:
             and all(type(v) is int and 0 <= v <= 255 for v in row) for row in image))
 
 
-def term_sum(kernel: np.ndarray, window: np.ndarray) -> str:
-    """'(-1)*3 + 1*5 + ...' over the non-zero kernel entries, for a worked step."""
-    parts = [f"({int(k)})*{int(v)}" if k < 0 else f"{int(k)}*{int(v)}"
-             for k, v in zip(kernel.ravel(), window.ravel()) if k != 0]
-    return " + ".join(parts)
-
-
 def term_sum_lists(kernel: list[list[int]], window: list[int]) -> str:
-    """:func:`term_sum` of a kernel as lists and its window's pixels in row order."""
+    """'(-1)*3 + 1*5 + ...' over the non-zero kernel entries, for a worked step: the kernel as
+    rows, the window's pixels in row order."""
     return " + ".join([f"({k})*{v}" if k < 0 else f"{k}*{v}"
                        for k, v in zip([k for row in kernel for k in row], window) if k != 0])
-
-
-def _whole(m: list[list[Any]]) -> list[list[Any]]:
-    """:func:`int_matrix` of a small map: whole values as ints, the rest as floats."""
-    return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
 
 
 class EdgeMapKind(Kind):
@@ -257,61 +246,21 @@ class EdgeMapKind(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_image(params["image"]):
-            return self._solve_small(params)
-        img = np.asarray(params["image"], dtype=np.int64)
-        norm = params["norm"]
-        a, b = self.map_names
-        k1, k2 = KERNELS[self.operator]
-        g1, g2, mag = edge_maps(img, self.operator, norm)
-        other = gradient_magnitude(g1, g2, "l2" if norm == "l1" else "l1")
-        ks = self.ksize
-        w = img[0:ks, 0:ks]
-        # a 2x2 Roberts window has no centre pixel: name its top-left only
-        where_zh = "，中心像素 (1,1)" if ks == 3 else ""
-        where_en = ", centre pixel (1,1)" if ks == 3 else ""
-        steps = [
-            Step("把两个核分别放在每个有效位置上，与对应像素逐项相乘后求和（相关，不翻转核）。",
-                 "Slide each kernel over every valid position; multiply entry by entry with the "
-                 "pixels under it and add (correlation: the kernel is not flipped).",
-                 kernel_text(self.operator, (a, b))),
-            Step(f"例如第一个输出位置（窗口左上角为像素 (0,0)，行列从 0 开始{where_zh}）：",
-                 f"For example the first output position (window top-left at pixel (0,0), rows and "
-                 f"columns counted from 0{where_en}):",
-                 f"{a} = {term_sum(k1, w)} = {int(g1[0, 0])};  "
-                 f"{b} = {term_sum(k2, w)} = {int(g2[0, 0])}"),
-            Step(f"{a} 图：", f"The {a} map:", fmt_matrix(g1)),
-            Step(f"{b} 图：", f"The {b} map:", fmt_matrix(g2)),
-            Step(*(("梯度幅值 |" + a + "|+|" + b + "|：", "Magnitude |" + a + "| + |" + b + "|:")
-                   if norm == "l1" else
-                   (f"梯度幅值 √({a}²+{b}²)，保留 2 位小数：", f"Magnitude sqrt({a}^2 + {b}^2), to 2 dp:")),
-                 fmt_matrix(mag, 2)),
-        ]
-        mistakes = [
-            Mistake("kernel_flipped",
-                    Text("把核翻转了（按卷积计算），符号全部相反", "flipped the kernel (convolution): every sign is reversed"),
-                    {a: int_matrix(-g1), b: int_matrix(-g2)}),
-            Mistake("swapped_maps",
-                    Text(f"把 {a} 和 {b} 弄反了", f"swapped {a} and {b}"),
-                    {a: int_matrix(g2), b: int_matrix(g1)}),
-            Mistake("norm_mixed",
-                    Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
-                    {"magnitude": int_matrix(other)}),
-        ]
-        answer = {a: int_matrix(g1), b: int_matrix(g2), "magnitude": int_matrix(mag)}
-        return Solution(answer, steps, mistakes)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on plain lists for a generated-size image: the same steps and values."""
         img = params["image"]
         norm = params["norm"]
+        other_norm = "l2" if norm == "l1" else "l1"
         a, b = self.map_names
         k1, k2 = KERNEL_LISTS[self.operator]
-        g1, g2 = _correlate_small(img, k1), _correlate_small(img, k2)
-        mag = _magnitude_small(g1, g2, norm)
-        other = _magnitude_small(g1, g2, "l2" if norm == "l1" else "l1")
+        if _small_image(img):
+            g1, g2 = _correlate_small(img, k1), _correlate_small(img, k2)
+            mag, other = _magnitude_small(g1, g2, norm), _magnitude_small(g1, g2, other_norm)
+        else:  # a user's large image: NumPy
+            g1a, g2a, maga = edge_maps(np.asarray(img, dtype=np.int64), self.operator, norm)
+            g1, g2, mag = g1a.tolist(), g2a.tolist(), maga.tolist()
+            other = gradient_magnitude(g1a, g2a, other_norm).tolist()
         ks = len(k1)
-        w = [v for row in img[0:ks] for v in row[0:ks]]
+        w = [int(v) for row in img[0:ks] for v in row[0:ks]]
+        # a 2x2 Roberts window has no centre pixel: name its top-left only
         where_zh = "，中心像素 (1,1)" if ks == 3 else ""
         where_en = ", centre pixel (1,1)" if ks == 3 else ""
         steps = [
@@ -340,9 +289,9 @@ class EdgeMapKind(Kind):
                     {a: [list(row) for row in g2], b: [list(row) for row in g1]}),
             Mistake("norm_mixed",
                     Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
-                    {"magnitude": _whole(other)}),
+                    {"magnitude": int_matrix(other)}),
         ]
-        return Solution({a: g1, b: g2, "magnitude": _whole(mag)}, steps, mistakes)
+        return Solution({a: g1, b: g2, "magnitude": int_matrix(mag)}, steps, mistakes)
 
 
 @register

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import (
-    AnswerField, Kind, Mistake, Solution, Step, Text, fmt_matrix, int_matrix, need_choice, register,
+    AnswerField, Kind, Mistake, Solution, Step, Text, fmt_matrix, need_choice, register,
 )
 from solvers.img_edges import check_image
 
@@ -108,51 +108,24 @@ class MedianFilter(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_image(params["image"]):
-            return self._solve_small(params)
-        img, border = np.asarray(params["image"], dtype=np.int64), params["border"]
-        wins = windows(img, border)
-        out = np.sort(wins, axis=-1)[..., 4]
-        steps = []
-        if border != "valid":
-            steps.append(Step("先按约定补边：" if border == "zero" else "先复制边缘像素补一圈：",
-                              "First pad the border as stated:", fmt_matrix(padded(img, border))))
-        lines = []
-        for i in range(out.shape[0]):
-            for j in range(out.shape[1]):
-                ordered = ", ".join(str(int(v)) for v in np.sort(wins[i, j]))
-                lines.append(f"({i},{j}): sort -> [{ordered}], 5th = {int(out[i, j])}")
-        steps.append(Step("每个输出位置：窗口内 9 个值排序后取第 5 个（行列从 0 开始）。",
-                          "Each output position: sort its 9 window values and take the 5th (rows and columns from 0).",
-                          "\n".join(lines)))
-        steps.append(Step("滤波结果：", "The filtered image:", fmt_matrix(out)))
-        mistakes = [
-            Mistake("not_sorted", Text("没有排序，直接取了窗口正中间的值（即原像素）",
-                                       "did not sort: took the window's middle entry (the pixel itself)"),
-                    {"output": int_matrix(wins[..., 4])}),
-            Mistake("rank_off_by_one", Text("排序后取错了位置（第 4 个而不是第 5 个）", "took the wrong place in the sorted list (4th, not 5th)"),
-                    {"output": int_matrix(np.sort(wins, axis=-1)[..., 3])}),
-        ]
-        if border != "valid":
-            other = "replicate" if border == "zero" else "zero"
-            mistakes.append(Mistake("border_mixup", Text("补边方式弄错了（补 0 与复制边缘混淆）",
-                                                         "padded the wrong way (zeros and repeated edges mixed up)"),
-                                    {"output": int_matrix(median_filter(img, other))}))
-        else:
-            mistakes.append(Mistake("padded_instead", Text("补了 0 保持原尺寸，而题目只要有效区域", "padded with zeros to keep the size; only the valid region was asked"),
-                                    {"output": int_matrix(median_filter(img, "zero"))}))
-        return Solution({"output": int_matrix(out)}, steps, mistakes)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on plain lists for a generated-size image: the same steps and values."""
         img, border = params["image"], params["border"]
-        wins = _windows_small(img, border)
-        ordered = [[sorted(w) for w in row] for row in wins]
+        if _small_image(img):
+            wins = _windows_small(img, border)
+            ordered = [[sorted(w) for w in row] for row in wins]
+            median_of = _median_small
+        else:  # a user's large image: NumPy
+            arr = np.asarray(img, dtype=np.int64)
+            wins = windows(arr, border).tolist()
+            ordered = np.sort(windows(arr, border), axis=-1).tolist()
+
+            def median_of(x: Any, how: str) -> list[list[int]]:
+                return median_filter(x, how).tolist()
         out = [[o[4] for o in row] for row in ordered]
         steps = []
         if border != "valid":
             steps.append(Step("先按约定补边：" if border == "zero" else "先复制边缘像素补一圈：",
-                              "First pad the border as stated:", fmt_matrix(_padded_small(img, border))))
+                              "First pad the border as stated:",
+                              fmt_matrix(_padded_small(img, border) if _small_image(img) else padded(img, border))))
         lines = [f"({i},{j}): sort -> [{', '.join(map(str, o))}], 5th = {o[4]}"
                  for i, row in enumerate(ordered) for j, o in enumerate(row)]
         steps.append(Step("每个输出位置：窗口内 9 个值排序后取第 5 个（行列从 0 开始）。",
@@ -170,10 +143,10 @@ class MedianFilter(Kind):
             other = "replicate" if border == "zero" else "zero"
             mistakes.append(Mistake("border_mixup", Text("补边方式弄错了（补 0 与复制边缘混淆）",
                                                          "padded the wrong way (zeros and repeated edges mixed up)"),
-                                    {"output": _median_small(img, other)}))
+                                    {"output": median_of(img, other)}))
         else:
             mistakes.append(Mistake("padded_instead", Text("补了 0 保持原尺寸，而题目只要有效区域", "padded with zeros to keep the size; only the valid region was asked"),
-                                    {"output": _median_small(img, "zero")}))
+                                    {"output": median_of(img, "zero")}))
         return Solution({"output": out}, steps, mistakes)
 
 

@@ -222,58 +222,18 @@ class Morphology(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_binary(params["image"]):
-            return self._solve_small(params)
-        img, op, se = np.asarray(params["image"], dtype=int), params["operation"], params["element"]
-        out = morph(img, op, se)
-        rule_erode = Step("腐蚀：结构元素放在该像素上时，覆盖的位置必须全为 1（图像外算 0），结果才为 1。",
-                          "Erosion: a pixel stays 1 only if every position of the element placed on it "
-                          "covers a 1 (outside the image counts as 0).")
-        rule_dilate = Step("膨胀：结构元素放在该像素上时，只要覆盖到一个 1，结果就为 1。",
-                           "Dilation: a pixel becomes 1 if the element placed on it covers at least one 1.")
-        steps: list[Step] = []
-        if op == "erosion":
-            steps = [rule_erode, Step("结果：", "Result:", fmt_matrix(out))]
-        elif op == "dilation":
-            steps = [rule_dilate, Step("结果：", "Result:", fmt_matrix(out))]
-        elif op == "opening":
-            mid = erode(img, se).astype(int)
-            steps = [rule_erode, Step("第一步，腐蚀：", "Step 1, erosion:", fmt_matrix(mid)),
-                     rule_dilate, Step("第二步，对腐蚀结果膨胀：", "Step 2, dilate the eroded image:", fmt_matrix(out))]
-        else:
-            mid = dilate(img, se).astype(int)
-            steps = [rule_dilate, Step("第一步，膨胀：", "Step 1, dilation:", fmt_matrix(mid)),
-                     rule_erode, Step("第二步，对膨胀结果腐蚀：", "Step 2, erode the dilated image:", fmt_matrix(out))]
-        swap = {"erosion": "dilation", "dilation": "erosion", "opening": "closing", "closing": "opening"}[op]
-        if op in ("erosion", "dilation"):
-            mistakes = [Mistake("erosion_dilation_swapped", Text("腐蚀与膨胀弄反了", "swapped erosion and dilation"),
-                                {"result": morph(img, swap, se).tolist()})]
-        else:
-            mistakes = [
-                Mistake("order_reversed", Text("开、闭运算的先后顺序弄反了", "reversed the order (opening vs closing)"),
-                        {"result": morph(img, swap, se).tolist()}),
-                Mistake("stopped_half_way", Text("只做了第一步", "stopped after the first step"),
-                        {"result": mid.tolist()}),
-            ]
-        if op != "dilation":
-            mistakes.append(Mistake("border_as_object", Text("腐蚀时把图像外的像素当成了 1（MATLAB imerode 的填充方式，本题约定为 0）",
-                                                                      "treated pixels outside the image as 1 in the erosion "
-                                                                      "(MATLAB imerode's padding; this question says 0)"),
-                                    {"result": morph(img, op, se, outside=1).tolist()}))
-        other = "cross" if se == "square" else "square"
-        mistakes.append(Mistake("wrong_element", Text("用错了结构元素（方形/十字形）", "used the wrong element (square vs cross)"),
-                                {"result": morph(img, op, other).tolist()}))
-        answer = {"result": out.tolist()}
-        return Solution(answer, steps, mistakes)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on bit rows (see _probe_bits): the same steps and values."""
         op, se = params["operation"], params["element"]
-        width = len(params["image"][0])
-        img = _to_bits(params["image"])
+        if _small_binary(params["image"]):  # rows as bit masks (see _probe_bits)
+            width = len(params["image"][0])
+            bits = _to_bits(params["image"])
 
-        def result(operation: str, element: str = se, outside: int = 0) -> list[list[int]]:
-            return _from_bits(_morph_bits(img, width, operation, element, outside), width)
+            def result(operation: str, element: str = se, outside: int = 0) -> list[list[int]]:
+                return _from_bits(_morph_bits(bits, width, operation, element, outside), width)
+        else:  # a user's large mask: NumPy
+            img = np.asarray(params["image"], dtype=int)
+
+            def result(operation: str, element: str = se, outside: int = 0) -> list[list[int]]:
+                return morph(img, operation, element, outside).tolist()
 
         out = result(op)
         rule_erode = Step("腐蚀：结构元素放在该像素上时，覆盖的位置必须全为 1（图像外算 0），结果才为 1。",

@@ -148,56 +148,19 @@ class Smoothing(Kind):
                     f"region only (no padding), a {n}x{n} result, each value to 2 decimal places.\n{img}")
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        if _small_image(params["image"]):
-            return self._solve_small(params)
-        kind = params["filter"]
-        img = np.asarray(params["image"], dtype=np.int64)
-        total = WEIGHTS[kind][1]
-        sums = weighted_sums(img, kind)
-        out = sums / total
-        other = "gaussian" if kind == "mean" else "mean"
-        wrong_div = 9 if kind == "gaussian" else 8
-        w = img[:3, :3].ravel()
-        wts = WEIGHTS[kind][0].ravel()
-        first = " + ".join(f"{v}" if k == 1 else f"{k}*{v}" for k, v in zip(wts, w))
-        steps = [
-            Step("把核放在每个位置，像素与权重相乘后求和，再除以权重之和。",
-                 "Place the kernel at each position, multiply pixels by the weights, add, then divide "
-                 "by the sum of the weights.",
-                 f"({first}) / {total} = {int(sums[0, 0])}/{total} = {half_up(Fraction(int(sums[0, 0]), total))}"),
-        ]
-        single = self._single(params)
-        if not single:
-            steps.append(Step("各位置的加权和：", "The weighted sums at each position:", fmt_matrix(sums)))
-            steps.append(Step(f"除以 {total}，保留 2 位小数：", f"Divided by {total}, to 2 dp:", half_up_matrix(sums, total)))
-        name = "value" if single else "output"
-
-        def shaped(m: np.ndarray) -> Any:
-            return float(m[0, 0]) if single else m.astype(float).tolist()
-
-        mistakes = [
-            Mistake("no_division", Text("忘了除以权重之和", "forgot to divide by the sum of the weights"),
-                    {name: shaped(sums.astype(float))}),
-            Mistake("wrong_normaliser",
-                    Text(f"除以 {wrong_div} 而不是 {total}", f"divided by {wrong_div} instead of {total}"),
-                    {name: shaped(sums / wrong_div)}),
-            Mistake("other_filter", Text("用错了滤波器（均值/高斯弄混）", "used the other filter (mean vs Gaussian)"),
-                    {name: shaped(smooth_valid(img, other))}),
-        ]
-        exact = {"value": str(Fraction(int(sums[0, 0]), total))} if single else {}
-        answer = {name: shaped(out)}
-        return Solution(answer, steps, mistakes, exact)
-
-    def _solve_small(self, params: Mapping[str, Any]) -> Solution:
-        """:meth:`solve` on plain lists (see WEIGHT_LISTS): the same steps and values."""
         kind = params["filter"]
         img = params["image"]
+        if _small_image(img):
+            sums_of = _sums_small
+        else:  # a user's large image: NumPy (the same whole-number sums)
+            def sums_of(x: Any, how: str) -> list[list[int]]:
+                return weighted_sums(x, how).tolist()
         total = WEIGHTS[kind][1]
-        sums = _sums_small(img, kind)
+        sums = sums_of(img, kind)
         other = "gaussian" if kind == "mean" else "mean"
         other_total = WEIGHTS[other][1]
         wrong_div = 9 if kind == "gaussian" else 8
-        w = [v for row in img[:3] for v in row[:3]]
+        w = [int(v) for row in img[:3] for v in row[:3]]
         wts = [k for row in WEIGHT_LISTS[kind] for k in row]
         first = " + ".join([f"{v}" if k == 1 else f"{k}*{v}" for k, v in zip(wts, w)])
         steps = [
@@ -224,7 +187,7 @@ class Smoothing(Kind):
                     Text(f"除以 {wrong_div} 而不是 {total}", f"divided by {wrong_div} instead of {total}"),
                     {name: shaped(sums, wrong_div)}),
             Mistake("other_filter", Text("用错了滤波器（均值/高斯弄混）", "used the other filter (mean vs Gaussian)"),
-                    {name: shaped(_sums_small(img, other), other_total)}),
+                    {name: shaped(sums_of(img, other), other_total)}),
         ]
         exact = {"value": str(Fraction(sums[0][0], total))} if single else {}
         return Solution({name: shaped(sums, total)}, steps, mistakes, exact)
