@@ -19,7 +19,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_int, need_vector, register,
 )
 from solvers._rounding import carry
-from solvers.train_numbers import dec, num, to_plain, vec_text
+from solvers.train_numbers import dec, num, pick, picks, to_plain, vec_text
 
 CARRY = 6  # decimal places of e^z and their sum in the steps (the statement asks for at least 6)
 
@@ -63,9 +63,9 @@ class SoftmaxCrossEntropy(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        K = int(rng.choice(r["K"]))
+        K = int(pick(rng, r["K"]))
         if difficulty == "easy":
-            z = [num(v) for v in rng.choice(r["z"], size=K)]
+            z = [num(v) for v in picks(rng, r["z"], K)]
         else:
             lo, hi = r["z"]
             z = to_plain(rng.integers(round(lo * 10), round(hi * 10) + 1, size=K) / 10)

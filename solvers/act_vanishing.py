@@ -20,7 +20,7 @@ from solvers._base import (
 )
 from solvers._rounding import Exact, carry, fraction
 from solvers.act_functions import sigmoid
-from solvers.train_numbers import dec, num, to_plain, vec_text
+from solvers.train_numbers import dec, num, pick, picks, to_plain, vec_text
 
 # The product is asked to 6 places; s' rounded to 4 places moves it in 5-60% of items (measured).
 CARRY = 6
@@ -60,17 +60,17 @@ class SigmoidVanishing(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        T = int(rng.choice(r["T"]))
+        T = int(pick(rng, r["T"]))
         if difficulty == "easy":
-            z = [num(v) for v in rng.choice(r["z"], size=T)]
+            z = [num(v) for v in picks(rng, r["z"], T)]
         else:
             lo, hi = r["z"]
             z = to_plain(rng.integers(round(lo * 10), round(hi * 10) + 1, size=T) / 10)
         if difficulty == "hard":
             lo, hi = r["w"]
-            w = to_plain(rng.choice([v for v in range(round(lo * 10), round(hi * 10) + 1) if v], size=T) / 10)
+            w = to_plain(picks(rng, [v for v in range(round(lo * 10), round(hi * 10) + 1) if v], T) / 10)
         else:
-            w = [num(v) for v in rng.choice(r["w"], size=T)]
+            w = [num(v) for v in picks(rng, r["w"], T)]
         return {"z": z, "w": w}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,9 +19,9 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, register
 from solvers._rounding import exact_values, fraction
 from solvers.opt_updates import (
-    asked, check_common, draw_common, draw_vector, flat, grads_text, optional_state, pick, step_fields,
+    asked, check_common, draw_common, draw_vector, flat, grads_text, optional_state, step_fields,
 )
-from solvers.train_numbers import num, vec_text
+from solvers.train_numbers import num, pick, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.05, 0.5), "hard": (0.01, 0.1, 0.2)}
 MUS = {"easy": (0.9,), "medium": (0.9, 0.5, 0.8), "hard": (0.9, 0.95, 0.8)}
@@ -45,7 +45,7 @@ class SgdMomentum(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         p = draw_common(rng, difficulty, LRS)
-        p["mu"] = pick(rng, MUS[difficulty])
+        p["mu"] = num(pick(rng, MUS[difficulty]))
         p["v0"] = None
         if rng.random() < NONZERO_V0[difficulty]:
             p["v0"] = draw_vector(rng, "medium", len(p["w0"]), nonzero=True, span=0.5)

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from solvers._base import AnswerField, ParamError, Text, fmt, need, need_float, need_vector
-from solvers.train_numbers import EASY_WEIGHTS, num, to_plain, vec_text
+from solvers.train_numbers import EASY_WEIGHTS, num, pick, to_plain, vec_text
 
 Vec = np.ndarray
 
@@ -122,17 +122,12 @@ def _tenths(top: int, nonzero: bool) -> list:
     return to_plain(np.array([k for k in range(-top, top + 1) if not (nonzero and k == 0)]) / 10)
 
 
-def pick(rng: np.random.Generator, options: Sequence[Any]) -> Any:
-    """``rng.choice(options)`` as a plain number (the same draw, without the array round trip)."""
-    return num(options[int(rng.integers(len(options)))])
-
-
 def draw_common(rng: np.random.Generator, difficulty: str, lrs: Mapping[str, tuple]) -> dict[str, Any]:
     shape = SHAPES[difficulty]
     dim, steps = pick(rng, shape["dim"]), pick(rng, shape["steps"])
     return {"w0": draw_vector(rng, difficulty, dim),
             "grads": [draw_vector(rng, difficulty, dim, nonzero=True) for _ in range(steps)],
-            "lr": pick(rng, lrs[difficulty])}
+            "lr": num(pick(rng, lrs[difficulty]))}
 
 
 def check_common(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from solvers._base import (
     need_vector, register,
 )
 from solvers._rounding import carry
-from solvers.train_numbers import dec, mat_text, num, to_plain, vec_text
+from solvers.train_numbers import dec, mat_text, num, pick, to_plain, vec_text
 
 CARRY = 6  # decimal places of the intermediate values shown in the steps
 
@@ -73,11 +73,11 @@ class BatchNormForward(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        m = int(rng.choice(r["m"]))
-        eps = num(rng.choice(r["eps"]))
+        m = int(pick(rng, r["m"]))
+        eps = num(pick(rng, r["eps"]))
         if difficulty == "easy":
-            return {"x": _easy_batch(rng, m, *r["x"]), "gamma": int(rng.choice(r["gamma"])),
-                    "beta": int(rng.choice(r["beta"])), "eps": eps}
+            return {"x": _easy_batch(rng, m, *r["x"]), "gamma": int(pick(rng, r["gamma"])),
+                    "beta": int(pick(rng, r["beta"])), "eps": eps}
         if difficulty == "medium":
             x = [int(v) for v in rng.integers(r["x"][0], r["x"][1] + 1, size=m)]
             while len(set(x)) == 1:

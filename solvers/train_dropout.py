@@ -18,7 +18,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_choice, need_float,
     need_vector, register,
 )
-from solvers.train_numbers import num, to_plain, vec_text
+from solvers.train_numbers import num, pick, to_plain, vec_text
 
 VARIANTS = ("inverted", "classic")
 RANGES = {
@@ -64,7 +64,7 @@ class DropoutScaling(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        n = int(rng.choice(r["n"]))
+        n = int(pick(rng, r["n"]))
         if difficulty == "easy":
             a = [int(v) for v in rng.integers(1, 6, size=n)]
         else:
@@ -73,8 +73,8 @@ class DropoutScaling(Kind):
             mask = [int(v) for v in rng.integers(0, 2, size=n)]
             if 0 < sum(mask) < n:  # at least one kept and one dropped
                 break
-        return {"a": a, "mask": mask, "p_keep": num(rng.choice(r["p"])),
-                "variant": str(rng.choice(r["variants"]))}
+        return {"a": a, "mask": mask, "p_keep": num(pick(rng, r["p"])),
+                "variant": str(pick(rng, r["variants"]))}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         a = need_vector(params, "a")

@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_choice, need_int, register,
 )
-from solvers.train_numbers import dec
+from solvers.train_numbers import dec, pick
 
 LAYERS = ("dense", "conv")
 
@@ -72,11 +72,11 @@ class InitVariance(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        layer = str(rng.choice(r["layers"]))
+        layer = str(pick(rng, r["layers"]))
         if layer == "dense":
-            return {"layer": "dense", "n_in": int(rng.choice(r["n"])), "n_out": int(rng.choice(r["n"]))}
-        return {"layer": "conv", "c_in": int(rng.choice(r["c_in"])), "c_out": int(rng.choice(r["c_out"])),
-                "k": int(rng.choice(r["k"]))}
+            return {"layer": "dense", "n_in": int(pick(rng, r["n"])), "n_out": int(pick(rng, r["n"]))}
+        return {"layer": "conv", "c_in": int(pick(rng, r["c_in"])), "c_out": int(pick(rng, r["c_out"])),
+                "k": int(pick(rng, r["k"]))}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         layer = need_choice(params, "layer", LAYERS)

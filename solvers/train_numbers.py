@@ -25,6 +25,18 @@ def num(x: Any) -> int | float:
     return int(xf) if xf.is_integer() else xf
 
 
+def pick(rng: np.random.Generator, options: Sequence[Any]) -> Any:
+    """``rng.choice(options)``: the same draw from the same seed (choice draws
+    ``rng.integers(len(options))``), without turning the options into an array (choice costs
+    several times as much), and the option itself, not a NumPy scalar."""
+    return options[int(rng.integers(len(options)))]
+
+
+def picks(rng: np.random.Generator, options: Sequence[Any], size: int) -> np.ndarray:
+    """``rng.choice(options, size=size)``, the same draws (see :func:`pick`), as the same array."""
+    return np.asarray(options)[rng.integers(len(options), size=size)]
+
+
 def one_decimal(rng: np.random.Generator, lo: float, hi: float, *, nonzero: bool = False) -> float:
     """A number with (at most) one decimal drawn uniformly from [lo, hi]."""
     while True:

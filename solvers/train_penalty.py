@@ -20,7 +20,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, need_vector, register,
 )
 from solvers._rounding import Exact, exact_values, fraction
-from solvers.train_numbers import dec, num, to_plain, vec_text
+from solvers.train_numbers import dec, num, pick, to_plain, vec_text
 
 RANGES = {
     "easy": dict(n=(3,), w=(-2, 2), lam=(0.1, 0.5), lr=(0.1, 0.5), g=(-1, 1)),
@@ -68,7 +68,7 @@ class WeightPenalty(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        n = int(rng.choice(r["n"]))
+        n = int(pick(rng, r["n"]))
         if difficulty == "easy":
             w = [int(v) for v in rng.integers(r["w"][0], r["w"][1] + 1, size=n)]
             g = [int(v) for v in rng.integers(r["g"][0], r["g"][1] + 1, size=n)]
@@ -77,7 +77,7 @@ class WeightPenalty(Kind):
             g = to_plain(rng.integers(round(r["g"][0] * 10), round(r["g"][1] * 10) + 1, size=n) / 10)
         if not any(w):
             w[0] = 1
-        return {"w": w, "grad": g, "lam": num(rng.choice(r["lam"])), "lr": num(rng.choice(r["lr"]))}
+        return {"w": w, "grad": g, "lam": num(pick(rng, r["lam"])), "lr": num(pick(rng, r["lr"]))}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         w = need_vector(params, "w")
