@@ -29,7 +29,7 @@ from solvers._params import (  # noqa: F401 - parameter checking, re-exported fo
     MAX_ELEMENTS, MAX_INT, MAX_MAGNITUDE, MAX_PIXELS, ParamError, brief, need, need_bool, need_choice, need_float,
     need_int, need_matrix, need_vector,
 )
-from solvers._rounding import round_half_up
+from solvers._rounding import Exact, round_half_up
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
@@ -284,7 +284,7 @@ def describe_mistakes(mistakes: list[Mistake]) -> Text:
     return Text("；".join(one(g, "zh") for g in groups), "; ".join(one(g, "en") for g in groups))
 
 
-_NUMBER = (int, float)
+_NUMBER = (int, float, Exact)  # an Exact key (a float that knows its exact value) is a float here
 
 
 def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import math
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -212,3 +212,15 @@ def exact_affine(row: list[float], v: list[float], b: float) -> Fraction:
     """``row . v + b`` exactly, each number read as the decimal it prints as (see :func:`fraction`):
     the ``exact`` of :func:`carry_list` for one element of a matrix-vector product plus bias."""
     return sum((fraction(m) * fraction(x) for m, x in zip(row, v)), fraction(b))
+
+
+# Exact decimal arithmetic for keys from a few short decimals (Decimal runs in C; Fraction's gcd
+# after every operation made exact keys most of a problem's time): 200 digits hold every digit of
+# a few products of floats' shortest decimals, so nothing is rounded; Fraction(result) then gives
+# the same rational as Fraction arithmetic would.
+EXACT_DECIMALS = Context(prec=200, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
+def exact_decimal(x: Any) -> Decimal:
+    """The decimal a number prints as, exactly: 0.1 -> Decimal("0.1") (the reading of :func:`fraction`)."""
+    return Decimal(x) if isinstance(x, int) else Decimal(repr(float(x)))

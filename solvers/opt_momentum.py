@@ -11,15 +11,16 @@ so "used PyTorch's convention" is one of this kind's named mistakes.
 
 from __future__ import annotations
 
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, fmt, need_float, register
-from solvers._rounding import exact_values, fraction
+from solvers._rounding import EXACT_DECIMALS, Exact, exact_decimal
 from solvers.opt_updates import (
-    asked, check_common, draw_common, draw_vector, flat, grads_text, optional_state, step_fields,
+    asked, check_common, draw_common, draw_vector, grads_text, optional_state, step_fields,
 )
 from solvers.train_numbers import num, pick, vec_text
 
@@ -76,20 +77,24 @@ class SgdMomentum(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        w0 = np.asarray(params["w0"], dtype=float)
-        lr, mu, grads = float(params["lr"]), float(params["mu"]), params["grads"]
-        v0 = np.zeros_like(w0) if params["v0"] is None else np.asarray(params["v0"], dtype=float)
+        # plain Python floats for the slips (two or three numbers; the same operations as the
+        # NumPy form: the same bits), exact decimals for the key
+        w0 = [float(x) for x in params["w0"]]
+        lr, mu = float(params["lr"]), float(params["mu"])
+        grads = [[float(x) for x in g] for g in params["grads"]]
+        v0 = [0.0] * len(w0) if params["v0"] is None else [float(x) for x in params["v0"]]
         answer: dict[str, Any] = {}
         steps = []
-        v_prev, w_prev = v0, w0
+        v_text, w_text = vec_text(v0, 4), vec_text(w0, 4)
         # exact rational steps: an exact ...5 must not print from a float just below it
-        for t, ((v, w), g) in enumerate(zip(_exact_steps(params), grads), start=1):
+        for t, ((v, w), g) in enumerate(zip(_exact_steps(params), params["grads"]), start=1):
             answer[f"v_{t}"], answer[f"w_{t}"] = v, w
+            v_new, w_new = vec_text(v, 4), vec_text(w, 4)
             steps.append(Step(f"第 {t} 步：先更新速度 v = μv - ηg。", f"Step {t}: velocity v = mu*v - lr*g.",
-                              f"v_{t} = {fmt(mu)}*{vec_text(v_prev, 4)} - {fmt(lr)}*{vec_text(g)} = {vec_text(v, 4)}"))
+                              f"v_{t} = {fmt(mu)}*{v_text} - {fmt(lr)}*{vec_text(g)} = {v_new}"))
             steps.append(Step(f"第 {t} 步：再更新权重 w = w + v。", f"Step {t}: weights w = w + v.",
-                              f"w_{t} = {vec_text(w_prev, 4)} + {vec_text(v, 4)} = {vec_text(w, 4)}"))
-            v_prev, w_prev = v, w
+                              f"w_{t} = {w_text} + {v_new} = {w_new}"))
+            v_text, w_text = v_new, w_new
         mistakes = [
             Mistake("pytorch_convention", Text("用了 PyTorch 的约定 v ← μv + g，w ← w - ηv",
                                                "used PyTorch's convention v <- mu*v + g, w <- w - lr*v"),
@@ -106,25 +111,27 @@ class SgdMomentum(Kind):
 
 
 def _exact_steps(params: Mapping[str, Any]) -> list[tuple[list, list]]:
-    """(v_t, w_t) of every step in exact rational arithmetic, as lists of Exact floats."""
-    lr, mu = fraction(params["lr"]), fraction(params["mu"])
-    w = [fraction(x) for x in params["w0"]]
-    v = [Fraction(0)] * len(w) if params["v0"] is None else [fraction(x) for x in params["v0"]]
-    out = []
-    for g in params["grads"]:
-        v = [mu * vi - lr * fraction(gi) for vi, gi in zip(v, g)]
-        w = [wi + vi for wi, vi in zip(w, v)]
-        out.append((exact_values(v), exact_values(w)))
+    """(v_t, w_t) of every step in exact arithmetic, as lists of Exact floats: each number read as
+    the decimal it prints as, in Decimal with room for every digit (no rounding at 200 digits),
+    then the same rationals Fraction arithmetic gives, several times faster."""
+    with localcontext(EXACT_DECIMALS):
+        lr, mu = exact_decimal(params["lr"]), exact_decimal(params["mu"])
+        w = [exact_decimal(x) for x in params["w0"]]
+        v = [Decimal(0)] * len(w) if params["v0"] is None else [exact_decimal(x) for x in params["v0"]]
+        out = []
+        for g in params["grads"]:
+            v = [mu * vi - lr * exact_decimal(gi) for vi, gi in zip(v, g)]
+            w = [wi + vi for wi, vi in zip(w, v)]
+            out.append(([Exact(Fraction(x)) for x in v], [Exact(Fraction(x)) for x in w]))
     return out
 
 
 def _variant(w0, v0, grads, velocity, position) -> dict[str, Any]:
-    """Run a mistaken pair of update rules and report v_t, w_t like the right answer."""
+    """Run a mistaken pair of update rules (on single numbers) and report v_t, w_t like the right answer."""
     out: dict[str, Any] = {}
     v, w = v0, w0
     for t, g in enumerate(grads, start=1):
-        v = velocity(v, np.asarray(g, dtype=float))
-        w = position(w, v)
-        flat(out, "v", t, v)
-        flat(out, "w", t, w)
+        v = [velocity(vi, gi) for vi, gi in zip(v, g)]
+        w = [position(wi, vi) for wi, vi in zip(w, v)]
+        out[f"v_{t}"], out[f"w_{t}"] = v, w
     return out
