@@ -26,7 +26,7 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_bool, need_choice, need_float, register
 from solvers._rounding import half_up
 from solvers.rnn_cells import CARRY, check_vec
-from solvers.train_numbers import mat_text, num, vec_carried, vec_text, weights
+from solvers.train_numbers import Draws, carried, mat_text, num, vec_text
 
 # Named difficulty ranges: sizes (D, H, O), hidden activations, losses, learning rates.
 RANGES = {
@@ -49,6 +49,10 @@ SHAPES = {"h": "vector", "o": "vector", "loss": "scalar", "delta2": "vector", "d
           "W1_new": "matrix", "b1_new": "vector"}
 POINTS = {"h": 1.0, "o": 1.0, "loss": 1.0, "delta2": 1.5, "delta1": 1.5, "grad_W2": 1.0, "grad_W1": 1.0,
           "W2_new": 1.0, "b2_new": 0.5, "W1_new": 1.0, "b1_new": 0.5}
+
+# the same for every problem: made once (frozen dataclasses, safe to share)
+FIELDS = tuple(AnswerField(k, Text(*LABELS[k]), shape=SHAPES[k], decimals=4, points=POINTS[k]) for k in OUT)
+NONZERO_TENTHS = tuple(num(k / 10) for k in range(-10, 11) if k)
 
 
 def _sig(z: float) -> float:
@@ -83,43 +87,106 @@ def backprop_step(x, t, W1, b1, W2, b2, *, hidden: str = "sigmoid", loss: str = 
     def R(v: Any) -> Any:  # r on every number of a (nested) list
         return [R(a) for a in v] if isinstance(v, list) else r(v)
 
-    if r is _keep:
-        R = _keep  # noqa: F811  (the exact run writes nothing down)
-    x, t, b1, b2 = ([float(a) for a in v] for v in (x, t, b1, b2))
-    W1, W2 = [[float(a) for a in row] for row in W1], [[float(a) for a in row] for row in W2]
-    z1 = R([a + b for a, b in zip(_mv(W1, x), b1)])
-    h = R([_sig(z) if hidden == "sigmoid" else max(z, 0.0) for z in z1])
-    z2 = R([a + b for a, b in zip(_mv(W2, h), b2)])
-    o = R([_sig(z) for z in z2])
-    scale = 1.0 if (half != (slip == "half_convention")) else 2.0  # dE/do = scale * (o - t)
-    o_t = [a - b for a, b in zip(o, t)]
-    sig_d = R([a * (1 - a) for a in o])
-    if loss == "mse":
-        E = sum(d * d for d in o_t) * (0.5 if scale == 1.0 else 1.0)
-        if slip == "derivative_of_z":
-            sig_d = R([z * (1 - z) for z in z2])
-        delta2 = R([scale * d if slip == "no_derivative" else scale * d * s for d, s in zip(o_t, sig_d)])
+    v = _inputs(x, t, W1, b1, W2, b2, hidden=hidden, loss=loss, half=half, lr=lr)
+    v["R"] = _keep if r is _keep else R  # the exact run writes nothing down
+    _forward(v)
+    for stage in _STAGES:
+        stage(v, slip)
+    return {k: v[k] for k in _RESULT}
+
+
+_RESULT = ("z1", "h", "z2", "o", "loss", "o_t", "sig_d", "back", "f_d", "delta2", "delta1", "grad_W2", "grad_W1",
+           "W2_new", "b2_new", "W1_new", "b1_new")
+
+
+def _inputs(x, t, W1, b1, W2, b2, *, hidden: str, loss: str, half: bool, lr: float) -> dict[str, Any]:
+    # "loss" is the loss's value once worked out; "mse" says which loss it is
+    return {"x": [float(a) for a in x], "t": [float(a) for a in t], "b1": [float(a) for a in b1],
+            "b2": [float(a) for a in b2], "W1": [[float(a) for a in row] for row in W1],
+            "W2": [[float(a) for a in row] for row in W2], "hidden": hidden, "mse": loss == "mse", "half": half,
+            "lr": lr}
+
+
+# The computation as stages, each reading what it needs from one dict and adding its results. A
+# named slip changes the work from one stage on (see _FIRST_CHANGED), so solve() runs the right
+# computation once and each slip from its first changed stage only, on a copy of the right values:
+# the same operations on the same numbers as a whole run with that slip, so the same floats.
+
+def _forward(v: dict[str, Any]) -> None:
+    R, x, hidden = v["R"], v["x"], v["hidden"]
+    z1 = v["z1"] = R([a + b for a, b in zip(_mv(v["W1"], x), v["b1"])])
+    h = v["h"] = R([_sig(z) if hidden == "sigmoid" else max(z, 0.0) for z in z1])
+    z2 = v["z2"] = R([a + b for a, b in zip(_mv(v["W2"], h), v["b2"])])
+    v["o"] = R([_sig(z) for z in z2])
+    v["o_t"] = [a - b for a, b in zip(v["o"], v["t"])]
+
+
+def _loss(v: dict[str, Any], slip: str) -> None:
+    v["scale"] = scale = 1.0 if (v["half"] != (slip == "half_convention")) else 2.0  # dE/do = scale * (o - t)
+    if v["mse"]:
+        v["loss"] = sum(d * d for d in v["o_t"]) * (0.5 if scale == 1.0 else 1.0)
     else:
-        E = -sum(b * math.log(a) + (1 - b) * math.log(1 - a) for a, b in zip(o, t))
-        delta2 = R([d * s for d, s in zip(o_t, sig_d)] if slip == "bce_extra_derivative" else o_t)
-    gW2 = R(_outer(delta2, h))
+        v["loss"] = -sum(b * math.log(a) + (1 - b) * math.log(1 - a) for a, b in zip(v["o"], v["t"]))
+
+
+def _sig_d(v: dict[str, Any], slip: str) -> None:
+    R = v["R"]
+    if v["mse"] and slip == "derivative_of_z":
+        v["sig_d"] = R([z * (1 - z) for z in v["z2"]])
+    else:
+        v["sig_d"] = R([a * (1 - a) for a in v["o"]])
+
+
+def _delta2(v: dict[str, Any], slip: str) -> None:
+    R, o_t, sig_d, scale = v["R"], v["o_t"], v["sig_d"], v["scale"]
+    if v["mse"]:
+        v["delta2"] = R([scale * d if slip == "no_derivative" else scale * d * s for d, s in zip(o_t, sig_d)])
+    else:
+        v["delta2"] = R([d * s for d, s in zip(o_t, sig_d)] if slip == "bce_extra_derivative" else o_t)
+
+
+def _grad_W2(v: dict[str, Any], slip: str) -> None:
+    v["grad_W2"] = v["R"](_outer(v["delta2"], v["h"]))
+
+
+def _f_d(v: dict[str, Any], slip: str) -> None:
+    if v["hidden"] == "sigmoid":
+        v["f_d"] = v["R"]([z * (1 - z) for z in v["z1"]] if slip == "derivative_of_z" else [a * (1 - a) for a in v["h"]])
+    else:
+        v["f_d"] = [1.0 if z > 0 else 0.0 for z in v["z1"]]
+
+
+def _back(v: dict[str, Any], slip: str) -> None:
+    W2, gW2, delta2, lr = v["W2"], v["grad_W2"], v["delta2"], v["lr"]
     W2_used = [[w - lr * g for w, g in zip(wr, gr)] for wr, gr in zip(W2, gW2)] if slip == "updated_w2_first" else W2
-    if hidden == "sigmoid":
-        f_d = R([z * (1 - z) for z in z1] if slip == "derivative_of_z" else [a * (1 - a) for a in h])
-    else:
-        f_d = [1.0 if z > 0 else 0.0 for z in z1]
-    back = R([sum(W2_used[i][j] * delta2[i] for i in range(len(delta2))) for j in range(len(h))])
-    delta1 = R(back if slip == "no_derivative" else [a * b for a, b in zip(back, f_d)])
-    gW1 = R(_outer(x, delta1) if slip == "outer_transposed" else _outer(delta1, x))
-    step = lr if slip == "sign_of_update" else -lr
+    v["back"] = v["R"]([sum(W2_used[i][j] * delta2[i] for i in range(len(delta2))) for j in range(len(v["h"]))])
+
+
+def _delta1(v: dict[str, Any], slip: str) -> None:
+    back = v["back"]
+    v["delta1"] = v["R"](back if slip == "no_derivative" else [a * b for a, b in zip(back, v["f_d"])])
+
+
+def _grad_W1(v: dict[str, Any], slip: str) -> None:
+    x, delta1 = v["x"], v["delta1"]
+    v["grad_W1"] = v["R"](_outer(x, delta1) if slip == "outer_transposed" else _outer(delta1, x))
+
+
+def _update(v: dict[str, Any], slip: str) -> None:
+    step = v["lr"] if slip == "sign_of_update" else -v["lr"]
 
     def upd(P: list, G: list) -> list:
         return [upd(p, g) for p, g in zip(P, G)] if isinstance(P[0], list) else [p + step * g + 0.0 for p, g in
                                                                                 zip(P, G)]
 
-    return {"z1": z1, "h": h, "z2": z2, "o": o, "loss": E, "o_t": o_t, "sig_d": sig_d, "back": back, "f_d": f_d,
-            "delta2": delta2, "delta1": delta1, "grad_W2": gW2, "grad_W1": gW1, "W2_new": upd(W2, gW2),
-            "b2_new": upd(b2, delta2), "W1_new": upd(W1, gW1), "b1_new": upd(b1, delta1)}
+    v["W2_new"], v["b2_new"] = upd(v["W2"], v["grad_W2"]), upd(v["b2"], v["delta2"])
+    v["W1_new"], v["b1_new"] = upd(v["W1"], v["grad_W1"]), upd(v["b1"], v["delta1"])
+
+
+_STAGES = (_loss, _sig_d, _delta2, _grad_W2, _f_d, _back, _delta1, _grad_W1, _update)
+_FIRST_CHANGED = {"half_convention": _loss, "derivative_of_z": _sig_d, "no_derivative": _delta2,
+                  "bce_extra_derivative": _delta2, "updated_w2_first": _back, "outer_transposed": _grad_W1,
+                  "sign_of_update": _update}
 
 
 SLIPS = {
@@ -138,8 +205,23 @@ SLIPS = {
 
 
 def _plain(v: Any) -> Any:
-    # + 0.0 turns the -0.0 of a dead ReLU unit's gradient into 0.0
-    return [_plain(a) for a in v] if isinstance(v, list) else float(v) + 0.0
+    # + 0.0 turns the -0.0 of a dead ReLU unit's gradient into 0.0 (a field is a number, a
+    # vector or a matrix: written out for those, a third faster than recursing)
+    if type(v) is list:
+        if v and type(v[0]) is list:
+            return [[float(a) + 0.0 for a in row] for row in v]
+        return [float(a) + 0.0 for a in v]
+    return float(v) + 0.0
+
+
+def _carried6(v: float) -> float:
+    """``half_up(v, 6)`` (a shown value), by the same float steps round_half_up takes far from a
+    tie; a tie, a huge value or a non-number goes to half_up itself."""
+    scaled = abs(v) * 1e6
+    if scaled < 1e13 and abs(scaled - math.floor(scaled) - 0.5) > 1e-6:
+        d = math.floor(scaled + 0.5) / 1e6  # = float(Decimal(floor(scaled + 0.5)).scaleb(-6)): both
+        return -d if v < 0 < d else d  # the double nearest that decimal (and Decimal's -0 is 0)
+    return half_up(v, CARRY)
 
 
 @register
@@ -162,25 +244,22 @@ class BackpropStep(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        pick = lambda seq: seq[int(rng.integers(len(seq)))]  # noqa: E731  (rng.choice is slow on tuples)
-        D, H, O = pick(r["sizes"])
-        hidden, loss = pick(r["hidden"]), "mse" if O > 1 else pick(r["loss"])
+        d = Draws(rng)  # one batch of draws: rng.integers costs 15-25 us a call
+        D, H, O = d.choice(r["sizes"])
+        hidden, loss = d.choice(r["hidden"]), "mse" if O > 1 else d.choice(r["loss"])
         while True:
-            x = [num(v / 10) for v in rng.integers(-10, 11, size=D)]
-            if 0 in x:
-                continue
-            p = dict(x=x, W1=weights(rng, difficulty, (H, D)), b1=weights(rng, difficulty, H, -0.5, 0.5),
-                     W2=weights(rng, difficulty, (O, H)), b2=weights(rng, difficulty, O, -0.5, 0.5))
+            x = [d.choice(NONZERO_TENTHS) for _ in range(D)]  # one decimal in [-1, 1], none zero
+            p = dict(x=x, W1=[d.weights(difficulty, D) for _ in range(H)], b1=d.weights(difficulty, H, -0.5, 0.5),
+                     W2=[d.weights(difficulty, H) for _ in range(O)], b2=d.weights(difficulty, O, -0.5, 0.5))
             z1 = [sum(w * a for w, a in zip(row, x)) + b for row, b in zip(p["W1"], p["b1"])]
             # ReLU needs z1 away from its kink, and at least one live unit (else nothing flows back)
             if hidden == "relu" and (any(abs(z) < 0.05 for z in z1) or all(z < 0 for z in z1)):
                 continue
             if any(w for row in p["W2"] for w in row) and any(w for row in p["W1"] for w in row):
                 break
-        t = [float(rng.integers(2)) if loss == "bce" or difficulty == "easy" else num(int(rng.integers(1, 10)) / 10)
-             for _ in range(O)]
-        return dict(p, t=[num(v) for v in t], hidden=hidden, loss=loss, half=bool(pick(r["half"])),
-                    lr=num(pick(r["lr"])))
+        t = [d.below(2) if loss == "bce" or difficulty == "easy" else num((1 + d.below(9)) / 10) for _ in range(O)]
+        return dict(p, t=[num(v) for v in t], hidden=hidden, loss=loss, half=bool(d.choice(r["half"])),
+                    lr=num(d.choice(r["lr"])))
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         x = check_vec(params, "x")
@@ -222,7 +301,7 @@ class BackpropStep(Kind):
         return [[num(v) for v in row] for row in m]
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
-        return tuple(AnswerField(k, Text(*LABELS[k]), shape=SHAPES[k], decimals=4, points=POINTS[k]) for k in OUT)
+        return FIELDS
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         D, H, O = len(params["x"]), len(params["b1"]), len(params["b2"])
@@ -257,10 +336,15 @@ class BackpropStep(Kind):
                              slip=slip, **kw)
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        r = self._run(params)
-        answer = {k: _plain(r[k]) for k in OUT}
+        right = _inputs(params["x"], params["t"], params["W1"], params["b1"], params["W2"], params["b2"],
+                        hidden=params["hidden"], loss=params["loss"], half=params["half"], lr=params["lr"])
+        right["R"] = _keep
+        _forward(right)
+        for stage in _STAGES:
+            stage(right, "")
+        answer = {k: _plain(right[k]) for k in OUT}
         # the steps write every intermediate to 6 places; a student carrying them reaches `carried`
-        shown = self._run(params, r=lambda a: half_up(a, CARRY))
+        shown = self._run(params, r=_carried6)
         carried = {k: _plain(shown[k]) for k in OUT}
         slips = ["no_derivative", "updated_w2_first", "sign_of_update"]
         if params["hidden"] == "sigmoid" or params["loss"] == "mse":
@@ -268,35 +352,50 @@ class BackpropStep(Kind):
         slips.append("half_convention" if params["loss"] == "mse" else "bce_extra_derivative")
         if len(params["x"]) == len(params["b1"]):
             slips.append("outer_transposed")
-        mistakes = [Mistake(s, Text(*SLIPS[s]), _differing(r, self._run(params, s))) for s in slips]
+        mistakes = [Mistake(s, Text(*SLIPS[s]), _differing(right, _slipped(right, s))) for s in slips]
         return Solution(answer, _steps(params, shown), mistakes, carried=carried)
 
 
+def _slipped(right: Mapping[str, Any], slip: str) -> dict[str, Any]:
+    """The values with ``slip``: the right ones up to the slip's first changed stage, then worked on."""
+    wrong = dict(right)
+    for stage in _STAGES[_STAGES.index(_FIRST_CHANGED[slip]):]:
+        stage(wrong, slip)
+    return wrong
+
+
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, list):
-        return all(_same(x, y) for x, y in zip(a, b))
+    if type(a) is list:
+        if a and type(a[0]) is list:  # a matrix
+            return all(abs(x - y) <= 1e-12 for ra, rb in zip(a, b) for x, y in zip(ra, rb))
+        return all(abs(x - y) <= 1e-12 for x, y in zip(a, b))
     return abs(a - b) <= 1e-12
 
 
 def _differing(right: Mapping[str, Any], wrong: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields where a slip changes the answer (the grader names a mistake on those)."""
-    out = {k: _plain(wrong[k]) for k in OUT if not _same(wrong[k], right[k])}
+    """The fields where a slip changes the answer (the grader names a mistake on those); a value
+    the slip did not work again (the same object) is the right one."""
+    out = {k: _plain(wrong[k]) for k in OUT if wrong[k] is not right[k] and not _same(wrong[k], right[k])}
     return out or {"loss": _plain(wrong["loss"])}
 
 
 def _m(m: Any) -> str:
-    return "[" + ", ".join(vec_carried(row) for row in np.asarray(m, dtype=float)) + "]"
+    return "[" + ", ".join([_v(row) for row in m]) + "]"  # rows of floats
+
+
+def _v(values: list) -> str:
+    return "[" + ", ".join([carried(a) for a in values]) + "]"  # = vec_carried of a list of floats
 
 
 def _steps(params: Mapping[str, Any], r: Mapping[str, Any]) -> list[Step]:
     act = "sigmoid" if params["hidden"] == "sigmoid" else "ReLU"
-    v = vec_carried
+    v = _v
     lr = fmt(params["lr"])
     steps = [
         Step("前向：隐藏层。", "Forward: hidden layer.", f"z1 = W1 x + b1 = {v(r['z1'])};  h = {act}(z1) = {v(r['h'])}"),
         Step("前向：输出层。", "Forward: output layer.", f"z2 = W2 h + b2 = {v(r['z2'])};  o = sigmoid(z2) = {v(r['o'])}"),
     ]
-    o, t = r["o"], np.asarray(params["t"], dtype=float)
+    o, t = r["o"], [float(a) for a in params["t"]]
     if params["loss"] == "bce":
         steps.append(Step("损失（二元交叉熵）。", "Loss (binary cross-entropy).",
                           f"E = -[{fmt(t[0])}*ln({v(o)}) + {fmt(1 - t[0])}*ln(1 - {v(o)})] = {fmt(r['loss'], 6)}"))

@@ -21,7 +21,7 @@ GOLDEN = {
     "map": "20a87a1efe1f3ec47943155d4fb05459",
     "lstm_sequence": "02c8c583045a2d77bff04ac567c8b666",
     "nms": "7d62c2dac6b83350036cd26272d3d818",
-    "backprop_step": "56ad38a778f1231e28a85510a01e3017",
+    "backprop_step": "28ee58fa719eeefb291b012624103c35",
     "canny": "56548ac8f4e05fd74881bed0ae8ef882",
     "conv2d_manual": "52dea741f04e9a0db10d3a920dd7a1c5",
     "rmsprop": "d0361ebb868cc1eacce8d3cd92f64016",

@@ -157,3 +157,47 @@ def test_a_student_carrying_six_places_is_marked_right():
             grade = grade_problem(prob, {k: typed(v) for k, v in carrying_student(prob.params).items()})
             wrong += [f"{d} {seed} {r.name}: {r.given} vs {r.expected}" for r in grade.fields if not r.correct]
     assert not wrong, wrong[:5]
+
+
+# ------------------------------------------------------------------ the speed-ups change no number
+
+def test_slips_from_the_shared_values_equal_whole_runs_with_the_slip():
+    """solve() works each named slip from its first changed stage on a copy of the right values;
+    a whole backprop_step run with the slip (what it did before) gives the same floats."""
+    from solvers.train_backprop import OUT, SLIPS, backprop_step
+
+    def whole(p, slip):
+        return backprop_step(p["x"], p["t"], p["W1"], p["b1"], p["W2"], p["b2"], hidden=p["hidden"],
+                             loss=p["loss"], half=p["half"], lr=p["lr"], slip=slip)
+
+    checked = 0
+    for difficulty in DIFFICULTIES:
+        for seed in SEEDS:
+            prob = make_problem("backprop_step", seed, difficulty)
+            p = prob.params
+            right = whole(p, "")
+            named = {m.id: m.answer for m in get_kind("backprop_step").solve(p).mistakes}
+            for slip, wanted in named.items():
+                assert slip in SLIPS
+                wrong = whole(p, slip)
+                differ = {k: wrong[k] for k in OUT if not np.allclose(wrong[k], right[k], rtol=0, atol=1e-12)}
+                differ = differ or {"loss": wrong["loss"]}
+                assert list(wanted) == list(differ), (seed, difficulty, slip)
+                for k, v in differ.items():  # bit for bit (-0.0 shows as 0.0 in answers)
+                    assert np.array_equal(np.asarray(wanted[k]) + 0.0, np.asarray(v, dtype=float) + 0.0), (seed, slip, k)
+                checked += 1
+    assert checked > 2000
+
+
+def test_carried_rounding_is_half_up():
+    """The carried run rounds with _carried6, float steps for half_up(v, 6) away from a tie."""
+    from solvers._rounding import half_up
+    from solvers.train_backprop import _carried6
+
+    rng = np.random.default_rng(8)
+    values = np.concatenate([rng.standard_normal(20000) * s for s in (1e-7, 1e-3, 1, 30, 1e4, 1e8)]).tolist()
+    values += [round(v, 7) for v in values[:20000]] + [0.0, -0.0, 0.0000005, -0.0000005, 2.5e-7, 1e13, -3e14,
+                                                       0.1234565, -0.1234565]
+    for v in values:
+        a, b = _carried6(v), half_up(v, 6)
+        assert a == b and math.copysign(1, a) == math.copysign(1, b), v
