@@ -174,8 +174,13 @@ def check_scored_boxes(params: Mapping[str, Any], box_name: str = "boxes", score
 
 def box_table(boxes: Sequence, scores: Sequence[float]) -> str:
     lines = ["#   x1  y1  x2  y2   score"]
-    lines += [f"{i + 1:<3}" + "".join(f"{c if type(c) is int else fmt(c):>4}" for c in b) + f"   {fmt(s)}"
-              for i, (b, s) in enumerate(zip(boxes, scores))]  # (fmt of an int is str: no call)
+    for i, (b, s) in enumerate(zip(boxes, scores)):
+        x1, y1, x2, y2 = b
+        if type(x1 + y1 + x2 + y2) is int:  # whole numbers (as box_iou tells them): fmt is str
+            cells = "%4d%4d%4d%4d" % (x1, y1, x2, y2)
+        else:
+            cells = "".join(f"{fmt(c):>4}" for c in b)
+        lines.append(f"{i + 1:<3}{cells}   {fmt(s)}")
     return "\n".join(lines)
 
 

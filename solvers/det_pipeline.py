@@ -28,7 +28,7 @@ from solvers.det_iou import (
     random_box,
 )
 from solvers.det_nms import (
-    box_table, by_score, check_scored_boxes, float_iou_matrix, greedy_nms, iou_4, iou_matrix, jitter,
+    box_table, by_score, check_scored_boxes, greedy_nms, iou_4, iou_matrix, jitter,
     nms_mistakes, nms_trace, relation, score_order, score_rank,
 )
 
@@ -99,11 +99,12 @@ def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_thresho
 
 
 def _clear(box: Sequence[int], others: Sequence[Sequence[int]], thresholds: Sequence[float],
-           gap: float) -> bool:
-    """No IoU (in floats) of whole-number ``box`` with any of ``others`` lies within ``gap`` of a
-    threshold (the rejection loop's hot spot: plain arithmetic, no calls)."""
+           gap: float) -> list[float] | None:
+    """The IoUs (in floats) of whole-number ``box`` with each of ``others``, or None as soon as one
+    lies within ``gap`` of a threshold (the rejection loop's hot spot: plain arithmetic, no calls)."""
     ax1, ay1, ax2, ay2 = box
     area = (ax2 - ax1) * (ay2 - ay1)
+    row = []
     for bx1, by1, bx2, by2 in others:
         w = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)  # (min/max are slower calls)
         h = (ay2 if ay2 < by2 else by2) - (ay1 if ay1 > by1 else by1)
@@ -112,29 +113,32 @@ def _clear(box: Sequence[int], others: Sequence[Sequence[int]], thresholds: Sequ
             v = inter / (area + (bx2 - bx1) * (by2 - by1) - inter)
             for t in thresholds:
                 if -gap < v - t < gap:
-                    return False
-    return True
+                    return None
+            row.append(v)
+        else:
+            row.append(0.0)
+    return row
 
 
-def _float_accepts(fm: list[list[float]], n: int, scores: Sequence[float], nms_thr: float) -> bool:
-    """The generator's acceptance test on float IoUs (``fm`` over the boxes, then the ground
-    truth): NMS suppresses something, and the matching has at least one TP and one FP."""
+def _float_accepts(fm: list[list[float]], n_gt: int, scores: Sequence[float], nms_thr: float) -> bool:
+    """The generator's acceptance test on float IoUs (``fm`` over the ground truth, then the
+    detections): NMS suppresses something, and the matching has at least one TP and one FP."""
     kept: list[int] = []
     for i in score_order(scores):
-        row = fm[i]
+        row = fm[n_gt + i]
         for k in kept:
-            if row[k] > nms_thr:
+            if row[n_gt + k] > nms_thr:
                 break
         else:
             kept.append(i)
-    if len(kept) == n:
+    if len(kept) == len(scores):
         return False
     matched: set[int] = set()
     tp = 0
     for i in kept:  # already in descending score order
-        row = fm[i]
-        j = n
-        for k in range(n + 1, len(row)):  # the best ground truth, the first one on a tie
+        row = fm[n_gt + i]
+        j = 0
+        for k in range(1, n_gt):  # the best ground truth, the first one on a tie
             if row[k] > row[j]:
                 j = k
         if row[j] >= MATCH_THRESHOLD and j not in matched:
@@ -203,28 +207,35 @@ class DetectionPipeline(Kind):
         # IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked),
         # tested as each box is drawn: a box that fails is drawn again a few times, and most
         # scenes then pass (dropping the whole scene at the first fault took 7-9 scenes a problem)
-        dets: list[list[int]] = []
+        every, fm = list(gt), [[1.0, 0.0], [0.0, 1.0]]  # the boxes drawn so far and their IoUs
         for k in range(n):
             for _ in range(BOX_TRIES):
                 d = (jitter(rnd, gt[0], jit) if k == 0 else jitter(rnd, gt[0], jit + 1) if k == 1
                      else jitter(rnd, gt[1], jit + 1) if k == 2
                      else jitter(rnd, gt[int(u() * 2)], 4) if u() < 0.5
                      else random_box(rnd, 1, 30, min_side=3))
-                if _clear(d, gt + dets, thresholds, gap):
-                    dets.append(d)
+                row = _clear(d, every, thresholds, gap)
+                if row is not None:
+                    for j, v in enumerate(row):
+                        fm[j].append(v)
+                    fm.append(row + [1.0])
+                    every.append(d)
                     break
             else:
                 return None
-        rnd.shuffle(dets)
         scores = [v / 100 for v in distinct_scores(rnd, n)]
         # every IoU is at least the gap from both thresholds, and distinct IoUs of these small
         # whole-number boxes (unions below 2,500) differ by far more than a float's rounding, so
         # the float pipeline decides exactly as the exact one (tests/solvers/test_det_pipeline.py
         # checks the accepted problems exactly)
-        if _float_accepts(float_iou_matrix(dets + gt), n, scores, nms_thr):
-            return {"gt": gt, "boxes": dets, "scores": scores, "nms_threshold": nms_thr,
-                    "match_threshold": MATCH_THRESHOLD}
-        return None
+        if not _float_accepts(fm, 2, scores, nms_thr):
+            return None
+        # the table order: the boxes with their scores shuffled together (the test above depends
+        # on the pairs, not their order)
+        order = list(range(n))
+        rnd.shuffle(order)
+        return {"gt": gt, "boxes": [every[2 + i] for i in order], "scores": [scores[i] for i in order],
+                "nms_threshold": nms_thr, "match_threshold": MATCH_THRESHOLD}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         raw_gt = need(params, "gt")

@@ -17,7 +17,7 @@ import pytest
 from solvers import DIFFICULTIES, make_problem
 
 GOLDEN = {
-    "detection_pipeline": "64aab3054db5fad94624403b17d06ef5",
+    "detection_pipeline": "ec3fdb6500b869d56b5c8ce3582fda83",
     "map": "20a87a1efe1f3ec47943155d4fb05459",
     "lstm_sequence": "02c8c583045a2d77bff04ac567c8b666",
     "nms": "7d62c2dac6b83350036cd26272d3d818",
