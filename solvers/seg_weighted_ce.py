@@ -14,6 +14,7 @@ The statement says which normalisation is asked; the natural logarithm is used t
 from __future__ import annotations
 
 import math
+import random
 from typing import Any, Mapping
 
 import numpy as np
@@ -23,6 +24,7 @@ from solvers._base import (
     register,
 )
 from solvers._rounding import half_up
+from solvers.det_iou import pick, py_random
 from solvers.rnn_cells import CARRY
 from solvers.train_numbers import carried, num, vec_text
 
@@ -48,13 +50,16 @@ def weighted_cross_entropy(probs: Any, targets: Any, weights: Any, normalise: st
     return losses.tolist(), float(losses.sum() / (len(t) if normalise == "pixels" else w.sum()))
 
 
-def _draw_row(rng: np.random.Generator, K: int) -> list[float]:
-    """K probabilities with two decimals, each at least 0.05, summing to 1."""
-    while True:
-        cuts = np.sort(rng.choice(np.arange(5, 100, 5), size=K - 1, replace=False))
-        parts = np.diff(np.concatenate([[0], cuts, [100]]))
-        if parts.min() >= 5:
-            return [num(x / 100) for x in parts]
+def _draw_row(rnd: random.Random, K: int) -> list[float]:
+    """K probabilities with two decimals, each at least 0.05, summing to 1: K - 1 distinct cuts
+    among 0.05, 0.10, ..., 0.95 (so every part is at least 0.05)."""
+    cuts: list[int] = []
+    while len(cuts) < K - 1:
+        c = 5 * (1 + int(rnd.random() * 19))
+        if c not in cuts:
+            cuts.append(c)
+    cuts.sort()
+    return [num((b - a) / 100) for a, b in zip([0] + cuts, cuts + [100])]
 
 
 @register
@@ -73,22 +78,24 @@ class WeightedCrossEntropy(Kind):
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
         r = RANGES[difficulty]
-        K, N = int(rng.choice(r["K"])), int(rng.choice(r["N"]))
+        rnd = py_random(rng)
+        u = rnd.random
+        K, N = pick(rnd, r["K"]), pick(rnd, r["N"])
         if difficulty == "easy":
-            w = list(r["weights"][int(rng.integers(len(r["weights"])))])
-            if rng.random() < 0.5:
+            w = list(pick(rnd, r["weights"]))
+            if u() < 0.5:
                 w = w[::-1]
         else:
             while True:  # unequal weights, or the weighting changes nothing
-                w = [num(x) for x in rng.choice(r["weights"], size=K)]
+                w = [num(pick(rnd, r["weights"])) for _ in range(K)]
                 if len(set(w)) > 1:
                     break
         while True:
-            targets = [int(x) for x in rng.integers(0, K, size=N)]
+            targets = [int(u() * K) for _ in range(N)]
             if len(set(targets)) > 1 and len({w[t] for t in targets}) > 1:
                 break
-        return {"probs": [_draw_row(rng, K) for _ in range(N)], "targets": targets,
-                "class_weights": [num(x) for x in w], "normalise": str(rng.choice(r["norms"]))}
+        return {"probs": [_draw_row(rnd, K) for _ in range(N)], "targets": targets,
+                "class_weights": [num(x) for x in w], "normalise": pick(rnd, r["norms"])}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         probs = np.asarray(need_matrix(params, "probs", min_cols=2))
@@ -162,7 +169,8 @@ class WeightedCrossEntropy(Kind):
                           "Divide by the sum of the true classes' weights.",
                           f"{den_text};  {carried(total6)} / {fmt(den)} = {fmt(total6 / den, 4)}"))
         plain = [-math.log(p[t]) for p, t in zip(probs, targets)]
-        pred_w = [w[int(np.argmax(p))] * -math.log(p[t]) for p, t in zip(probs, targets)]
+        top = [p.index(max(p)) for p in probs]  # the predicted class: the first largest, as np.argmax
+        pred_w = [w[k] * -math.log(p[t]) for k, p, t in zip(top, probs, targets)]
         max_p = [w[t] * -math.log(max(p)) for p, t in zip(probs, targets)]
         log10 = [w[t] * -math.log10(p[t]) for p, t in zip(probs, targets)]
         other = total / (wsum if norm == "pixels" else N)
@@ -181,7 +189,7 @@ class WeightedCrossEntropy(Kind):
                                                    "weighted by the predicted (most likely) class instead of the "
                                                    "true class"),
                     {"pixel_losses": pred_w,
-                     "loss": sum(pred_w) / (N if norm == "pixels" else sum(w[int(np.argmax(p))] for p in probs))}),
+                     "loss": sum(pred_w) / (N if norm == "pixels" else sum(w[k] for k in top))}),
             Mistake("largest_probability", Text("取了最大的概率而不是真实类别的概率", "took the largest "
                                                 "probability instead of the true class's"),
                     {"pixel_losses": max_p, "loss": sum(max_p) / den}),
