@@ -19,8 +19,8 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, Solution, Step, Text, register
 from solvers._rounding import carry_list, exact_affine, fraction
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_gated, check_vec, draw_gated, draw_vec, gated_text
-from solvers.train_numbers import vec_carried, vec_rounded, vec_text
+from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_gated, check_vec, draws_gated, gated_text
+from solvers.train_numbers import Draws, vec_carried, vec_rounded, vec_text
 
 SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
 OUT = ("r", "z", "h_tilde", "h")
@@ -85,10 +85,9 @@ class GruStep(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        sizes = SIZES[difficulty]
-        H, D = sizes[int(rng.integers(len(sizes)))]
-        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": draw_vec(rng, difficulty, H, nonzero=True),
-                **draw_gated(rng, difficulty, H, D, "rzh")}
+        d = Draws(rng)  # one batch of draws: rng.integers costs more than the rest of the drawing
+        H, D = d.choice(SIZES[difficulty])
+        return {"x": d.nonzero(difficulty, D), "h_prev": d.nonzero(difficulty, H), **draws_gated(d, difficulty, H, D, "rzh")}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         x = check_vec(params, "x")

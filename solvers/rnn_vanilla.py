@@ -14,8 +14,8 @@ from solvers._base import (
 )
 from solvers._rounding import carry_list, exact_affine, fraction
 from solvers.act_functions import sigmoid
-from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, draw_vec, rnn_cell, sequence_text
-from solvers.train_numbers import mat_text, to_plain, vec_carried, vec_rounded, vec_text, weights
+from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, check_vec, rnn_cell, sequence_text
+from solvers.train_numbers import Draws, mat_text, to_plain, vec_carried, vec_rounded, vec_text
 
 # (hidden size H, input size D, steps T) per difficulty
 STEP_SIZES = {"easy": [(2, 1)], "medium": [(2, 2)], "hard": [(3, 2), (2, 3)]}
@@ -35,12 +35,11 @@ def rnn_sequence(xs: Any, h0: Any, W_xh: Any, W_hh: Any, b: Any) -> list[np.ndar
     return out
 
 
-def _draw(rng: np.random.Generator, difficulty: str, H: int, D: int) -> dict[str, Any]:
-    W_xh = weights(rng, difficulty, (H, D))
-    W_hh = weights(rng, difficulty, (H, H))
-    while not np.any(W_hh):  # a zero W_hh would make the recurrence pointless
-        W_hh = weights(rng, difficulty, (H, H))
-    return {"W_xh": W_xh, "W_hh": W_hh, "b": weights(rng, difficulty, H, lo=-0.5, hi=0.5)}
+def _draw(d: Draws, difficulty: str, H: int, D: int) -> dict[str, Any]:
+    W_xh = [d.weights(difficulty, D) for _ in range(H)]
+    flat_hh = d.nonzero(difficulty, H * H)  # a zero W_hh would make the recurrence pointless
+    return {"W_xh": W_xh, "W_hh": [flat_hh[i * H:(i + 1) * H] for i in range(H)],
+            "b": d.weights(difficulty, H, lo=-0.5, hi=0.5)}
 
 
 def _check_weights(params: Mapping[str, Any], H: int, D: int) -> dict[str, Any]:
@@ -84,10 +83,9 @@ class RnnStep(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        sizes = STEP_SIZES[difficulty]
-        H, D = sizes[int(rng.integers(len(sizes)))]
-        return {"x": draw_vec(rng, difficulty, D, nonzero=True), "h_prev": draw_vec(rng, difficulty, H, nonzero=True),
-                **_draw(rng, difficulty, H, D)}
+        d = Draws(rng)  # one batch of draws: rng.integers costs more than the rest of the drawing
+        H, D = d.choice(STEP_SIZES[difficulty])
+        return {"x": d.nonzero(difficulty, D), "h_prev": d.nonzero(difficulty, H), **_draw(d, difficulty, H, D)}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         x = check_vec(params, "x")
@@ -162,10 +160,10 @@ class RnnSequence(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        sizes = SEQ_SIZES[difficulty]
-        H, D, T = sizes[int(rng.integers(len(sizes)))]
-        xs = [draw_vec(rng, difficulty, D, nonzero=True) for _ in range(T)]
-        return {"xs": xs, "h0": weights(rng, difficulty, H), **_draw(rng, difficulty, H, D)}
+        d = Draws(rng)  # one batch of draws: rng.integers costs more than the rest of the drawing
+        H, D, T = d.choice(SEQ_SIZES[difficulty])
+        xs = [d.nonzero(difficulty, D) for _ in range(T)]
+        return {"xs": xs, "h0": d.weights(difficulty, H), **_draw(d, difficulty, H, D)}
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         xs = to_plain(need_matrix(params, "xs"))
