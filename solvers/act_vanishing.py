@@ -11,6 +11,7 @@ so |d a_T / d a_0| <= prod_t |w_t| * (1/4)^T, which shrinks geometrically unless
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_vector, register,
 )
-from solvers._rounding import Exact, carry, fraction
+from solvers._rounding import Exact, carry_list, fraction
 from solvers.act_functions import sigmoid
 from solvers.train_numbers import dec, num, pick, picks, to_plain, vec_text
 
@@ -107,18 +108,22 @@ class SigmoidVanishing(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        z = np.asarray(params["z"], dtype=float)
-        w = np.asarray(params["w"], dtype=float)
-        product, _ = sigmoid_chain_gradient(z, w)
+        # one sigmoid call (NumPy's tanh), the rest in plain floats: three to five numbers, where a
+        # NumPy call costs more than the arithmetic (products and sums of so few terms run left to
+        # right in NumPy too: the same bits as sigmoid_chain_gradient)
+        w = [float(v) for v in params["w"]]
+        s = sigmoid(np.asarray(params["z"], dtype=float)).tolist()
+        d = [si * (1 - si) for si in s]
+        product = math.prod(wi * si * (1 - si) for wi, si in zip(w, s))
+        T = len(w)
+        abs_w = math.prod(abs(wi) for wi in w)
         # prod|w_t| / 4^T is rational: an exact ...5 must not print from a float just below it
-        bound = Exact(math.prod(abs(fraction(v)) for v in params["w"]) / 4 ** len(params["w"]))
-        s = sigmoid(z)
-        d = s * (1 - s)
-        T = z.size
+        bound_q = math.prod(abs(fraction(v)) for v in params["w"]) / 4 ** T
+        bound = Exact(bound_q)
         # as the steps carry it: s and s' to 6 places, s' from the rounded s (the second key)
-        s6 = carry(s, CARRY)
-        d6 = carry(s6 * (1 - s6), CARRY)
-        carried = float(np.prod(w * d6))
+        s6 = carry_list(s, CARRY)
+        d6 = carry_list([si * (1 - si) for si in s6], CARRY)
+        carried = math.prod(wi * di for wi, di in zip(w, d6))
         steps = [
             Step("先算每个单元的 σ(z_t)。", "First each unit's s(z_t).",
                  "s(z) = " + vec_text(s6, CARRY)),
@@ -129,25 +134,24 @@ class SigmoidVanishing(Kind):
                  + f" = {dec(carried, 6)} (= {carried:.3e})"),
             Step("由 σ' <= 1/4 得上界；每多一层至少缩小为原来的 |w|/4。",
                  "Since s' <= 1/4, each layer multiplies the bound by |w_t|/4.",
-                 f"{fmt(np.prod(np.abs(w)))} * 0.25^{T} = {dec(bound, 6)} (= {bound:.3e})"),
+                 f"{fmt(abs_w)} * 0.25^{T} = {dec(bound, 6)} (= {bound:.3e})"),
         ]
         mistakes = [
             Mistake("used_sigmoid_not_derivative", Text("乘的是 σ(z) 而不是 σ'(z)", "multiplied s(z) instead of s'(z)"),
-                    {"product": float(np.prod(w * s))}),
+                    {"product": math.prod(wi * si for wi, si in zip(w, s))}),
             Mistake("summed_not_multiplied", Text("把各层相加而不是相乘", "added the layers instead of multiplying"),
-                    {"product": float(np.sum(w * d))}),
+                    {"product": sum(wi * di for wi, di in zip(w, d))}),
             Mistake("forgot_weights", Text("忘了乘权重 w_t", "left out the weights w_t"),
-                    {"product": float(np.prod(d))}),
+                    {"product": math.prod(d)}),
             Mistake("bound_one_half", Text("误以为 σ' 的最大值是 1/2", "took the maximum of s' as 1/2"),
-                    {"bound": float(np.prod(np.abs(w)) * 0.5 ** T)}),
+                    {"bound": abs_w * 0.5 ** T}),
         ]
         answer = {"product": product, "bound": bound}
-        return Solution(answer, steps, mistakes, _exact(params), carried={"product": carried})
+        return Solution(answer, steps, mistakes, _exact(params, bound_q), carried={"product": carried})
 
 
-def _exact(params: Mapping[str, Any]) -> dict[str, str]:
+def _exact(params: Mapping[str, Any], bound: Fraction) -> dict[str, str]:
     from solvers._exact_text import atom, q, sigmoid_slope_of
 
     product = "*".join(f"{atom(wi)}*{sigmoid_slope_of(zi)}" for zi, wi in zip(params["z"], params["w"]))
-    bound = math.prod(abs(fraction(v)) for v in params["w"]) / 4 ** len(params["z"])
     return {"product": product, "bound": q(bound)}

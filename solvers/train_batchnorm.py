@@ -11,6 +11,8 @@ each column normalised on its own with its own gamma and beta).
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from typing import Any, Mapping
 
 import numpy as np
@@ -210,10 +212,14 @@ def _exact(params: Mapping[str, Any]) -> dict[str, str]:
     rows = params["x"] if isinstance(params["x"][0], list) else [[v] for v in params["x"]]
     means, variances = [], []
     for col in zip(*rows):
+        # in integers over a common denominator L (x_i = n_i/L), two Fractions per column instead of
+        # a Fraction operation per value: mu = S/(mL), var = sum (m n_i - S)^2 / (m^3 L^2)
         col = [fraction(v) for v in col]
-        mu = sum(col) / len(col)
-        means.append(mu)
-        variances.append(sum((v - mu) ** 2 for v in col) / len(col))
+        m, L = len(col), math.lcm(*(v.denominator for v in col))
+        n = [v.numerator * (L // v.denominator) for v in col]
+        S = sum(n)
+        means.append(Fraction(S, m * L))
+        variances.append(Fraction(sum((m * ni - S) ** 2 for ni in n), m ** 3 * L * L))
     if len(means) == 1:
         return {"mean": str(means[0]), "var": str(variances[0])}
     return {"mean": qlist(means), "var": qlist(variances)}
