@@ -68,10 +68,6 @@ class _Products:
         return prods.reshape(len(hxs), 4 * self.H).tolist()
 
 
-def _sig(t: list[float]) -> list[float]:
-    return [0.5 + 0.5 * v for v in t]  # act_functions.sigmoid, from tanh(x/2)
-
-
 def _index(keys: dict, hx: list[float]) -> int:
     return keys.setdefault(tuple(hx), len(keys))
 
@@ -93,6 +89,7 @@ def lstm_runs(W: Mapping[str, Any], b: Mapping[str, Any], xs: list[list[float]],
     P = _Products(W, H, H + D)
     b_all = [float(v) for k in GATES for v in b[k]]
     H2, H3 = 2 * H, 3 * H
+    half = [0.5] * H2 + [1.0] * H + [0.5] * H  # what the gates' tanh takes of f, i, g, o
     slips = [s for s in SLIPS if s != "concat_order" or H == D]
     h0, c0 = [float(v) for v in h0], [float(v) for v in c0]
     state = {name: (h0, c0) for name in ("right", *slips)}
@@ -114,23 +111,20 @@ def lstm_runs(W: Mapping[str, Any], b: Mapping[str, Any], xs: list[list[float]],
         pre_per = [[a + c for a, c in zip(row, b_all)] for row in P.per_gate(list(per))]
         pre_stk = [[a + c for a, c in zip(row, b_all)] for row in P.stacked_rows(list(stk))] if stk else []
         pre_carried = carry_list(pre_per[at["carried"]], CARRY)
-        # 2. the gates: one tanh call for every distinct row (sigmoid = 0.5 + 0.5*tanh(x/2))
-        args: list[float] = []
-        for p in [*pre_per, pre_carried]:  # f, i, o through the sigmoid and g through tanh
-            args += [0.5 * v for v in p[:H2]] + p[H2:H3] + [0.5 * v for v in p[H3:]]
+        # 2. the gates: one tanh call for every distinct row (sigmoid = 0.5 + 0.5*tanh(x/2));
+        # f, i, o go in halved and g as it is (1.0 * v is v, bit for bit)
+        args = [m * v for p in [*pre_per, pre_carried] for m, v in zip(half, p)]
         for p in pre_stk:  # the stacked cell: the sigmoid of all four, and tanh of g
             args += [0.5 * v for v in p] + p[H2:H3]
         t = np.tanh(np.array(args, dtype=float)).tolist()
+        s = [0.5 + 0.5 * v for v in t]  # every value's sigmoid form, used where it is a sigmoid
         gates_per = []
-        for r in range(len(pre_per) + 1):
-            u = t[4 * H * r:4 * H * (r + 1)]
-            gates_per.append((_sig(u[:H]), _sig(u[H:H2]), u[H2:H3], _sig(u[H3:])))
-        base = 4 * H * (len(pre_per) + 1)
+        for r in range(0, 4 * H * (len(pre_per) + 1), 4 * H):
+            gates_per.append((s[r:r + H], s[r + H:r + H2], t[r + H2:r + H3], s[r + H3:r + 4 * H]))
         gates_stk = []
-        for r in range(len(pre_stk)):
-            u = t[base + 5 * H * r:base + 5 * H * (r + 1)]
-            s = _sig(u[:4 * H])
-            gates_stk.append((s[:H], s[H:H2], s[H2:H3], s[H3:], u[4 * H:]))
+        for r in range(4 * H * (len(pre_per) + 1), len(t), 5 * H):
+            gates_stk.append((s[r:r + H], s[r + H:r + H2], s[r + H2:r + H3], s[r + H3:r + 4 * H],
+                              t[r + 4 * H:r + 5 * H]))
         # 3. the cell states
         steps: dict[str, dict[str, Any]] = {}
         for name in ("right", "reset_state") if reset else ("right",):

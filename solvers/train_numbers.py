@@ -141,7 +141,14 @@ def dec(x: Any, decimals: int | None = None) -> str:
 
 def vec_text(v: Sequence[float], decimals: int | None = None) -> str:
     """``[0.5, -1]``: a vector as a student writes it."""
+    if decimals is None:  # given numbers (a statement's parameters): few distinct ones, remembered
+        return "[" + ", ".join([_given(float(x)) for x in _elements(v)]) + "]"
     return "[" + ", ".join(dec(x, decimals) for x in _elements(v)) + "]"
+
+
+@functools.lru_cache(maxsize=4096)
+def _given(xf: float) -> str:
+    return fmt(xf, None)  # = dec(xf, None)
 
 
 def carried(x: Any, places: int = 6) -> str:
