@@ -84,8 +84,10 @@ def backprop_step(x, t, W1, b1, W2, b2, *, hidden: str = "sigmoid", loss: str = 
     >>> out["o"][0], out["delta2"][0], out["b2_new"][0]
     (0.5, -0.125, 0.125)
     """
-    def R(v: Any) -> Any:  # r on every number of a (nested) list
-        return [R(a) for a in v] if isinstance(v, list) else r(v)
+    def R(v: Any) -> Any:  # r on every number of a vector or matrix
+        if type(v) is list:
+            return [[r(a) for a in row] for row in v] if v and type(v[0]) is list else [r(a) for a in v]
+        return r(v)
 
     v = _inputs(x, t, W1, b1, W2, b2, hidden=hidden, loss=loss, half=half, lr=lr)
     v["R"] = _keep if r is _keep else R  # the exact run writes nothing down
@@ -174,13 +176,10 @@ def _grad_W1(v: dict[str, Any], slip: str) -> None:
 
 def _update(v: dict[str, Any], slip: str) -> None:
     step = v["lr"] if slip == "sign_of_update" else -v["lr"]
-
-    def upd(P: list, G: list) -> list:
-        return [upd(p, g) for p, g in zip(P, G)] if isinstance(P[0], list) else [p + step * g + 0.0 for p, g in
-                                                                                zip(P, G)]
-
-    v["W2_new"], v["b2_new"] = upd(v["W2"], v["grad_W2"]), upd(v["b2"], v["delta2"])
-    v["W1_new"], v["b1_new"] = upd(v["W1"], v["grad_W1"]), upd(v["b1"], v["delta1"])
+    v["W2_new"] = [[p + step * g + 0.0 for p, g in zip(pr, gr)] for pr, gr in zip(v["W2"], v["grad_W2"])]
+    v["b2_new"] = [p + step * g + 0.0 for p, g in zip(v["b2"], v["delta2"])]
+    v["W1_new"] = [[p + step * g + 0.0 for p, g in zip(pr, gr)] for pr, gr in zip(v["W1"], v["grad_W1"])]
+    v["b1_new"] = [p + step * g + 0.0 for p, g in zip(v["b1"], v["delta1"])]
 
 
 _STAGES = (_loss, _sig_d, _delta2, _grad_W2, _f_d, _back, _delta1, _grad_W1, _update)
