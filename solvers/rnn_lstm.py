@@ -19,7 +19,7 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, need_matrix, register
 from solvers.rnn_cells import CARRY, CARRY_EN, CARRY_ZH, GATES, check_gated, check_vec, draws_gated, gated_text, sequence_text
 from solvers.rnn_lstm_runs import SLIPS, lstm_runs
-from solvers.train_numbers import Draws, carried, to_plain, vec_text
+from solvers.train_numbers import Draws, carried_floats, to_plain, vec_text
 
 STEP_SIZES = {"easy": [(1, 1)], "medium": [(1, 2), (2, 1)], "hard": [(2, 2)]}  # (H, D)
 SEQ_SIZES = {"easy": [(1, 1, 2)], "medium": [(1, 1, 3), (1, 2, 2)], "hard": [(2, 1, 2), (1, 2, 3)]}  # (H, D, T)
@@ -58,7 +58,7 @@ def _step_lines(t: str, s: Mapping[str, Any]) -> list[Step]:
 
 
 def _vec(values: list[float]) -> str:
-    return "[" + ", ".join([carried(v, CARRY) for v in values]) + "]"  # = vec_carried of a list of floats
+    return carried_floats(values, CARRY)
 
 
 @functools.lru_cache(maxsize=8)

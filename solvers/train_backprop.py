@@ -26,7 +26,7 @@ import numpy as np
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_bool, need_choice, need_float, register
 from solvers._rounding import half_up
 from solvers.rnn_cells import CARRY, check_vec
-from solvers.train_numbers import Draws, carried, mat_text, num, vec_text
+from solvers.train_numbers import Draws, carried_floats, mat_text, num, vec_text
 
 # Named difficulty ranges: sizes (D, H, O), hidden activations, losses, learning rates.
 RANGES = {
@@ -383,7 +383,7 @@ def _m(m: Any) -> str:
 
 
 def _v(values: list) -> str:
-    return "[" + ", ".join([carried(a) for a in values]) + "]"  # = vec_carried of a list of floats
+    return carried_floats(values, CARRY)
 
 
 def _steps(params: Mapping[str, Any], r: Mapping[str, Any]) -> list[Step]:

@@ -127,3 +127,23 @@ def test_draws_nonzero_is_uniform_over_the_vectors_that_are_not_all_zero():
     expected = n / len(every)
     assert all(abs(c - expected) < 6 * expected ** 0.5 for c in counts.values()), counts
     assert all(any(d.nonzero("medium", 1)) for _ in range(2000))
+
+
+def test_carried_floats_is_vec_carried():
+    """The worked steps print a run's values with carried_floats (repr of a value already at the
+    carried places, no cache); it must give vec_carried's text for any list."""
+    from fractions import Fraction
+
+    from solvers._rounding import Exact
+    from solvers.train_numbers import carried_floats, vec_carried
+
+    rng = np.random.default_rng(4)
+    values = [0.0, -0.0, 1.0, -2.0, 1e-4, -1e-4, 9.9e-5, 0.1 + 0.2, 1e8, 99999999.5, 123456.7, 3, -7,
+              Exact(Fraction(1, 800)), Exact(Fraction(-5, 3))]
+    for scale in (1e-6, 1e-3, 1, 1e3, 1e7, 1e9):
+        raw = (rng.standard_normal(3000) * scale).tolist()
+        values += raw + [round(v, int(p)) for v, p in zip(raw, rng.integers(0, 9, size=3000))]
+    for places in (4, 6, 8):
+        for n in range(0, len(values), 7):
+            chunk = values[n:n + 7]
+            assert carried_floats(chunk, places) == vec_carried(chunk, places), (chunk, places)
