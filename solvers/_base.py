@@ -247,13 +247,16 @@ def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
     value that rounds to the right one would be accepted, so naming it would be wrong. Two
     mistakes giving the same wrong answer are both kept (feedback names both)."""
     tolerance = {f.name: f.tolerance for f in fields}
-    carried = carried or {}
-
-    def accepted(k: str, v: Any) -> bool:  # the grader would mark v right (see Solution.carried)
-        return any(values_close(v, key.get(k), tol=tolerance.get(k), relative=k not in tolerance)
-                   for key in (answer, carried) if k in key)
-
-    return [m for m in mistakes if any(not accepted(k, v) for k, v in m.answer.items())]
+    keys = (answer, carried) if carried else (answer,)
+    kept = []
+    for m in mistakes:  # plain loops: this runs for every named mistake of every problem
+        for k, v in m.answer.items():
+            tol, relative = tolerance.get(k), k not in tolerance
+            # the grader would mark v right (see Solution.carried) unless no key accepts it
+            if not any(values_close(v, key[k], tol=tol, relative=relative) for key in keys if k in key):
+                kept.append(m)
+                break
+    return kept
 
 
 def same_wrong_answer(a: Mistake, b: Mistake) -> bool:
@@ -322,6 +325,8 @@ def _matrix_close(a: list, b: list, tol: float, relative: bool) -> bool | None:
     for ra, rb in zip(a, b):
         if type(ra) is not list or type(rb) is not list or len(ra) != width or len(rb) != width:
             return None
+        if ra == rb and _INT_ONLY.issuperset(map(type, ra)):
+            continue  # equal whole numbers (never inf or nan): |x - y| = 0, close at any tolerance
         for x, y in zip(ra, rb):
             if type(x) not in _NUMBER or type(y) not in _NUMBER:
                 return None
@@ -330,6 +335,7 @@ def _matrix_close(a: list, b: list, tol: float, relative: bool) -> bool | None:
     return True
 
 
+_INT_ONLY = frozenset((int,))
 _PLAIN_SCALARS = (str, int, bool, type(None))
 
 

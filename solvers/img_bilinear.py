@@ -59,13 +59,16 @@ _INT_ONLY = frozenset((int,))
 
 
 def _bilinear(img: list[list[int]], x: Fraction, y: Fraction) -> Fraction:
+    """The formula in whole numbers: with x = X/D and y = Y/E, a = A/D and b = B/E, and the
+    value is one fraction over D*E (the same exact value, one Fraction instead of fifteen)."""
     h, w = len(img), len(img[0])
     x0 = min(math.floor(x), w - 2) if w > 1 else 0
     y0 = min(math.floor(y), h - 2) if h > 1 else 0
-    a, b = x - x0, y - y0
     x1, y1 = min(x0 + 1, w - 1), min(y0 + 1, h - 1)
-    return ((1 - a) * (1 - b) * img[y0][x0] + a * (1 - b) * img[y0][x1]
-            + (1 - a) * b * img[y1][x0] + a * b * img[y1][x1])
+    d, e = x.denominator, y.denominator
+    a, b = x.numerator - x0 * d, y.numerator - y0 * e
+    return Fraction((d - a) * (e - b) * img[y0][x0] + a * (e - b) * img[y0][x1]
+                    + (d - a) * b * img[y1][x0] + a * b * img[y1][x1], d * e)
 
 
 def source_coords(n: int, m: int, align_corners: bool) -> list[Fraction]:
@@ -76,8 +79,8 @@ def source_coords(n: int, m: int, align_corners: bool) -> list[Fraction]:
     """
     if align_corners:
         return [Fraction(i * (n - 1), m - 1) if m > 1 else Fraction(0) for i in range(m)]
-    return [min(max(Fraction(2 * i + 1, 2) * Fraction(n, m) - Fraction(1, 2), Fraction(0)), Fraction(n - 1))
-            for i in range(m)]
+    # (i + 1/2) * n/m - 1/2 = ((2i + 1) n - m) / 2m, clamped to [0, n - 1]
+    return [Fraction(min(max((2 * i + 1) * n - m, 0), (n - 1) * 2 * m), 2 * m) for i in range(m)]
 
 
 def resize(image: Any, m: int, align_corners: bool) -> list[list[Fraction]]:
@@ -111,12 +114,10 @@ def resize(image: Any, m: int, align_corners: bool) -> list[list[Fraction]]:
 def nearest_at(image: Any, x: Fraction, y: Fraction) -> int:
     """Nearest-neighbour value (halves round up), for the 'used nearest' mistake."""
     img = _rows(image)
-    r = min(int(math.floor(y + _HALF)), len(img) - 1)
-    c = min(int(math.floor(x + _HALF)), len(img[0]) - 1)
+    # floor(v + 1/2) = (2 num + den) // (2 den) for v = num/den
+    r = min((2 * y.numerator + y.denominator) // (2 * y.denominator), len(img) - 1)
+    c = min((2 * x.numerator + x.denominator) // (2 * x.denominator), len(img[0]) - 1)
     return img[r][c]
-
-
-_HALF = Fraction(1, 2)
 
 
 def _frac(v: Any) -> Fraction:
@@ -126,15 +127,16 @@ def _frac(v: Any) -> Fraction:
 def _f(x: Fraction) -> str:
     """A fraction as a student writes it: 3/4 -> 0.75, 2/3 stays 2/3 (remembered: the same
     weights and coordinates recur)."""
-    text = _F_TEXT.get(x)
+    key = (x.numerator, x.denominator)  # (hashing the pair is cheaper than hashing a Fraction)
+    text = _F_TEXT.get(key)
     if text is None:
         if len(_F_TEXT) >= 1 << 16:
             _F_TEXT.clear()
-        text = _F_TEXT[x] = _f_text(x)
+        text = _F_TEXT[key] = _f_text(x)
     return text
 
 
-_F_TEXT: dict[Fraction, str] = {}
+_F_TEXT: dict[tuple[int, int], str] = {}
 
 
 def _f_text(x: Fraction) -> str:
@@ -240,19 +242,23 @@ class Bilinear(Kind):
     def _solve_point(self, img: list[list[int]], x: Fraction, y: Fraction) -> Solution:
         h, w = len(img), len(img[0])
         x0, y0 = min(math.floor(x), w - 2), min(math.floor(y), h - 2)
-        a, b = x - x0, y - y0
         f00, f01, f10, f11 = img[y0][x0], img[y0][x0 + 1], img[y0 + 1][x0], img[y0 + 1][x0 + 1]
-        top, bottom = (1 - a) * f00 + a * f01, (1 - a) * f10 + a * f11
-        value = (1 - b) * top + b * bottom
+        # each shown fraction built once from whole numbers over D (x = X/D) or E (y = Y/E)
+        d, e = x.denominator, y.denominator
+        an, bn = x.numerator - x0 * d, y.numerator - y0 * e
+        a, b = Fraction(an, d), Fraction(bn, e)
+        top, bottom = Fraction((d - an) * f00 + an * f01, d), Fraction((d - an) * f10 + an * f11, d)
+        value = Fraction((e - bn) * ((d - an) * f00 + an * f01) + bn * ((d - an) * f10 + an * f11), d * e)
         steps = [
             Step("找出包围该点的 4 个像素（x 为列、y 为行）及小数部分 a、b。",
                  "Find the 4 pixels around the point (x is the column, y the row) and the fractions a, b.",
                  f"x0 = {x0}, a = {_f(x)} - {x0} = {_f(a)};  y0 = {y0}, b = {_f(y)} - {y0} = {_f(b)};  "
                  f"f({y0},{x0}) = {f00}, f({y0},{x0 + 1}) = {f01}, f({y0 + 1},{x0}) = {f10}, f({y0 + 1},{x0 + 1}) = {f11}"),
             Step("先沿 x 方向在上下两行各做一次线性插值：", "First interpolate along x on the upper and lower rows:",
-                 f"top = {_f(1 - a)}*{f00} + {_f(a)}*{f01} = {_f(top)};  bottom = {_f(1 - a)}*{f10} + {_f(a)}*{f11} = {_f(bottom)}"),
+                 f"top = {_f(Fraction(d - an, d))}*{f00} + {_f(a)}*{f01} = {_f(top)};  "
+                 f"bottom = {_f(Fraction(d - an, d))}*{f10} + {_f(a)}*{f11} = {_f(bottom)}"),
             Step("再沿 y 方向插值：", "Then interpolate along y:",
-                 f"f = {_f(1 - b)}*{_f(top)} + {_f(b)}*{_f(bottom)} = {_f(value)} ≈ {fmt(float(value), DECIMALS)}"),
+                 f"f = {_f(Fraction(e - bn, e))}*{_f(top)} + {_f(b)}*{_f(bottom)} = {_f(value)} ≈ {fmt(float(value), DECIMALS)}"),
         ]
         _, wrong = _point_values(img, x, y)
         mistakes = [
@@ -301,10 +307,12 @@ def _point_values(img: list[list[int]], x: Fraction, y: Fraction) -> tuple[Fract
     swapped point lies in the image): what generate() screens and solve() names."""
     h, w = len(img), len(img[0])
     x0, y0 = min(math.floor(x), w - 2), min(math.floor(y), h - 2)
-    a, b = x - x0, y - y0
     wrong = {}
     if max(x, y) <= min(h, w) - 1:
         wrong["swapped_xy"] = float(_bilinear(img, y, x))
-    wrong["weights_reversed"] = float(_bilinear(img, x0 + 1 - a, y0 + 1 - b))
+    # the point x0 + 1 - a = 2 x0 + 1 - x (and so for y): the weights of the two sides swapped
+    mirrored_x = Fraction((2 * x0 + 1) * x.denominator - x.numerator, x.denominator)
+    mirrored_y = Fraction((2 * y0 + 1) * y.denominator - y.numerator, y.denominator)
+    wrong["weights_reversed"] = float(_bilinear(img, mirrored_x, mirrored_y))
     wrong["nearest"] = float(nearest_at(img, x, y))
     return _bilinear(img, x, y), wrong

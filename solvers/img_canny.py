@@ -54,6 +54,7 @@ def _rows(m: Any) -> Matrix:
 
 
 _ONLY_LIST = frozenset((list,))
+_INT_ONLY = frozenset((int,))
 
 
 
@@ -105,19 +106,32 @@ def non_max_suppression(mag: Any, sectors: Any) -> Matrix:
     >>> non_max_suppression([[0, 36, 36]], [[0, 0, 0]])
     [[0, 36, 36]]
     """
-    m, sec = _rows(mag), _rows(sectors)
+    return _suppress(_rows(mag), _rows(sectors))
+
+
+def _suppress(m: Matrix, sec: Matrix) -> Matrix:
+    """:func:`non_max_suppression` of lists of rows, on the flat map: a neighbour outside the
+    map has index -1, which reads the 0 appended at the end."""
     h, w = len(m), len(m[0])
-    out = []
-    for r, row in enumerate(m):
-        kept = []
-        for c, v in enumerate(row):
-            (ar, ac), (br, bc) = NEIGHBOURS[sec[r][c]]
-            ar, ac, br, bc = r + ar, c + ac, r + br, c + bc
-            a = m[ar][ac] if 0 <= ar < h and 0 <= ac < w else 0
-            b = m[br][bc] if 0 <= br < h and 0 <= bc < w else 0
-            kept.append(v if v >= a and v >= b else 0 * v)
-        out.append(kept)
-    return out
+    flat = [v for row in m for v in row]
+    padded = flat + [0]
+    table = _pairs(h, w)
+    kept = []
+    for v, s, pairs in zip(flat, [s for row in sec for s in row], table):
+        a, b = pairs[s]
+        kept.append(v if v >= padded[a] and v >= padded[b] else 0 * v)
+    return [kept[r * w:(r + 1) * w] for r in range(h)]
+
+
+@lru_cache(maxsize=None)
+def _pairs(h: int, w: int) -> tuple[dict[int, tuple[int, int]], ...]:
+    """For each pixel (row-major) and sector, the flat indices of the two neighbours compared
+    (-1 outside the map)."""
+    def index(r: int, c: int) -> int:
+        return r * w + c if 0 <= r < h and 0 <= c < w else -1
+
+    return tuple({s: tuple(index(r + dr, c + dc) for dr, dc in NEIGHBOURS[s]) for s in SECTORS}
+                 for r in range(h) for c in range(w))
 
 
 _STEPS = {8: [(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1) if (a, b) != (0, 0)],
@@ -131,7 +145,11 @@ def hysteresis(nms: Any, low: float, high: float, connectivity: int = 8, one_ste
     >>> hysteresis([[50, 0, 0], [0, 20, 0], [0, 0, 20]], 10, 40)
     [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
     """
-    m = _rows(nms)
+    return _hysteresis(_rows(nms), low, high, connectivity, one_step)
+
+
+def _hysteresis(m: Matrix, low: float, high: float, connectivity: int = 8, one_step: bool = False) -> Matrix:
+    """:func:`hysteresis` of lists of rows, on the flat map with cached neighbour tables."""
     h, w = len(m), len(m[0])
     flat = [v for row in m for v in row]
     around = _around(h, w, connectivity)
@@ -182,14 +200,18 @@ def _front(image: tuple[tuple[int, ...], ...], smooth: bool, norm: str) -> tuple
     gx, gy = _sobel(base)
     mag = _magnitude(gx, gy, norm)
     sectors = [[sector_of(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
-    return base, gx, gy, mag, sectors, non_max_suppression(mag, sectors)
+    return base, gx, gy, mag, sectors, _suppress(mag, sectors)
 
 
 def canny_stages(image: Any, smooth: bool, norm: str, low: float, high: float) -> dict[str, Matrix]:
     """Every intermediate map of this module's conventions, as lists of rows."""
-    key = tuple(tuple(int(v) for v in row) for row in _rows(image))
+    rows = _rows(image)
+    if all(_INT_ONLY.issuperset(map(type, row)) for row in rows):
+        key = tuple(map(tuple, rows))
+    else:
+        key = tuple(tuple(int(v) for v in row) for row in rows)
     base, gx, gy, mag, sectors, nms = _front(key, bool(smooth), norm)
-    return dict(base=base, gx=gx, gy=gy, mag=mag, sectors=sectors, nms=nms, edges=hysteresis(nms, low, high))
+    return dict(base=base, gx=gx, gy=gy, mag=mag, sectors=sectors, nms=nms, edges=_hysteresis(nms, low, high))
 
 
 @lru_cache(maxsize=None)
@@ -208,16 +230,17 @@ def _image(rng: np.random.Generator, n: int, scale: int) -> list[list[int]]:
     sides = _sides(n)
     draw = rng.integers(0, 1 << 30, size=n * n + 3).tolist()
     side = sides[draw[0] % len(sides)]
-    low, high = draw[1] % 4, 6 + draw[2] % 4
-    out = []
-    for r in range(n):
-        row = []
-        for c in range(n):
-            noise = draw[3 + r * n + c] % 9 - 4  # -4..4, kept when |noise| <= 2: about 40% of pixels
-            value = (high if side[r][c] else low) + (noise if -2 <= noise <= 2 else 0)
-            row.append(min(9, max(0, value)) * scale)
-        out.append(row)
-    return out
+    # a pixel is high or low, plus noise d % 9 - 4 (-4..4) kept when |noise| <= 2 (about 40% of
+    # pixels), clamped to 0..9, times scale: looked up by d % 9 on each side of the edge
+    on, off = _levels(6 + draw[2] % 4, scale), _levels(draw[1] % 4, scale)
+    flat = [on[d % 9] if s else off[d % 9] for s, d in zip([v for row in side for v in row], draw[3:])]
+    return [flat[r * n:(r + 1) * n] for r in range(n)]
+
+
+@lru_cache(maxsize=None)
+def _levels(level: int, scale: int) -> tuple[int, ...]:
+    """The grey value of a pixel at ``level`` for each d % 9 of its noise draw."""
+    return tuple(min(9, max(0, level + (k - 4 if -2 <= k - 4 <= 2 else 0))) * scale for k in range(9))
 
 
 def _reach(nms: Matrix, high: float) -> list[float]:
@@ -478,26 +501,26 @@ def _mistakes(params: Mapping[str, Any], st: dict[str, Matrix]) -> list[Mistake]
     swapped = [[Y_UP[s] for s in row] for row in sectors]
     # with no diagonal sector, reading y upward changes nothing: the answer's maps serve
     same = swapped == sectors
-    nms_y_up = nms if same else non_max_suppression(mag, swapped)
-    nms_along = non_max_suppression(mag, [[ALONG[s] for s in row] for row in sectors])
+    nms_y_up = nms if same else _suppress(mag, swapped)
+    nms_along = _suppress(mag, [[ALONG[s] for s in row] for row in sectors])
     other = _magnitude(st["gx"], st["gy"], "l2" if norm == "l1" else "l1")
     return [
         Mistake("no_nms", Text("跳过了非极大值抑制，直接对幅值图做双阈值", "skipped non-maximum suppression and thresholded the raw magnitudes"),
-                {"nms": _mat(mag, norm), "edges": hysteresis(mag, low, high)}),
+                {"nms": _mat(mag, norm), "edges": _hysteresis(mag, low, high)}),
         Mistake("y_axis_up", Text("按 y 轴向上理解方向，45° 与 135° 扇区弄反了", "read the angle with y pointing up, swapping the 45 and 135 sectors"),
                 {"sector": swapped, "nms": _mat(nms_y_up, norm),
-                 "edges": [list(row) for row in st["edges"]] if same else hysteresis(nms_y_up, low, high)}),
+                 "edges": [list(row) for row in st["edges"]] if same else _hysteresis(nms_y_up, low, high)}),
         Mistake("along_edge", Text("沿边缘方向（而不是梯度方向）比较邻居", "compared the neighbours along the edge instead of across it (along the gradient)"),
-                {"nms": _mat(nms_along, norm), "edges": hysteresis(nms_along, low, high)}),
+                {"nms": _mat(nms_along, norm), "edges": _hysteresis(nms_along, low, high)}),
         Mistake("weak_as_strong", Text("所有弱边缘都保留了（没有检查是否连到强边缘）", "kept every weak pixel without checking its connection to a strong one"),
                 {"edges": [[int(v >= low) for v in row] for row in nms]}),
         Mistake("weak_dropped", Text("丢掉了所有弱边缘（只保留强边缘）", "dropped every weak pixel (kept only the strong ones)"),
                 {"edges": [[int(v >= high) for v in row] for row in nms]}),
         Mistake("one_step_hysteresis", Text("只保留与强边缘直接相邻的弱边缘（没有沿弱边缘链传递）",
                                             "kept only weak pixels directly next to a strong one (did not follow chains of weak pixels)"),
-                {"edges": hysteresis(nms, low, high, one_step=True)}),
+                {"edges": _hysteresis(nms, low, high, one_step=True)}),
         Mistake("four_connected", Text("滞后连接用了 4 邻接而不是 8 邻接", "used 4-connectivity instead of 8 in hysteresis"),
-                {"edges": hysteresis(nms, low, high, connectivity=4)}),
+                {"edges": _hysteresis(nms, low, high, connectivity=4)}),
         Mistake("norm_mixup", Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
                 {"magnitude": _mat(other, "l2" if norm == "l1" else "l1")}),
     ]

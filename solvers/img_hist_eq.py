@@ -93,7 +93,7 @@ class HistogramEqualisation(Kind):
             probs = rng.dirichlet(np.full(width, 1.5))
             img = [[lo + v for v in row] for row in rng.choice(width, size=(n, n), p=probs).tolist()]
             hist = _histogram(img, L)
-            mapping = [s for _, s in equalisation_map(hist, L)]
+            mapping = [(2 * a + d) // (2 * d) for a, d in _scaled_cdf(hist, L - 1)]
             # at least 3 levels and a mapping that really stretches the range
             if sum(1 for c in hist if c) >= 3 and any(mapping[k] != k for k, c in enumerate(hist) if c):
                 return {"image": img, "levels": L}
@@ -132,14 +132,17 @@ class HistogramEqualisation(Kind):
             img = np.asarray(params["image"], dtype=np.int64)
             hist = np.bincount(img.ravel(), minlength=L)
             cum = np.cumsum(hist)
-        n = int(sum(hist))
-        table = equalisation_map(hist, L)
-        mapping = [s for _, s in table]
+        hist = [int(c) for c in hist]
+        n = sum(hist)
+        if len(hist) != L or n <= 0:
+            equalisation_map(hist, L)  # raises the reference's error for such a histogram
+        cdf = _scaled_cdf(hist, L - 1)
+        mapping = [(2 * a + d) // (2 * d) for a, d in cdf]  # half_up(a/d)
         out = _apply(mapping, img)
         rows = "\n".join(
-            f"k={k:>2}  n_k={int(hist[k]):>2}  cum={int(cum[k]):>2}  s_k = {L - 1}*{int(cum[k])}/{n} = "
-            f"{fmt(float(s), 2) if s.denominator != 1 else s.numerator} -> {r}"
-            for k, (s, r) in enumerate(table))
+            f"k={k:>2}  n_k={hist[k]:>2}  cum={int(cum[k]):>2}  s_k = {L - 1}*{int(cum[k])}/{n} = "
+            f"{fmt(a / d, 2) if a % d else a // d} -> {r}"  # a / d: the float of Fraction(a, d)
+            for k, ((a, d), r) in enumerate(zip(cdf, mapping)))
         steps = [
             Step("统计直方图 n_k 与累计个数 Σ_(j≤k) n_j；s_k = (L-1)·累计个数/N，再四舍五入。",
                  "Count the histogram n_k and the running total sum_(j<=k) n_j; s_k = (L-1) * total / N, "
@@ -148,6 +151,13 @@ class HistogramEqualisation(Kind):
             Step("把每个像素的灰度 k 换成 s_k：", "Replace every pixel of level k by s_k:", fmt_matrix(out)),
         ]
         return Solution({"mapping": mapping, "output": int_matrix(out)}, steps, _mistakes(img, hist, L, n))
+
+
+def _scaled_cdf(hist: list[int], factor: int) -> list[tuple[int, int]]:
+    """(a, d) with s_k = a/d = factor * (n_0 + ... + n_k) / N: :func:`equalisation_map` in whole
+    numbers (half up is (2a + d) // 2d, the floor a // d), without a Fraction per level."""
+    n = sum(hist)
+    return [(factor * running, n) for running in accumulate(hist)]
 
 
 def _small_image(image: Any, levels: int) -> bool:
@@ -177,9 +187,9 @@ def _mistakes(img: Any, hist: Any, L: int, n: int) -> list[Mistake]:
     def result(mapping: list[int]) -> dict[str, Any]:
         return {"mapping": mapping, "output": int_matrix(_apply(mapping, img))}
 
-    pdf = [half_up(Fraction((L - 1) * int(c), n)) for c in hist]
-    used_l = [s for _, s in equalisation_map(hist, L, scale=L)]
-    floored = [int(s) for s, _ in equalisation_map(hist, L)]
+    pdf = [(2 * (L - 1) * c + n) // (2 * n) for c in hist]  # half_up((L-1) * c / n)
+    used_l = [(2 * a + d) // (2 * d) for a, d in _scaled_cdf(hist, L)]
+    floored = [a // d for a, d in _scaled_cdf(hist, L - 1)]
     return [
         Mistake("pdf_not_cdf", Text("用了概率 p_k 本身而不是累计分布（忘了累加）",
                                     "used p_k itself instead of the cumulative distribution (forgot to add up)"),
