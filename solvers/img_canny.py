@@ -18,6 +18,7 @@ taught (Gonzalez & Woods, *Digital Image Processing*, 10.2.6), with every conven
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -276,10 +277,20 @@ def _thresholds(rng: np.random.Generator, nms: Matrix) -> tuple[int, int, bool] 
         reach = _reach(nms, high)
         pairs = [(v, x) for v, x in zip([v for row in nms for v in row], reach) if 0 < v < high]
         most = max([x for _, x in pairs], default=-math.inf)
+        lows = sorted({math.floor(v) for v, _ in pairs if v >= 1})
+        # a weak pixel (v, x) is dropped at every low in (x, v]: a run of the sorted lows, marked
+        # by +1/-1 at its ends (the lows where some weak pixel is dropped, without a scan per low)
+        ends = [0] * (len(lows) + 1)
+        for v, x in pairs:
+            start, stop = bisect_right(lows, x), bisect_right(lows, v)
+            if start < stop:
+                ends[start] += 1
+                ends[stop] -= 1
         decisive, kept_only = [], []
-        for low in sorted({math.floor(v) for v, _ in pairs if v >= 1}):
+        dropped = 0
+        for low, end in zip(lows, ends):
+            dropped += end
             if most >= low:  # some weak pixel is kept (a weak pixel's reach is at most its value)
-                dropped = any(v >= low > x for v, x in pairs)
                 (decisive if dropped else kept_only).append(low)
         if decisive:
             return decisive[int(rng.integers(len(decisive)))], high, True
