@@ -83,9 +83,10 @@ def box_iou(a: Box, b: Box) -> Fraction:
     """
     ax1, ay1, ax2, ay2 = a
     bx1, by1, bx2, by2 = b
-    for name, (x1, y1, x2, y2) in (("a", a), ("b", b)):
-        if x2 <= x1 or y2 <= y1:
-            raise ValueError(f"box {name} {list(a if name == 'a' else b)} needs x2 > x1 and y2 > y1")
+    if ax2 <= ax1 or ay2 <= ay1:
+        raise ValueError(f"box a {list(a)} needs x2 > x1 and y2 > y1")
+    if bx2 <= bx1 or by2 <= by1:
+        raise ValueError(f"box b {list(b)} needs x2 > x1 and y2 > y1")
     # the detection kinds ask for thousands of IoUs of whole-number boxes (generators, NMS, its
     # named mistakes, the matching, the steps): plain int arithmetic, and the few Fractions that
     # come out remembered by (intersection, union). A sum of ints (or bools) is an int; a float,
