@@ -119,7 +119,8 @@ class GruStep(Kind):
         # gates are the same two values), the three candidates of the answer and two slips in one
         # tanh call (elementwise)
         hx = np.concatenate([h, x])
-        r, z = np.split(sigmoid(np.concatenate([W["r"] @ hx + b["r"], W["z"] @ hx + b["z"]])), 2)
+        rz = sigmoid(np.concatenate([W["r"] @ hx + b["r"], W["z"] @ hx + b["z"]]))
+        r, z = rz[:H], rz[H:]
         pre_h = W["h"] @ np.concatenate([r * h, x]) + b["h"]
         cands = np.tanh(np.concatenate([pre_h, W["h"] @ np.concatenate([z * h, x]) + b["h"], W["h"] @ hx + b["h"]]))
         ht, ht_swapped, no_reset = cands[:H], cands[H:2 * H], cands[2 * H:]

@@ -221,7 +221,14 @@ def rounded_text(rounded: float, unrounded: float, places: int = 6) -> str:
         return carried(rounded, places)
     if float(rounded).is_integer():
         return f"{abs(rounded) if rounded == 0 else rounded:.{places}f}"
+    if type(rounded) is float and places <= 6 and abs(rounded) < 1e8:
+        scaled = abs(rounded) * _POW10[places]
+        if abs(scaled - round(scaled)) < 1e-3:  # already at `places` decimals (a carried value):
+            return f"{rounded:.{places}f}"  # its double prints those digits, as dec would, faster
     return dec(rounded, places)
+
+
+_POW10 = [10.0 ** p for p in range(7)]
 
 
 def _elements(v: Any) -> list:
