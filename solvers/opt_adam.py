@@ -24,7 +24,7 @@ from solvers._base import (
 )
 from solvers._rounding import carry_list, fraction
 from solvers.opt_updates import asked, eps_text, check_common, draw_common, grads_text, step_fields
-from solvers.train_numbers import num, vec_carried, vec_rounded, vec_text
+from solvers.train_numbers import Draws, num, vec_carried, vec_rounded, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.001), "hard": (0.01, 0.001, 0.1, 0.05)}
 BETAS = {"easy": ((0.9, 0.999),), "medium": ((0.9, 0.999),), "hard": ((0.9, 0.999), (0.8, 0.99), (0.5, 0.9))}
@@ -48,8 +48,9 @@ class Adam(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        p = draw_common(rng, difficulty, LRS)
-        b1, b2 = BETAS[difficulty][int(rng.integers(len(BETAS[difficulty])))]
+        d = Draws(rng)
+        p = draw_common(d, difficulty, LRS)
+        b1, b2 = d.choice(BETAS[difficulty])
         p.update(beta1=b1, beta2=b2, eps=EPS)
         return p
 

@@ -22,7 +22,7 @@ from solvers._rounding import EXACT_DECIMALS, Exact, exact_decimal
 from solvers.opt_updates import (
     asked, check_common, draw_common, draw_vector, grads_text, optional_state, step_fields,
 )
-from solvers.train_numbers import num, pick, vec_text
+from solvers.train_numbers import Draws, num, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.05, 0.5), "hard": (0.01, 0.1, 0.2)}
 MUS = {"easy": (0.9,), "medium": (0.9, 0.5, 0.8), "hard": (0.9, 0.95, 0.8)}
@@ -45,11 +45,12 @@ class SgdMomentum(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        p = draw_common(rng, difficulty, LRS)
-        p["mu"] = num(pick(rng, MUS[difficulty]))
+        d = Draws(rng)
+        p = draw_common(d, difficulty, LRS)
+        p["mu"] = num(d.choice(MUS[difficulty]))
         p["v0"] = None
-        if rng.random() < NONZERO_V0[difficulty]:
-            p["v0"] = draw_vector(rng, "medium", len(p["w0"]), nonzero=True, span=0.5)
+        if d.below(100) < round(100 * NONZERO_V0[difficulty]):  # the chances are whole percents
+            p["v0"] = draw_vector(d, "medium", len(p["w0"]), nonzero=True, span=0.5)
         return p
 
     def check_params(self, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from solvers._rounding import carry_list
 from solvers.opt_updates import (
     asked, check_common, eps_text, draw_common, grads_text, optional_state, step_fields,
 )
-from solvers.train_numbers import num, pick, vec_carried, vec_text
+from solvers.train_numbers import Draws, num, vec_carried, vec_text
 
 LRS = {"easy": (0.1,), "medium": (0.1, 0.01, 0.05), "hard": (0.01, 0.001, 0.1)}
 RHOS = {"easy": (0.9,), "medium": (0.9, 0.99, 0.8), "hard": (0.9, 0.99, 0.95)}
@@ -43,10 +43,11 @@ class RmsProp(Kind):
     }
 
     def generate(self, rng: np.random.Generator, difficulty: str) -> dict[str, Any]:
-        p = draw_common(rng, difficulty, LRS)
-        p["rho"] = num(pick(rng, RHOS[difficulty]))
+        d = Draws(rng)
+        p = draw_common(d, difficulty, LRS)
+        p["rho"] = num(d.choice(RHOS[difficulty]))
         p["eps"] = EPS
-        s0 = S0[difficulty][int(rng.integers(len(S0[difficulty])))]
+        s0 = d.choice(S0[difficulty])
         p["s0"] = None if s0 is None else [num(s0)] * len(p["w0"])
         return p
 

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from solvers._base import AnswerField, ParamError, Text, fmt, need, need_float, need_vector
-from solvers.train_numbers import EASY_WEIGHTS, num, pick, to_plain, vec_text
+from solvers.train_numbers import EASY_WEIGHTS, Draws, num, to_plain, vec_text
 
 Vec = np.ndarray
 
@@ -99,17 +99,11 @@ SHAPES = {"easy": dict(dim=(1, 2), steps=(1,)), "medium": dict(dim=(2,), steps=(
           "hard": dict(dim=(2, 3), steps=(2,))}
 
 
-def draw_vector(rng: np.random.Generator, difficulty: str, dim: int, *, nonzero: bool = False,
-                span: float = 2.0) -> list[float]:
-    """Weights or gradients: {-1, -0.5, 0.5, 1, (0)} at easy, one decimal in [-span, span] otherwise."""
-    # rng.integers(len(pool), size=dim) is the draw rng.choice(pool, size=dim) makes (the same
-    # numbers from the same seed), without turning the pool into an array: a third of the time
-    # of drawing an optimiser problem
-    if difficulty == "easy":
-        pool = _EASY_NONZERO if nonzero else _EASY
-        return [pool[i] for i in rng.integers(len(pool), size=dim).tolist()]
-    pool = _tenths(round(span * 10), nonzero)
-    return [pool[i] for i in rng.integers(len(pool), size=dim).tolist()]
+def draw_vector(d: Draws, difficulty: str, dim: int, *, nonzero: bool = False, span: float = 2.0) -> list[float]:
+    """Weights or gradients: {-1, -0.5, 0.5, 1, (0)} at easy, one decimal in [-span, span] otherwise,
+    each uniformly (from one batch of draws: rng.integers cost more than the rest of the drawing)."""
+    pool = (_EASY_NONZERO if nonzero else _EASY) if difficulty == "easy" else _tenths(round(span * 10), nonzero)
+    return [d.choice(pool) for _ in range(dim)]
 
 
 _EASY = [num(v) for v in EASY_WEIGHTS]
@@ -122,12 +116,12 @@ def _tenths(top: int, nonzero: bool) -> list:
     return to_plain(np.array([k for k in range(-top, top + 1) if not (nonzero and k == 0)]) / 10)
 
 
-def draw_common(rng: np.random.Generator, difficulty: str, lrs: Mapping[str, tuple]) -> dict[str, Any]:
+def draw_common(d: Draws, difficulty: str, lrs: Mapping[str, tuple]) -> dict[str, Any]:
     shape = SHAPES[difficulty]
-    dim, steps = pick(rng, shape["dim"]), pick(rng, shape["steps"])
-    return {"w0": draw_vector(rng, difficulty, dim),
-            "grads": [draw_vector(rng, difficulty, dim, nonzero=True) for _ in range(steps)],
-            "lr": num(pick(rng, lrs[difficulty]))}
+    dim, steps = d.choice(shape["dim"]), d.choice(shape["steps"])
+    return {"w0": draw_vector(d, difficulty, dim),
+            "grads": [draw_vector(d, difficulty, dim, nonzero=True) for _ in range(steps)],
+            "lr": num(d.choice(lrs[difficulty]))}
 
 
 def check_common(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ GOLDEN = {
     "backprop_step": "28ee58fa719eeefb291b012624103c35",
     "canny": "56548ac8f4e05fd74881bed0ae8ef882",
     "conv2d_manual": "52dea741f04e9a0db10d3a920dd7a1c5",
-    "rmsprop": "d0361ebb868cc1eacce8d3cd92f64016",
+    "rmsprop": "06df28b8f2268602914f96aa8dd19189",
     "seg_metrics": "d5b82fa82cb6c7b89d25319976c9b36b",
     "lstm_step": "b5eaf9c6ebe2eb1e3c8c92e14b892903",
 }
