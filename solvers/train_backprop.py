@@ -281,7 +281,12 @@ class BackpropStep(Kind):
             z1 = [sum(w * a for w, a in zip(row, x)) + b for row, b in zip(W1, b1)]
             h = [_sig(z) if p["hidden"] == "sigmoid" else max(z, 0.0) for z in z1]
             z2 = sum(w * a for w, a in zip(W2[0], h)) + b2[0]
-            if abs(z2) > 30:  # o within 1e-13 of 0 or 1: ln(1 - o) or ln(o) is not a number to work with
+            # o written to 6 places must not be 0 or 1 (beyond |z2| ~ 14.5), or ln(o) or ln(1 - o)
+            # of the worked steps is not a number (it was a ValueError traceback)
+            shown = _inputs(x, t, W1, b1, W2, b2, hidden=p["hidden"], loss=loss, half=p["half"], lr=p["lr"])
+            shown["R"] = lambda vec: [_carried6(a) for a in vec]
+            _forward(shown)
+            if abs(z2) > 30 or not 0.0 < shown["o"][0] < 1.0:
                 raise ParamError("W2", f"the output saturates (z2 = {z2:.4g}), so the cross-entropy cannot be "
                                  f"worked by hand; use smaller weights")
         return p

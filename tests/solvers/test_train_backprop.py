@@ -201,3 +201,16 @@ def test_carried_rounding_is_half_up():
     for v in values:
         a, b = _carried6(v), half_up(v, 6)
         assert a == b and math.copysign(1, a) == math.copysign(1, b), v
+
+
+@pytest.mark.parametrize("b2", [-14.0, -20.0, 15.0, 29.0])
+def test_cross_entropy_with_an_output_that_rounds_to_0_or_1_is_refused_in_one_sentence(b2):
+    # o = sigmoid(z2) written to 6 places is 0 or 1 from |z2| ~ 14.5: ln(0) in the worked steps
+    p = {"x": [1, 1], "W1": [[0, 0]], "b1": [0], "W2": [[0]], "b2": [b2], "t": [1], "loss": "bce",
+         "hidden": "sigmoid", "lr": 0.5}
+    if abs(b2) < 14.5:
+        assert solve_params("backprop_step", p).answer["loss"] > 0
+    else:
+        with pytest.raises(ParamError) as err:
+            solve_params("backprop_step", p)
+        assert err.value.param == "W2" and "saturates" in str(err.value)
