@@ -21,7 +21,7 @@ from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, need_matrix,
     need_vector, register,
 )
-from solvers._rounding import carry
+from solvers._rounding import carry_list
 from solvers.train_numbers import dec, mat_text, num, pick, to_plain, vec_text
 
 CARRY = 6  # decimal places of the intermediate values shown in the steps
@@ -155,53 +155,70 @@ class BatchNormForward(Kind):
         )
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
-        x = np.asarray(params["x"], dtype=float)
-        g = np.asarray(params["gamma"], dtype=float)
-        b = np.asarray(params["beta"], dtype=float)
+        # plain Python floats, column by column: four to six numbers per feature, where each NumPy
+        # call costs more than the arithmetic (the same operations in the same order as
+        # batchnorm_forward; sums of so few terms add left to right in NumPy too: the same bits)
+        matrix = isinstance(params["x"][0], list)
+        rows = [[float(v) for v in r] for r in params["x"]] if matrix else [[float(v)] for v in params["x"]]
+        m, cols = len(rows), [list(c) for c in zip(*rows)]
+        gam = [float(v) for v in params["gamma"]] if matrix else [float(params["gamma"])]
+        bet = [float(v) for v in params["beta"]] if matrix else [float(params["beta"])]
         eps = float(params["eps"])
-        m = x.shape[0]
-        mean, var, x_hat, y = batchnorm_forward(x, g, b, eps)
+        mean = [sum(c) / m for c in cols]
+        diff = [[v - mu for v in c] for c, mu in zip(cols, mean)]
+        var = [sum(d * d for d in dc) / m for dc in diff]
+        if any(v + eps <= 0 for v in var):
+            raise ValueError("a feature has zero variance and eps = 0: cannot normalise")
+        x_hat = [[d / math.sqrt(v + eps) for d in dc] for dc, v in zip(diff, var)]
         # as the steps carry it: sqrt(var + eps) and x_hat to 6 places, y from those (second key)
-        root = carry(np.sqrt(var + eps), CARRY)
-        xh6 = carry((x - mean) / root, CARRY)
-        y6 = g * xh6 + b
-        show = mat_text if x.ndim == 2 else vec_text
-        stat = vec_text if x.ndim == 2 else dec
+        root = carry_list([math.sqrt(v + eps) for v in var], CARRY)
+        xh6 = [carry_list([d / r for d in dc], CARRY) for dc, r in zip(diff, root)]
+
+        def affine(cols_, g=gam, b=bet):  # g*x + b per column
+            return [[gi * v + bi for v in c] for c, gi, bi in zip(cols_, g, b)]
+
+        def out(cols_):  # back to the shape of x: a list, or rows of a matrix
+            return [list(r) for r in zip(*cols_)] if matrix else cols_[0]
+
+        def stat(values, places):
+            return vec_text(values, places) if matrix else dec(values[0], places)
+
+        show = mat_text if matrix else vec_text
         steps = [
             Step("均值：μ = (1/m)Σx_i。", "Mean: mu = (1/m) sum x_i.", f"mu = {stat(mean, 4)}"),
             Step("方差（有偏，除以 m）：σ² = (1/m)Σ(x_i-μ)²。",
                  "Variance (biased, divide by m): var = (1/m) sum (x_i - mu)^2.",
-                 f"x - mu = {show(x - mean, 4)};  var = {stat(var, 4)}"),
+                 f"x - mu = {show(out(diff), 4)};  var = {stat(var, 4)}"),
             Step("归一化：x̂ = (x-μ)/√(σ²+ε)。", "Normalise: x_hat = (x - mu)/sqrt(var + eps).",
-                 f"sqrt(var + eps) = {stat(root, CARRY)};  x_hat = {show(xh6, 4)}"),
+                 f"sqrt(var + eps) = {stat(root, CARRY)};  x_hat = {show(out(xh6), 4)}"),
             # y from the 4-place x_hat misses the 4-place y in 45-87% of items (measured); carry 6
             Step("缩放和平移：y = γx̂ + β（x̂ 用 6 位小数）。",
                  "Scale and shift: y = gamma*x_hat + beta (x_hat to 6 places).",
-                 f"x_hat = {show(xh6, CARRY)};  y = {show(y6, 4)}"),
+                 f"x_hat = {show(out(xh6), CARRY)};  y = {show(out(affine(xh6)), 4)}"),
         ]
-        var_u = var * m / (m - 1)
-        xh_u = (x - mean) / np.sqrt(var_u + eps)
-        xh_v = (x - mean) / (var + eps)
+        var_u = [v * m / (m - 1) for v in var]
+        xh_u = [[d / math.sqrt(v + eps) for d in dc] for dc, v in zip(diff, var_u)]
+        xh_v = [[d / (v + eps) for d in dc] for dc, v in zip(diff, var)]
+
+        def key(cols_or_stats, stats=False):
+            return (cols_or_stats if matrix else cols_or_stats[0]) if stats else out(cols_or_stats)
+
         mistakes = [
             Mistake("unbiased_variance", Text("方差除以了 m-1（无偏估计）", "divided the variance by m-1"),
-                    {"var": _plain(var_u), "x_hat": _plain(xh_u), "y": _plain(g * xh_u + b)}),
+                    {"var": key(var_u, True), "x_hat": key(xh_u), "y": key(affine(xh_u))}),
             Mistake("divided_by_variance", Text("除以方差而不是标准差", "divided by the variance, not the std"),
-                    {"x_hat": _plain(xh_v), "y": _plain(g * xh_v + b)}),
+                    {"x_hat": key(xh_v), "y": key(affine(xh_v))}),
             Mistake("gamma_beta_swapped", Text("γ 与 β 用反了", "swapped gamma and beta"),
-                    {"y": _plain(b * x_hat + g)}),
+                    {"y": key(affine(x_hat, bet, gam))}),
         ]
-        answer = {"mean": _plain(mean), "var": _plain(var), "x_hat": _plain(x_hat), "y": _plain(y)}
+        answer = {"mean": key(mean, True), "var": key(var, True), "x_hat": key(x_hat), "y": key(affine(x_hat))}
         return Solution(answer, steps, mistakes, _exact(params),
-                        carried={"x_hat": _plain(xh6), "y": _plain(y6)})
+                        carried={"x_hat": key(xh6), "y": key(affine(xh6))})
 
 
 def _dec(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
     lo, hi = bounds
     return num(int(rng.integers(round(lo * 10), round(hi * 10) + 1)) / 10)
-
-
-def _plain(a: np.ndarray) -> Any:
-    return float(a) if np.ndim(a) == 0 else np.asarray(a, dtype=float).tolist()
 
 
 def _exact(params: Mapping[str, Any]) -> dict[str, str]:
