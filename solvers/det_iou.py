@@ -93,12 +93,22 @@ def box_iou(a: Box, b: Box) -> Fraction:
     # Fraction or NumPy number anywhere makes it another type, which takes the exact path.
     if type(ax1 + ay1 + ax2 + ay2 + bx1 + by1 + bx2 + by2) is not int:
         return _exact_iou(a, b)
-    w = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)
+    return iou_fraction(*iou_terms(a, b))
+
+
+def iou_fraction(inter: int, union: int) -> Fraction:
+    """inter / union as a Fraction, remembered: the same few recur from problem to problem."""
+    return _ratio(inter, union) if inter else _ZERO
+
+
+def iou_terms(a: Sequence[int], b: Sequence[int]) -> tuple[int, int]:
+    """(intersection, union) of two valid whole-number boxes: their IoU unreduced."""
+    ax1, ay1, ax2, ay2 = a
+    bx1, by1, bx2, by2 = b
+    w = (ax2 if ax2 < bx2 else bx2) - (ax1 if ax1 > bx1 else bx1)  # (min/max are slower calls)
     h = (ay2 if ay2 < by2 else by2) - (ay1 if ay1 > by1 else by1)
-    if w <= 0 or h <= 0:
-        return _ZERO
-    inter = w * h
-    return _ratio(inter, (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter)
+    inter = w * h if w > 0 and h > 0 else 0
+    return inter, (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter
 
 
 _ZERO = Fraction(0)

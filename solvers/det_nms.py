@@ -22,7 +22,9 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need, need_float, register,
 )
-from solvers.det_iou import box_iou, check_box, distinct_scores, exact, fixed4, iou_float, pick, py_random
+from solvers.det_iou import (
+    box_iou, check_box, distinct_scores, exact, fixed4, iou_float, iou_fraction, iou_terms, pick, py_random,
+)
 
 # Named difficulty ranges: number of objects (clusters), boxes, thresholds, and the smallest gap
 # allowed between any pair's IoU and the threshold (0 at hard allows an exact tie, which the
@@ -100,6 +102,30 @@ def relation(m: list[list[Any]], threshold: float) -> list[list[int]]:
             x, y = v.numerator * td, tn * v.denominator
             out[i][j] = out[j][i] = (x > y) - (x < y)
     return out
+
+
+def exact_ious(boxes: Sequence[Sequence[Any]], threshold: float) -> tuple[list[list[Fraction]], list[list[int]]]:
+    """:func:`iou_matrix` and its :func:`relation` to ``threshold`` in one pass. Whole-number
+    boxes (every generated problem) compare each IoU's unreduced intersection and union with the
+    threshold as whole numbers: no Fraction is compared or even looked into."""
+    if not all(type(x1 + y1 + x2 + y2) is int for x1, y1, x2, y2 in boxes):  # (see box_iou)
+        m = iou_matrix(boxes)
+        return m, relation(m, threshold)
+    for x1, y1, x2, y2 in boxes:
+        if x2 <= x1 or y2 <= y1:
+            raise ValueError(f"box {[x1, y1, x2, y2]} needs x2 > x1 and y2 > y1")
+    t = exact(threshold)
+    tn, td = t.numerator, t.denominator
+    n = len(boxes)
+    m = [[_ONE] * n for _ in range(n)]
+    rel = [[(td > tn) - (td < tn)] * n for _ in range(n)]  # an IoU of 1 on the diagonal
+    for i in range(n):
+        for j in range(i):
+            inter, union = iou_terms(boxes[i], boxes[j])
+            m[i][j] = m[j][i] = iou_fraction(inter, union)
+            x, y = inter * td, tn * union
+            rel[i][j] = rel[j][i] = (x > y) - (x < y)
+    return m, rel
 
 
 def greedy_nms(boxes: Sequence[Sequence[Any]], scores: Sequence[float], threshold: float,
@@ -339,8 +365,7 @@ class NMS(Kind):
 
     def solve(self, params: Mapping[str, Any]) -> Solution:
         boxes, scores, thr = params["boxes"], params["scores"], params["iou_threshold"]
-        m = iou_matrix(boxes)  # once, for the answer, the steps and every mistake
-        rel = relation(m, thr)
+        m, rel = exact_ious(boxes, thr)  # once, for the answer, the steps and every mistake
         kept = [i + 1 for i in greedy_nms(boxes, scores, thr, rel=rel)]
         steps = nms_trace(boxes, scores, thr, ious=m, rel=rel)
         steps.append(Step("保留的框（按得分从高到低）：", "Kept boxes, highest score first:", str(kept)))

@@ -28,8 +28,8 @@ from solvers.det_iou import (
     random_box,
 )
 from solvers.det_nms import (
-    box_table, by_score, check_scored_boxes, greedy_nms, iou_4, iou_matrix, jitter,
-    nms_mistakes, nms_trace, relation, score_order, score_rank,
+    box_table, by_score, check_scored_boxes, exact_ious, greedy_nms, iou_4, jitter,
+    nms_mistakes, nms_trace, score_order, score_rank,
 )
 
 # Named difficulty ranges: detections per scene, jitter of the good boxes, smallest gap between
@@ -89,8 +89,7 @@ def pipeline(boxes: Sequence, scores: Sequence[float], gt: Sequence, nms_thresho
     """Every intermediate result of the three steps (exact)."""
     table = [[box_iou(b, g) for g in gt] for b in boxes]
     best = best_overlaps(boxes, gt, table)
-    ious = iou_matrix(boxes)  # once: NMS here, its worked steps and named mistakes in solve()
-    rel = relation(ious, nms_threshold)
+    ious, rel = exact_ious(boxes, nms_threshold)  # once: NMS here, its steps and named mistakes
     kept = greedy_nms(boxes, scores, nms_threshold, rel=rel)
     flags = match_detections(boxes, scores, kept, gt, match_threshold, best=best)
     tp = sum(flags)
@@ -201,7 +200,7 @@ class DetectionPipeline(Kind):
         """Detections around ``gt`` that make a good question, or None."""
         u, gap, jit = rnd.random, r["gap"], r["jitter"]
         nms_thr = pick(rnd, r["nms"])
-        thresholds = (nms_thr, MATCH_THRESHOLD)
+        thresholds = (nms_thr,) if nms_thr == MATCH_THRESHOLD else (nms_thr, MATCH_THRESHOLD)
         n = pick(rnd, r["detections"])
         # two hits on object 1 (one a duplicate), one on object 2, the rest stray or sloppy; no
         # IoU within the gap of a threshold (judged in floats: a margin, not a tie, is asked),
