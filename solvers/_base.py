@@ -373,12 +373,11 @@ _FAST_SET = frozenset(_FAST)
 
 
 def _plain_rows(value: list | tuple) -> bool:
-    """Every item a list of plain numbers (or strings): a loop, not a generator, is the fast
-    form for a 5 x 5 map."""
-    for row in value:
-        if type(row) is not list or not _FAST_SET.issuperset(map(type, row)):
-            return False
-    return True
+    """Every item a list of plain numbers (or strings): two passes in C over a 5 x 5 map."""
+    return _LIST_ONLY.issuperset(map(type, value)) and _FAST_SET.issuperset(map(type, chain.from_iterable(value)))
+
+
+_LIST_ONLY = frozenset((list,))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -430,9 +429,9 @@ def fmt_matrix(m: Any, decimals: int | None = None) -> str:
 
     A larger one (a real image given to ``quizapp solve``) shows its top-left corner, its size and
     where to find every value: a 303 x 384 image is 116,352 numbers no one reads in a terminal."""
-    rows = _small_matrix_cells(m, decimals)
-    if rows is not None:
-        return _aligned(rows, False, 0)
+    text = _small_matrix_text(m, decimals)
+    if text is not None:
+        return text
     arr = np.asarray(m)
     big = arr.ndim == 2 and (arr.shape[0] > SHOWN_SIDE or arr.shape[1] > SHOWN_SIDE)
     corner = arr[:8, :10].tolist() if big else arr.tolist()
@@ -450,29 +449,34 @@ def _aligned(rows: list[list[str]], big: bool, cols: int) -> str:
     return "\n".join(["[ " + "  ".join([c.rjust(width) for c in row]) + end for row in rows])
 
 
-def _small_matrix_cells(m: Any, decimals: int | None) -> list[list[str]] | None:
-    """The cells of a generated-size list-of-lists matrix, formatted without a NumPy round trip
-    (a third of the time of printing a 5 x 5 map), or None to take the general path. Only matrices of
-    all ints (below 2**53) or all floats qualify: there np.asarray(m).tolist() gives the same
+def _small_matrix_text(m: Any, decimals: int | None) -> str | None:
+    """:func:`fmt_matrix` of a generated-size list-of-lists matrix without a NumPy round trip
+    (most of the time of printing a 5 x 5 map), or None to take the general path. Only matrices
+    of all ints (below 2**53) or all floats qualify: there np.asarray(m).tolist() gives the same
     values back, while a mixed row would turn its ints into floats."""
     if type(m) is not list or not m or len(m) > SHOWN_SIDE or type(m[0]) is not list:
         return None
-    width = len(m[0])
-    if not 0 < width <= SHOWN_SIDE:
+    cols = len(m[0])
+    if not 0 < cols <= SHOWN_SIDE:
         return None
-    kinds = set()
     for row in m:
-        if type(row) is not list or len(row) != width:
+        if type(row) is not list or len(row) != cols:
             return None
-        kinds.update(map(type, row))
-    if kinds == {int}:
-        for row in m:
-            if max(row) >= 2 ** 53 or min(row) <= -2 ** 53:
-                return None
-        return [list(map(str, row)) for row in m]
-    if kinds == {float}:
-        return [[fmt(v, decimals) for v in row] for row in m]
+    kinds = set(map(type, chain.from_iterable(m)))
+    if kinds == _INT_ONLY:
+        top, bottom = max(map(max, m)), min(map(min, m))
+        if top >= 2 ** 53 or bottom <= -2 ** 53:
+            return None
+        # the widest integer is the largest or the smallest; "%5d" is str(v).rjust(5)
+        width = max(len(str(top)), len(str(bottom)))
+        line = "[ " + "  ".join([f"%{width}d"] * cols) + " ]"
+        return "\n".join([line % tuple(row) for row in m])
+    if kinds == _FLOAT_ONLY:
+        return _aligned([[fmt(v, decimals) for v in row] for row in m], False, 0)
     return None
+
+
+_FLOAT_ONLY = frozenset((float,))
 
 
 def int_matrix(m: Any) -> list[list[Any]]:

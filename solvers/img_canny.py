@@ -349,20 +349,7 @@ class Canny(Kind):
                 "low": num(low), "high": num(high)}
 
     def fields(self, params: Mapping[str, Any]) -> tuple[AnswerField, ...]:
-        l2 = params["norm"] == "l2"
-        out = []
-        if params["smooth"]:
-            out.append(AnswerField("smoothed", Text("平滑后的图像", "smoothed image"), shape="matrix", integer=True))
-        out += [
-            AnswerField("magnitude", Text("梯度幅值图", "magnitude map"), shape="matrix",
-                        integer=not l2, decimals=DECIMALS if l2 else None),
-            AnswerField("sector", Text("方向扇区图（0/45/90/135）", "sector map (0/45/90/135)"), shape="matrix", integer=True),
-            AnswerField("nms", Text("非极大值抑制后的幅值图", "magnitudes after non-maximum suppression"), shape="matrix",
-                        integer=not l2, decimals=DECIMALS if l2 else None),
-            AnswerField("edges", Text("最终边缘图（1 为边缘）", "final edge map (1 = edge)"), shape="matrix", integer=True,
-                        points=2.0),
-        ]
-        return tuple(out)
+        return _fields(bool(params["smooth"]), params["norm"] == "l2")
 
     def statement(self, params: Mapping[str, Any]) -> Text:
         img = fmt_matrix(params["image"])
@@ -441,11 +428,29 @@ class Canny(Kind):
         return Solution(answer, steps, _mistakes(params, st))
 
 
+@lru_cache(maxsize=None)
+def _fields(smooth: bool, l2: bool) -> tuple[AnswerField, ...]:
+    """The answer fields (immutable, so shared between problems)."""
+    out = []
+    if smooth:
+        out.append(AnswerField("smoothed", Text("平滑后的图像", "smoothed image"), shape="matrix", integer=True))
+    out += [
+        AnswerField("magnitude", Text("梯度幅值图", "magnitude map"), shape="matrix",
+                    integer=not l2, decimals=DECIMALS if l2 else None),
+        AnswerField("sector", Text("方向扇区图（0/45/90/135）", "sector map (0/45/90/135)"), shape="matrix", integer=True),
+        AnswerField("nms", Text("非极大值抑制后的幅值图", "magnitudes after non-maximum suppression"), shape="matrix",
+                    integer=not l2, decimals=DECIMALS if l2 else None),
+        AnswerField("edges", Text("最终边缘图（1 为边缘）", "final edge map (1 = edge)"), shape="matrix", integer=True,
+                    points=2.0),
+    ]
+    return tuple(out)
+
+
 def _sector_lines(st: dict[str, Matrix]) -> str:
     out = []
     for r, (srow, xrow, yrow) in enumerate(zip(st["sectors"], st["gx"], st["gy"])):
         for c, (s, gx, gy) in enumerate(zip(srow, xrow, yrow)):
-            out.append(f"({r},{c}): {_angle_text(gx, gy)} -> {s}")
+            out.append(f"({r},{c}): {_angle_text(gx, gy)} -> {s}")  # s = sector_of(gx, gy)
     return "\n".join(out)
 
 
@@ -506,6 +511,27 @@ Y_UP = {0: 0, 45: 135, 90: 90, 135: 45}  # reading y upward mirrors the diagonal
 ALONG = {0: 90, 90: 0, 45: 135, 135: 45}  # compared along the edge instead of across it
 
 
+# The mistakes' names (one immutable Text each, shared by every problem).
+LABELS = {
+    "no_nms": Text("跳过了非极大值抑制，直接对幅值图做双阈值",
+                   "skipped non-maximum suppression and thresholded the raw magnitudes"),
+    "y_axis_up": Text("按 y 轴向上理解方向，45° 与 135° 扇区弄反了",
+                      "read the angle with y pointing up, swapping the 45 and 135 sectors"),
+    "along_edge": Text("沿边缘方向（而不是梯度方向）比较邻居",
+                       "compared the neighbours along the edge instead of across it (along the gradient)"),
+    "weak_as_strong": Text("所有弱边缘都保留了（没有检查是否连到强边缘）",
+                           "kept every weak pixel without checking its connection to a strong one"),
+    "weak_dropped": Text("丢掉了所有弱边缘（只保留强边缘）",
+                         "dropped every weak pixel (kept only the strong ones)"),
+    "one_step_hysteresis": Text("只保留与强边缘直接相邻的弱边缘（没有沿弱边缘链传递）",
+                                "kept only weak pixels directly next to a strong one (did not follow chains of weak pixels)"),
+    "four_connected": Text("滞后连接用了 4 邻接而不是 8 邻接",
+                           "used 4-connectivity instead of 8 in hysteresis"),
+    "norm_mixup": Text("L1 与 L2 幅值弄混了",
+                       "mixed up the L1 and L2 magnitude"),
+}
+
+
 def _mistakes(params: Mapping[str, Any], st: dict[str, Matrix]) -> list[Mistake]:
     norm, low, high = params["norm"], params["low"], params["high"]
     mag, nms, sectors = st["mag"], st["nms"], st["sectors"]
@@ -516,22 +542,21 @@ def _mistakes(params: Mapping[str, Any], st: dict[str, Matrix]) -> list[Mistake]
     nms_along = _suppress(mag, [[ALONG[s] for s in row] for row in sectors])
     other = _magnitude(st["gx"], st["gy"], "l2" if norm == "l1" else "l1")
     return [
-        Mistake("no_nms", Text("跳过了非极大值抑制，直接对幅值图做双阈值", "skipped non-maximum suppression and thresholded the raw magnitudes"),
+        Mistake("no_nms", LABELS["no_nms"],
                 {"nms": _mat(mag, norm), "edges": _hysteresis(mag, low, high)}),
-        Mistake("y_axis_up", Text("按 y 轴向上理解方向，45° 与 135° 扇区弄反了", "read the angle with y pointing up, swapping the 45 and 135 sectors"),
+        Mistake("y_axis_up", LABELS["y_axis_up"],
                 {"sector": swapped, "nms": _mat(nms_y_up, norm),
                  "edges": [list(row) for row in st["edges"]] if same else _hysteresis(nms_y_up, low, high)}),
-        Mistake("along_edge", Text("沿边缘方向（而不是梯度方向）比较邻居", "compared the neighbours along the edge instead of across it (along the gradient)"),
+        Mistake("along_edge", LABELS["along_edge"],
                 {"nms": _mat(nms_along, norm), "edges": _hysteresis(nms_along, low, high)}),
-        Mistake("weak_as_strong", Text("所有弱边缘都保留了（没有检查是否连到强边缘）", "kept every weak pixel without checking its connection to a strong one"),
+        Mistake("weak_as_strong", LABELS["weak_as_strong"],
                 {"edges": [[int(v >= low) for v in row] for row in nms]}),
-        Mistake("weak_dropped", Text("丢掉了所有弱边缘（只保留强边缘）", "dropped every weak pixel (kept only the strong ones)"),
+        Mistake("weak_dropped", LABELS["weak_dropped"],
                 {"edges": [[int(v >= high) for v in row] for row in nms]}),
-        Mistake("one_step_hysteresis", Text("只保留与强边缘直接相邻的弱边缘（没有沿弱边缘链传递）",
-                                            "kept only weak pixels directly next to a strong one (did not follow chains of weak pixels)"),
+        Mistake("one_step_hysteresis", LABELS["one_step_hysteresis"],
                 {"edges": _hysteresis(nms, low, high, one_step=True)}),
-        Mistake("four_connected", Text("滞后连接用了 4 邻接而不是 8 邻接", "used 4-connectivity instead of 8 in hysteresis"),
+        Mistake("four_connected", LABELS["four_connected"],
                 {"edges": _hysteresis(nms, low, high, connectivity=4)}),
-        Mistake("norm_mixup", Text("L1 与 L2 幅值弄混了", "mixed up the L1 and L2 magnitude"),
+        Mistake("norm_mixup", LABELS["norm_mixup"],
                 {"magnitude": _mat(other, "l2" if norm == "l1" else "l1")}),
     ]
