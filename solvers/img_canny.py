@@ -256,7 +256,7 @@ def _reach(nms: Matrix, high: float) -> list[float]:
     while changed:  # relax until stable (a unique fixed point): a handful of sweeps on a map this small
         changed = False
         for i in weak:
-            best = max([reach[j] for j in around[i]])
+            best = max(map(reach.__getitem__, around[i]))
             cand = flat[i] if flat[i] < best else best
             if cand > reach[i]:
                 reach[i] = cand
@@ -475,23 +475,13 @@ _ANGLE_TEXT: dict[tuple[int, int], str] = {}
 
 def _nms_lines(mag: Matrix, sectors: Matrix, d: int | None) -> str:
     h, w = len(mag), len(mag[0])
-    shown = [[fmt(v, d) for v in row] for row in mag]
-    zero = fmt(0, d)  # a neighbour outside the map
+    flat = [v for row in mag for v in row] + [0]  # index -1: a neighbour outside the map is 0
+    shown = [fmt(v, d) for v in flat]
     out = []
-    for r, row in enumerate(sectors):
-        for c, s in enumerate(row):
-            (ar, ac), (br, bc) = NEIGHBOURS[s]
-            ar, ac, br, bc = r + ar, c + ac, r + br, c + bc
-            if 0 <= ar < h and 0 <= ac < w:
-                a, ta = mag[ar][ac], shown[ar][ac]
-            else:
-                a, ta = 0, zero
-            if 0 <= br < h and 0 <= bc < w:
-                b, tb = mag[br][bc], shown[br][bc]
-            else:
-                b, tb = 0, zero
-            verdict = "keep" if mag[r][c] >= max(a, b) else "-> 0"
-            out.append(f"({r},{c}) {s}: {shown[r][c]} vs {ta}, {tb} {verdict}")
+    for i, (s, pairs) in enumerate(zip([s for row in sectors for s in row], _pairs(h, w))):
+        a, b = pairs[s]
+        verdict = "keep" if flat[i] >= max(flat[a], flat[b]) else "-> 0"
+        out.append(f"({i // w},{i % w}) {s}: {shown[i]} vs {shown[a]}, {shown[b]} {verdict}")
     return "\n".join(out)
 
 
