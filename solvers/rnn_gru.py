@@ -122,9 +122,16 @@ class GruStep(Kind):
         rz = sigmoid(np.concatenate([W["r"] @ hx + b["r"], W["z"] @ hx + b["z"]]))
         r, z = rz[:H], rz[H:]
         pre_h = W["h"] @ np.concatenate([r * h, x]) + b["h"]
-        cands = np.tanh(np.concatenate([pre_h, W["h"] @ np.concatenate([z * h, x]) + b["h"], W["h"] @ hx + b["h"]]))
-        ht, ht_swapped, no_reset = cands[:H], cands[H:2 * H], cands[2 * H:]
-        answer = {"r": r.tolist(), "z": z.tolist(), "h_tilde": ht.tolist(), "h": ((1 - z) * h + z * ht).tolist()}
+        cands = np.tanh(np.concatenate([pre_h, W["h"] @ np.concatenate([z * h, x]) + b["h"], W["h"] @ hx + b["h"],
+                                        0.5 * pre_h])).tolist()
+        ht, ht_swapped, no_reset = cands[:H], cands[H:2 * H], cands[2 * H:3 * H]
+        sig_cand = [0.5 + 0.5 * t for t in cands[3 * H:]]  # act_functions.sigmoid of pre_h
+        rl, zl, hl = r.tolist(), z.tolist(), h.tolist()
+
+        def blend(gate: list[float], cand: list[float]) -> list[float]:  # (1 - gate)*h + gate*cand
+            return [(1 - g) * hi + g * ci for g, hi, ci in zip(gate, hl, cand)]
+
+        answer = {"r": rl, "z": zl, "h_tilde": ht, "h": blend(zl, ht)}
         c = gru_cell_carried(x.tolist(), h.tolist(), W, b)
         raw = c["raw"]
 
@@ -145,16 +152,15 @@ class GruStep(Kind):
                  f"h_t = (1 - {z_text})*{vec_carried(c['hx'][:H], CARRY)} + "
                  f"{z_text}*{shown('h_tilde')} = {shown('h')}"),
         ]
-        sig_cand = sigmoid(pre_h)
         mistakes = [
             Mistake("pytorch_update_convention", Text("用了另一种写法 h = z·h_prev + (1-z)·h~（Cho 原文/PyTorch），与题目给的公式相反",
                                                       "used the other form h = z*h_prev + (1-z)*h~ (Cho's paper, PyTorch), not the one given"),
-                    {"h": (z * h + (1 - z) * ht).tolist()}),
+                    {"h": [zi * hi + (1 - zi) * ti for zi, hi, ti in zip(zl, hl, ht)]}),
             Mistake("forgot_reset", Text("候选状态里没有乘重置门 r", "left the reset gate out of the candidate"),
-                    {"h_tilde": no_reset.tolist(), "h": ((1 - z) * h + z * no_reset).tolist()}),
+                    {"h_tilde": no_reset, "h": blend(zl, no_reset)}),
             Mistake("gates_swapped", Text("重置门和更新门的角色弄反了", "swapped the roles of the reset and update gates"),
-                    {"h_tilde": ht_swapped.tolist(), "h": ((1 - r) * h + r * ht_swapped).tolist()}),
+                    {"h_tilde": ht_swapped, "h": blend(rl, ht_swapped)}),
             Mistake("sigmoid_candidate", Text("候选状态用了 sigmoid 而不是 tanh", "used sigmoid for the candidate"),
-                    {"h_tilde": sig_cand.tolist(), "h": ((1 - z) * h + z * sig_cand).tolist()}),
+                    {"h_tilde": sig_cand, "h": blend(zl, sig_cand)}),
         ]
         return Solution(answer, steps, mistakes, carried={k: c[k] for k in OUT})

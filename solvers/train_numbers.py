@@ -222,7 +222,9 @@ def vec_rounded(rounded: Sequence[float], unrounded: Sequence[float], places: in
     all places where rounding changed a value (``0.733020``), short where it was exact (``1.01``),
     just as :func:`vec_carried` writes the unrounded vector, but from the rounded numbers (a tie
     may have been decided on the exact value, see solvers/_rounding.carry_exact)."""
-    return "[" + ", ".join(rounded_text(r, u, places) for r, u in zip(_elements(rounded), _elements(unrounded))) + "]"
+    if type(rounded) is not list or type(unrounded) is not list:  # (lists of numbers as they are: faster)
+        rounded, unrounded = _elements(rounded), _elements(unrounded)
+    return "[" + ", ".join([rounded_text(r, u, places) for r, u in zip(rounded, unrounded)]) + "]"
 
 
 def rounded_text(rounded: float, unrounded: float, places: int = 6) -> str:
