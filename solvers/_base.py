@@ -296,9 +296,18 @@ def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True
         tol, relative = 1e-9, True
     if type(a) in _NUMBER and type(b) in _NUMBER:  # the common case, without NumPy
         return abs(a - b) <= tol * (max(1.0, abs(b)) if relative else 1.0)
-    if (type(a) is list and type(b) is list and len(a) == len(b)
-            and all(type(x) in _NUMBER for x in a) and all(type(y) in _NUMBER for y in b)):
-        return all(abs(x - y) <= tol * (max(1.0, abs(y)) if relative else 1.0) for x, y in zip(a, b))
+    if type(a) is list and type(b) is list and len(a) == len(b):
+        # two vectors of numbers, in one pass (this runs for every field of every named mistake);
+        # the pass goes on after a pair too far apart, as a non-number later on takes the paths
+        # below (whose a == b may see [inf] == [inf] as equal)
+        close = True
+        for x, y in zip(a, b):
+            if type(x) not in _NUMBER or type(y) not in _NUMBER:
+                break  # not a vector of numbers: the paths below
+            if close and not abs(x - y) <= tol * (max(1.0, abs(y)) if relative else 1.0):
+                close = False
+        else:
+            return close
     if type(a) is list and type(b) is list:
         close = _matrix_close(a, b, tol, relative)  # an image kind's map, without NumPy
         if close is not None:
@@ -344,7 +353,10 @@ def to_jsonable(value: Any) -> Any:
     if type(value) in _PLAIN_SCALARS or type(value) is float:
         return value
     if isinstance(value, dict):  # before typing.Mapping, whose isinstance check is slow
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        # a vector of plain numbers (most answer fields) is taken here as below, without a call
+        return {k if type(k) is str else str(k):
+                v if type(v) is list and _FAST_SET.issuperset(map(type, v)) else to_jsonable(v)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         if _FAST_SET.issuperset(map(type, value)):  # the common case: a vector of plain numbers
             return value if type(value) is list else list(value)  # (shared, not copied: read-only)
