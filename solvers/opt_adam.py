@@ -22,7 +22,7 @@ import numpy as np
 from solvers._base import (
     AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register,
 )
-from solvers._rounding import carry_list, fraction
+from solvers._rounding import carry_list, carry_or_widen, fraction
 from solvers.opt_updates import asked, eps_text, check_common, draw_common, grads_text, step_fields
 from solvers.train_numbers import Draws, num, vec_carried, vec_rounded, vec_text
 
@@ -100,12 +100,31 @@ class Adam(Kind):
         # the steps as a student carries them (every shown value to 6 places, the next computed from
         # the shown one; sqrt(v_hat) is not shown, so it is taken of the shown v_hat), and the second
         # accepted key from them: from unrounded values 1% of keys rejected such a student (measured)
+        carried, steps = carry_or_widen(lambda places: self._carried_steps(params, places), answer)
+        mistakes = [
+            Mistake("no_bias_correction", Text("忘了偏差修正", "forgot the bias correction"),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, bias_correction=False))),
+            Mistake("v_hat_not_sqrt", Text("除以 v̂ 而不是 √v̂", "divided by v_hat instead of sqrt(v_hat)"),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, sqrt=False))),
+            Mistake("step_count_not_advanced", Text("偏差修正一直用 t = 1", "kept t = 1 in the bias correction"),
+                    _answers(_adam(w0, grads, lr, b1, b2, eps, frozen_t=True))),
+            Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
+                    _answers(_adam(w0, grads, -lr, b1, b2, eps))),
+        ]
+        return Solution(answer, steps, mistakes, carried=carried)
+
+    @staticmethod
+    def _carried_steps(params: Mapping[str, Any], places: int) -> tuple[dict[str, Any], list[Step]]:
+        """The worked steps carrying ``places`` decimals, and the answers they reach."""
+        w0 = [float(x) for x in params["w0"]]
+        lr, b1, b2, eps = (float(params[k]) for k in ("lr", "beta1", "beta2", "eps"))
+        grads = [[float(x) for x in g] for g in params["grads"]]
         carried: dict[str, Any] = {}
         steps = []
         zeros = [0.0] * len(w0)
-        m_prev, v_prev, w_prev = zeros, zeros, carry_list(w0, 6)
+        m_prev, v_prev, w_prev = zeros, zeros, carry_list(w0, places)
         # each value as the steps write it: all 6 places where rounding changed it, short where exact
-        m_text, v_text, w_text = vec_carried(m_prev, 6), vec_text(v_prev, 6), vec_rounded(w_prev, w0, 6)
+        m_text, v_text, w_text = vec_carried(m_prev, places), vec_text(v_prev, places), vec_rounded(w_prev, w0, places)
         fb1, fb2 = fraction(b1), fraction(b2)
         for t, g in enumerate(grads, start=1):
             c1, c2 = 1 - b1 ** t, 1 - b2 ** t
@@ -113,16 +132,16 @@ class Adam(Kind):
             m_raw = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m_prev, g)]
             v_raw = [b2 * vi + (1 - b2) * gi for vi, gi in zip(v_prev, g2)]
             # (a rounding tie is decided on the exact decimal value, not on the float next to it)
-            m = carry_list(m_raw, 6, lambda i: _mix(fb1, m_prev[i], g[i]))
-            v = carry_list(v_raw, 6, lambda i: _mix(fb2, v_prev[i], fraction(g[i]) ** 2))
+            m = carry_list(m_raw, places, lambda i: _mix(fb1, m_prev[i], g[i]))
+            v = carry_list(v_raw, places, lambda i: _mix(fb2, v_prev[i], fraction(g[i]) ** 2))
             m_hat_raw = [mi / c1 for mi in m]
-            m_hat = carry_list(m_hat_raw, 6, lambda i: fraction(m[i]) / (1 - fb1 ** t))
-            v_hat = carry_list([vi / c2 for vi in v], 6, lambda i: fraction(v[i]) / (1 - fb2 ** t))
+            m_hat = carry_list(m_hat_raw, places, lambda i: fraction(m[i]) / (1 - fb1 ** t))
+            v_hat = carry_list([vi / c2 for vi in v], places, lambda i: fraction(v[i]) / (1 - fb2 ** t))
             w_raw = [wi - lr * mi / (math.sqrt(vi) + eps) for wi, mi, vi in zip(w_prev, m_hat, v_hat)]
-            w = carry_list(w_raw, 6)
+            w = carry_list(w_raw, places)
             carried[f"m_{t}"], carried[f"v_{t}"], carried[f"w_{t}"] = m, v, w
-            m_hat_text, v_hat_text = vec_rounded(m_hat, m_hat_raw, 6), vec_text(v_hat, 6)
-            new_texts = vec_rounded(m, m_raw, 6), vec_text(v, 6), vec_rounded(w, w_raw, 6)
+            m_hat_text, v_hat_text = vec_rounded(m_hat, m_hat_raw, places), vec_text(v_hat, places)
+            new_texts = vec_rounded(m, m_raw, places), vec_text(v, places), vec_rounded(w, w_raw, places)
             steps += [
                 Step(f"第 {t} 步：一阶矩（梯度的滑动平均）。", f"Step {t}: first moment (running mean of g).",
                      f"m_{t} = {fmt(b1)}*{m_text} + {fmt(1 - b1)}*{vec_text(g)} = {new_texts[0]}"),
@@ -135,17 +154,7 @@ class Adam(Kind):
             ]
             m_prev, v_prev, w_prev = m, v, w
             m_text, v_text, w_text = new_texts
-        mistakes = [
-            Mistake("no_bias_correction", Text("忘了偏差修正", "forgot the bias correction"),
-                    _answers(_adam(w0, grads, lr, b1, b2, eps, bias_correction=False))),
-            Mistake("v_hat_not_sqrt", Text("除以 v̂ 而不是 √v̂", "divided by v_hat instead of sqrt(v_hat)"),
-                    _answers(_adam(w0, grads, lr, b1, b2, eps, sqrt=False))),
-            Mistake("step_count_not_advanced", Text("偏差修正一直用 t = 1", "kept t = 1 in the bias correction"),
-                    _answers(_adam(w0, grads, lr, b1, b2, eps, frozen_t=True))),
-            Mistake("gradient_sign", Text("沿梯度方向上升（符号错误）", "moved up the gradient (sign error)"),
-                    _answers(_adam(w0, grads, -lr, b1, b2, eps))),
-        ]
-        return Solution(answer, steps, mistakes, carried=carried)
+        return carried, steps
 
 
 def _mix(beta: Fraction, old: float, new: Any) -> Fraction:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from solvers._base import AnswerField, Kind, Mistake, ParamError, Solution, Step, Text, fmt, need_float, register
-from solvers._rounding import carry_list
+from solvers._rounding import carry_list, carry_or_widen
 from solvers.opt_updates import (
     asked, check_common, eps_text, draw_common, grads_text, optional_state, step_fields,
 )
@@ -90,25 +90,10 @@ class RmsProp(Kind):
         grads = [[float(x) for x in g] for g in params["grads"]]
         s0 = [0.0] * len(w0) if params["s0"] is None else [float(x) for x in params["s0"]]
         answer: dict[str, Any] = {}
-        carried: dict[str, Any] = {}
-        steps = []
         for t, (s, w) in enumerate(_rmsprop(w0, s0, grads, lr, rho, eps), start=1):
             answer[f"s_{t}"], answer[f"w_{t}"] = s, w
         # the steps as a student carries them (6 places), and the second accepted key from them
-        s_prev, w_prev = carry_list(s0, 6), carry_list(w0, 6)
-        for t, g in enumerate(grads, start=1):
-            g2 = [x * x for x in g]
-            s = carry_list([rho * si + (1 - rho) * gi for si, gi in zip(s_prev, g2)], 6)
-            root = carry_list([math.sqrt(si) for si in s], 6)
-            w = carry_list([_update(wi, lr * gi, ri + eps) for wi, gi, ri in zip(w_prev, g, root)], 6)
-            carried[f"s_{t}"], carried[f"w_{t}"] = s, w
-            steps.append(Step(f"第 {t} 步：更新梯度平方的滑动平均。", f"Step {t}: running mean of the squared gradient.",
-                              f"s_{t} = {fmt(rho)}*{vec_carried(s_prev, 6)} + {fmt(1 - rho)}*{vec_text(g2)} "
-                              f"= {vec_text(s, 6)}"))
-            steps.append(Step(f"第 {t} 步：按 √s 缩放步长。", f"Step {t}: scale the step by sqrt(s).",
-                              f"sqrt(s_{t}) = {vec_carried(root, 6)};  w_{t} = {vec_carried(w_prev, 6)} - "
-                              f"{fmt(lr)}*{vec_text(g)}/sqrt(s_{t}) = {vec_carried(w, 6)}"))
-            s_prev, w_prev = s, w
+        carried, steps = carry_or_widen(lambda places: self._carried_steps(params, places), answer)
         mistakes = [
             Mistake("forgot_sqrt", Text("除以 s 而不是 √s", "divided by s instead of sqrt(s)"),
                     _rmsprop(w0, s0, grads, lr, rho, eps, root=False, keys=True)),
@@ -120,6 +105,31 @@ class RmsProp(Kind):
                     _rmsprop(w0, s0, grads, -lr, rho, eps, keys=True)),
         ]
         return Solution(answer, steps, mistakes, carried=carried)
+
+    @staticmethod
+    def _carried_steps(params: Mapping[str, Any], places: int) -> tuple[dict[str, Any], list[Step]]:
+        """The worked steps carrying ``places`` decimals, and the answers they reach."""
+        w0 = [float(x) for x in params["w0"]]
+        lr, rho, eps = float(params["lr"]), float(params["rho"]), float(params["eps"])
+        grads = [[float(x) for x in g] for g in params["grads"]]
+        s0 = [0.0] * len(w0) if params["s0"] is None else [float(x) for x in params["s0"]]
+        carried: dict[str, Any] = {}
+        steps = []
+        s_prev, w_prev = carry_list(s0, places), carry_list(w0, places)
+        for t, g in enumerate(grads, start=1):
+            g2 = [x * x for x in g]
+            s = carry_list([rho * si + (1 - rho) * gi for si, gi in zip(s_prev, g2)], places)
+            root = carry_list([math.sqrt(si) for si in s], places)
+            w = carry_list([_update(wi, lr * gi, ri + eps) for wi, gi, ri in zip(w_prev, g, root)], places)
+            carried[f"s_{t}"], carried[f"w_{t}"] = s, w
+            steps.append(Step(f"第 {t} 步：更新梯度平方的滑动平均。", f"Step {t}: running mean of the squared gradient.",
+                              f"s_{t} = {fmt(rho)}*{vec_carried(s_prev, places)} + {fmt(1 - rho)}*{vec_text(g2)} "
+                              f"= {vec_text(s, places)}"))
+            steps.append(Step(f"第 {t} 步：按 √s 缩放步长。", f"Step {t}: scale the step by sqrt(s).",
+                              f"sqrt(s_{t}) = {vec_carried(root, places)};  w_{t} = {vec_carried(w_prev, places)} - "
+                              f"{fmt(lr)}*{vec_text(g)}/sqrt(s_{t}) = {vec_carried(w, places)}"))
+            s_prev, w_prev = s, w
+        return carried, steps
 
 
 def _rmsprop(w0: list[float], s0: list[float], grads: list[list[float]], lr: float, rho: float, eps: float, *,

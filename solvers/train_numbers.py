@@ -143,7 +143,9 @@ def dec(x: Any, decimals: int | None = None) -> str:
         if scaled < 1e13 and abs(scaled - math.floor(scaled) - 0.5) > 1e-6:
             whole, part = divmod(math.floor(scaled + 0.5), _INT10[decimals])
             return f"{'-' if xf < 0 and (whole or part) else ''}{whole}.{part:0{decimals}d}"
-    s = str(round_half_up(x, decimals))  # half up from the exact value, like fmt and the key
+    # half up from the exact value, like fmt and the key; 'f' never writes an exponent (str() of a
+    # Decimal at more than 6 places does: 1E-9), and writes the same digits at 6 places or fewer
+    s = format(round_half_up(x, decimals), "f")
     return s[1:] if s.startswith("-") and float(s) == 0 else s
 
 
@@ -187,7 +189,7 @@ def _carried(x: Any, places: int) -> str:
             return "0" if s == "-0" else s
     xf = float(x)
     if abs(xf - round(xf, places)) < 1e-12:  # exact at this many places: drop the trailing zeros
-        s = str(round_half_up(x, places))
+        s = format(round_half_up(x, places), "f")  # (no exponent, see dec)
         short = s.rstrip("0").rstrip(".") if "." in s else s
         return "0" if short in ("", "-0") else short
     return dec(x, places)

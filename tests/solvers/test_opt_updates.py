@@ -225,3 +225,21 @@ def test_adam_six_place_hand_work_reaches_the_answer(difficulty):
             w = np.round(w - q["lr"] * m_hat / (np.sqrt(v_hat) + q["eps"]), 6)
             assert np.all(np.abs(w - np.asarray(p.answer[f"w_{t}"])) <= 0.5e-4), (seed, t)
         assert "at least 6 decimal places" in p.question.en
+
+
+@pytest.mark.parametrize("kind, extra", [
+    ("rmsprop", {"rho": 0.9}),
+    ("adam", {"beta1": 0.9, "beta2": 0.999}),
+])
+@pytest.mark.parametrize("grads", [[[0.0001, 0.0002]], [[0.0003, -0.00005], [0.0001, 0.0004]], [[1e-6, 2.0]]])
+def test_tiny_gradients_worked_steps_still_reach_the_answer(kind, extra, grads):
+    # With gradients this small, a 6-place sqrt(s) (or v_hat) rounds to 0, and the worked steps
+    # divided by eps: they ended at w = [-999, -1998] under an answer of [0.6839, 1.6838]. The
+    # steps now carry more places there, and no second key is offered.
+    w0 = [1.0, 2.0]
+    p = solve_params(kind, {"w0": w0, "grads": grads, "lr": 0.1, "eps": 1e-8, **extra})
+    last = f"w_{len(grads)}"
+    shown = p.steps[-1].math.rsplit("=", 1)[1].strip().strip("[]")
+    got = [float(x) for x in shown.split(",")]
+    assert np.allclose(got, p.answer[last], atol=5e-5), (got, p.answer[last])
+    assert p.carried == {} or np.allclose(p.carried[last], p.answer[last], atol=1e-3)
