@@ -66,7 +66,11 @@ def gaussian_smooth(image: Any) -> Matrix:
     >>> gaussian_smooth([[0, 0, 0], [0, 8, 0], [0, 0, 0]])
     [[2]]
     """
-    p = [[int(v) for v in row] for row in _rows(image)]
+    return _gauss([[int(v) for v in row] for row in _rows(image)])
+
+
+def _gauss(p: Any) -> Matrix:
+    """:func:`gaussian_smooth` of rows of ints (lists or tuples, read only)."""
     out = []
     for r in range(len(p) - 2):  # the kernel written out: rows (1,2,1), (2,4,2), (1,2,1)
         a, b, c = p[r], p[r + 1], p[r + 2]
@@ -197,7 +201,7 @@ def _front(image: tuple[tuple[int, ...], ...], smooth: bool, norm: str) -> tuple
     """(base, gx, gy, magnitude, sectors, suppressed) of an image; cached because generate()
     computes them to choose the thresholds and solve() needs them again (callers copy nothing:
     the lists are only read)."""
-    base = gaussian_smooth(image) if smooth else [list(row) for row in image]
+    base = _gauss(image) if smooth else [list(row) for row in image]
     gx, gy = _sobel(base)
     mag = _magnitude(gx, gy, norm)
     sectors = [[sector_of(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(gx, gy)]
