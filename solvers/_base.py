@@ -326,11 +326,12 @@ def values_close(a: Any, b: Any, tol: float | None = 1e-9, relative: bool = True
 def _matrix_close(a: list, b: list, tol: float, relative: bool) -> bool | None:
     """:func:`values_close` of two lists of rows of ints and floats, element by element as NumPy
     would compare them; None (take the NumPy path) when they are not two such rectangular
-    matrices of one shape. A pair found too far apart answers False at once: whatever the rest
-    holds, NumPy's answer (or its fallback ``a == b``) is False too."""
+    matrices of one shape. Like the vector pass in values_close it never answers early: a
+    non-number further on sends both to the NumPy path, whose ``a == b`` fallback may differ."""
     if not a or len(a) != len(b) or type(a[0]) is not list:
         return None
     width = len(a[0])
+    close = True
     for ra, rb in zip(a, b):
         if type(ra) is not list or type(rb) is not list or len(ra) != width or len(rb) != width:
             return None
@@ -339,9 +340,9 @@ def _matrix_close(a: list, b: list, tol: float, relative: bool) -> bool | None:
         for x, y in zip(ra, rb):
             if type(x) not in _NUMBER or type(y) not in _NUMBER:
                 return None
-            if abs(x - y) > tol * (max(1.0, abs(y)) if relative else 1.0):
-                return False
-    return True
+            if close and not abs(x - y) <= tol * (max(1.0, abs(y)) if relative else 1.0):
+                close = False  # (written so that a NaN is not close, as in NumPy)
+    return close
 
 
 _INT_ONLY = frozenset((int,))
@@ -353,6 +354,8 @@ def to_jsonable(value: Any) -> Any:
     if type(value) in _PLAIN_SCALARS or type(value) is float:
         return value
     if isinstance(value, dict):  # before typing.Mapping, whose isinstance check is slow
+        if _STR_ONLY.issuperset(map(type, value)) and _FAST_SET.issuperset(map(type, value.values())):
+            return dict(value)  # the common case: named plain numbers (a mistake's answer)
         # a vector of plain numbers (most answer fields) is taken here as below, without a call
         return {k if type(k) is str else str(k):
                 v if type(v) is list and _FAST_SET.issuperset(map(type, v)) else to_jsonable(v)
@@ -390,6 +393,7 @@ def _plain_rows(value: list | tuple) -> bool:
 
 
 _LIST_ONLY = frozenset((list,))
+_STR_ONLY = frozenset((str,))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -493,25 +497,39 @@ _FLOAT_ONLY = frozenset((float,))
 
 def int_matrix(m: Any) -> list[list[Any]]:
     """Values that are whole numbers as ints (so JSON and statements show 3, not 3.0)."""
-    if type(m) is list and m and _number_rows(m):  # a small map already: what the NumPy round trip gives
-        return [[v if type(v) is int else int(v) if v.is_integer() else v for v in row] for row in m]
+    if type(m) is list and m:  # a map of plain numbers already: what the NumPy round trip gives
+        rows = _number_rows(m)
+        if rows is not None:
+            return rows
     arr = np.asarray(m, dtype=float)
     if arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)) and np.abs(arr).max() < 2 ** 53:
         return arr.astype(np.int64).tolist()  # all whole: one conversion (a real image has 10^5 values)
     return [[int(v) if float(v).is_integer() else float(v) for v in row] for row in arr.tolist()]
 
 
-def _number_rows(m: list) -> bool:
-    """A rectangular list of lists of plain floats and ints, the ints below 2**53 in size (so
-    NumPy's float conversion keeps them exact)."""
+def _number_rows(m: list) -> list[list[Any]] | None:
+    """:func:`int_matrix` of a rectangular list of lists of plain floats and ints, the ints below
+    2**53 in size (so NumPy's float conversion keeps them exact); None for anything else."""
     width = len(m[0]) if type(m[0]) is list else -1
+    if width <= 0:
+        return None
+    out = []
     for row in m:
-        if type(row) is not list or len(row) != width or not _INT_FLOAT.issuperset(map(type, row)):
-            return False
-        ints = [v for v in row if type(v) is int]
-        if ints and (max(ints) >= 2 ** 53 or min(ints) <= -2 ** 53):
-            return False
-    return width > 0
+        if type(row) is not list or len(row) != width:
+            return None
+        types = set(map(type, row))
+        if types == _INT_ONLY:
+            if max(row) >= 2 ** 53 or min(row) <= -2 ** 53:
+                return None
+            out.append(list(row))
+        elif _INT_FLOAT.issuperset(types):
+            ints = [v for v in row if type(v) is int]
+            if ints and (max(ints) >= 2 ** 53 or min(ints) <= -2 ** 53):
+                return None
+            out.append([v if type(v) is int else int(v) if v.is_integer() else v for v in row])
+        else:
+            return None
+    return out
 
 
 _INT_FLOAT = frozenset((int, float))

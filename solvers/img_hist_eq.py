@@ -163,8 +163,11 @@ def _scaled_cdf(hist: list[int], factor: int) -> list[tuple[int, int]]:
 def _small_image(image: Any, levels: int) -> bool:
     """A generated-size image of plain ints, every level below L."""
     return (type(image) is list and len(image) <= 16 and all(
-        type(row) is list and len(row) <= 16 and all(type(v) is int and 0 <= v < levels for v in row)
-        for row in image))
+        type(row) is list and 0 < len(row) <= 16 and _INT_ONLY.issuperset(map(type, row))
+        and min(row) >= 0 and max(row) < levels for row in image))
+
+
+_INT_ONLY = frozenset((int,))
 
 
 def _histogram(img: list[list[int]], levels: int) -> list[int]:
