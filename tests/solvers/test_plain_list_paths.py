@@ -66,3 +66,24 @@ def test_float_input_takes_the_numpy_path():
     assert not img_morphology._small_binary([[1.0, 0.0]])
     assert not img_smoothing._small_image(image)
     assert cnn_manual._small_ints([[1, 2], [3, 4]], [[1]]) and img_edges._small_image([[1, 2], [3, 4]])
+
+
+def test_matrix_comparison_is_numpys():
+    """values_close on two matrices of plain numbers (the path distinct_mistakes takes for the
+    image kinds' maps) answers as NumPy does, NaN and infinities included."""
+    import math
+
+    import numpy as np
+
+    from solvers._base import values_close
+
+    nan, inf = math.nan, math.inf
+    cases = [([[1, 2], [3, 4]], [[1, 2], [3, 4]]), ([[1, 2], [3, 4]], [[1, 2], [3, 5]]),
+             ([[1.0, nan]], [[1.0, nan]]), ([[inf, 1]], [[inf, 1]]), ([[inf, 1]], [[5, 1]]),
+             ([[0.1, 2.0]], [[0.1 + 1e-12, 2.0]]), ([[1, 2]], [[1, 2], [3, 4]])]
+    for a, b in cases:
+        for tol, relative in ((1e-9, True), (0.0, False), (0.5, False)):
+            x, y = np.asarray(a, float), np.asarray(b, float)
+            scale = np.maximum(1.0, np.abs(y)) if relative else 1.0
+            expected = x.shape == y.shape and bool(np.all(np.abs(x - y) <= tol * scale))
+            assert values_close(a, b, tol, relative) is expected, (a, b, tol, relative)
