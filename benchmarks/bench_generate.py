@@ -41,7 +41,7 @@ def bench(n: int, seed: int) -> tuple[float, dict[str, list[float]]]:
     return clock() - start, per_kind
 
 
-def bench_per_kind(per_kind: int, seed: int, serialise, repeats: int = 3) -> dict[str, float]:
+def bench_per_kind(per_kind: int, seed: int, serialise, repeats: int = 5) -> dict[str, float]:
     """Problems per second of each kind alone: ``per_kind`` problems (a third at each difficulty),
     each made, solved, turned into its dict and serialised as ``generate --format json`` does.
 
@@ -71,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=8, help="how many slowest kinds to list")
     ap.add_argument("--per-kind", type=int, default=0, metavar="M",
                     help=f"also time M problems of each kind alone and flag kinds below {GOAL:,}/s")
-    ap.add_argument("--repeats", type=int, default=3, metavar="R",
-                    help="rounds per kind with --per-kind; the fastest counts (default 3)")
+    ap.add_argument("--repeats", type=int, default=5, metavar="R",
+                    help="rounds per kind with --per-kind; the fastest counts (default 5, as timeit)")
     ap.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = ap.parse_args(argv)
 
