@@ -250,7 +250,9 @@ def distinct_mistakes(answer: Mapping[str, Any], mistakes: list[Mistake],
     keys = (answer, carried) if carried else (answer,)
     kept = []
     for m in mistakes:  # plain loops: this runs for every named mistake of every problem
-        for k, v in m.answer.items():
+        # last field first: a slip shows in the fields after it (a final answer, a later time
+        # step), so a kept mistake is usually found at once; the order cannot change what is kept
+        for k, v in reversed(m.answer.items()):
             tol, relative = tolerance.get(k), k not in tolerance
             # the grader would mark v right (see Solution.carried) unless no key accepts it
             if not any(values_close(v, key[k], tol=tol, relative=relative) for key in keys if k in key):
@@ -354,8 +356,12 @@ def to_jsonable(value: Any) -> Any:
     if type(value) in _PLAIN_SCALARS or type(value) is float:
         return value
     if isinstance(value, dict):  # before typing.Mapping, whose isinstance check is slow
-        if _STR_ONLY.issuperset(map(type, value)) and _FAST_SET.issuperset(map(type, value.values())):
-            return dict(value)  # the common case: named plain numbers (a mistake's answer)
+        if _STR_ONLY.issuperset(map(type, value)):
+            types = set(map(type, value.values()))
+            if _FAST_SET.issuperset(types):
+                return dict(value)  # the common case: named plain numbers (a mistake's answer)
+            if types == _LIST_ONLY and _FAST_SET.issuperset(map(type, chain.from_iterable(value.values()))):
+                return dict(value)  # named vectors of plain numbers, all checked in one C pass
         # a vector of plain numbers (most answer fields) is taken here as below, without a call
         return {k if type(k) is str else str(k):
                 v if type(v) is list and _FAST_SET.issuperset(map(type, v)) else to_jsonable(v)

@@ -193,8 +193,13 @@ def carry_list(values: list[float], decimals: int,
     three numbers spends most of its time in NumPy calls otherwise)."""
     p = 10.0 ** decimals
     out = []
+    floor, copysign = math.floor, math.copysign
     for i, v in enumerate(values):
         scaled = abs(v) * p
+        # the common case first (False for NaN and infinities): the last branch below, checked as it checks
+        if scaled < 1e13 and abs(scaled - floor(scaled) - 0.5) > 1e-6:
+            out.append(copysign(floor(scaled + 0.5), v) / p)
+            continue
         if math.isnan(v):  # as carry(): NaN stays NaN, and an infinity raises an OverflowError
             out.append(v)
         elif math.isinf(scaled):
