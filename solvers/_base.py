@@ -360,8 +360,8 @@ def to_jsonable(value: Any) -> Any:
             types = set(map(type, value.values()))
             if _FAST_SET.issuperset(types):
                 return dict(value)  # the common case: named plain numbers (a mistake's answer)
-            if types == _LIST_ONLY and _FAST_SET.issuperset(map(type, chain.from_iterable(value.values()))):
-                return dict(value)  # named vectors of plain numbers, all checked in one C pass
+            if _FAST_OR_LIST.issuperset(types) and _plain_nested(value.values()):
+                return dict(value)  # named numbers, vectors and matrices of them, checked in C passes
         # a vector of plain numbers (most answer fields) is taken here as below, without a call
         return {k if type(k) is str else str(k):
                 v if type(v) is list and _FAST_SET.issuperset(map(type, v)) else to_jsonable(v)
@@ -399,6 +399,18 @@ def _plain_rows(value: list | tuple) -> bool:
 
 
 _LIST_ONLY = frozenset((list,))
+_FAST_OR_LIST = frozenset((*_FAST, list))
+
+
+def _plain_nested(values: Any) -> bool:
+    """Every list among ``values`` holds plain values or lists of them (a vector, a matrix):
+    to_jsonable would give each as it is (a list as it is, a matrix's rows shared)."""
+    lists = [v for v in values if type(v) is list]
+    inner = set(map(type, chain.from_iterable(lists)))
+    if _FAST_SET.issuperset(inner):
+        return True
+    return _FAST_OR_LIST.issuperset(inner) and _FAST_SET.issuperset(
+        map(type, chain.from_iterable(r for v in lists for r in v if type(r) is list)))
 _STR_ONLY = frozenset((str,))
 
 

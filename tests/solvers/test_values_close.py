@@ -62,8 +62,8 @@ def test_values_close_is_the_plain_form(a, data, tol, relative):
     assert outcome(values_close) == outcome(reference_close)
 
 
-@settings(max_examples=500, deadline=None)
-@given(value=st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), st.one_of(vector, element)))
+@settings(max_examples=1500, deadline=None)
+@given(value=st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), st.one_of(vector, element, st.lists(vector, max_size=3))))
 def test_to_jsonable_of_a_dict_is_the_plain_form(value):
     got = to_jsonable(value)
     want = {str(k): to_jsonable(v) for k, v in value.items()}
