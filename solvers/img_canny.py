@@ -159,15 +159,19 @@ def _hysteresis(m: Matrix, low: float, high: float, connectivity: int = 8, one_s
     flat = [v for row in m for v in row]
     around = _around(h, w, connectivity)
     keep = [1 if v >= high else 0 for v in flat]
-    frontier = [i for i, k in enumerate(keep) if k]
+    # the weak pixels not yet reached: a set, so a step is one membership test, and the search
+    # stops as soon as every weak pixel is kept (or there are none)
+    weak = {j for j, v in enumerate(flat) if low <= v < high}
+    frontier = [i for i, k in enumerate(keep) if k] if weak else ()
     while frontier:
         nxt = []
         for i in frontier:
             for j in around[i]:
-                if not keep[j] and flat[j] >= low:
+                if j in weak:
+                    weak.discard(j)
                     keep[j] = 1
                     nxt.append(j)
-        frontier = [] if one_step else nxt
+        frontier = nxt if weak and not one_step else ()
     return [keep[r * w:(r + 1) * w] for r in range(h)]
 
 
@@ -232,14 +236,20 @@ def _sides(n: int) -> tuple[tuple[tuple[bool, ...], ...], ...]:
 def _image(rng: np.random.Generator, n: int, scale: int) -> list[list[int]]:
     """A noisy step edge (vertical, horizontal or diagonal) in grey levels 0..9 (times scale):
     one random draw for the whole image, the rest in plain Python (this runs per attempt)."""
-    sides = _sides(n)
+    sides = _flat_sides(n)
     draw = rng.integers(0, 1 << 30, size=n * n + 3).tolist()
     side = sides[draw[0] % len(sides)]
     # a pixel is high or low, plus noise d % 9 - 4 (-4..4) kept when |noise| <= 2 (about 40% of
     # pixels), clamped to 0..9, times scale: looked up by d % 9 on each side of the edge
     on, off = _levels(6 + draw[2] % 4, scale), _levels(draw[1] % 4, scale)
-    flat = [on[d % 9] if s else off[d % 9] for s, d in zip([v for row in side for v in row], draw[3:])]
+    flat = [on[d % 9] if s else off[d % 9] for s, d in zip(side, draw[3:])]
     return [flat[r * n:(r + 1) * n] for r in range(n)]
+
+
+@lru_cache(maxsize=None)
+def _flat_sides(n: int) -> tuple[tuple[bool, ...], ...]:
+    """:func:`_sides` with each mask flattened row-major (cached: _image runs per attempt)."""
+    return tuple(tuple(v for row in m for v in row) for m in _sides(n))
 
 
 @lru_cache(maxsize=None)
@@ -248,40 +258,49 @@ def _levels(level: int, scale: int) -> tuple[int, ...]:
     return tuple(min(9, max(0, level + (k - 4 if -2 <= k - 4 <= 2 else 0))) * scale for k in range(9))
 
 
-def _reach(nms: Matrix, high: float) -> list[float]:
-    """For each pixel (row-major), the largest low threshold at which hysteresis still keeps it:
-    the best path from a strong pixel, scored by its smallest value (strong pixels: infinity)."""
-    flat = [v for row in nms for v in row]
-    around = _around(len(nms), len(nms[0]), 9)
+def _reach(flat: list[Any], h: int, w: int, high: float) -> list[float]:
+    """For each pixel of the flat h x w map (row-major), the largest low threshold at which
+    hysteresis still keeps it: the best path from a strong pixel, scored by its smallest value
+    (strong pixels: infinity). Spread from the strong pixels with a work list: a pixel is
+    revisited only when its score rises, and the scores reach the same unique fixed point as
+    relaxing every weak pixel until nothing changes."""
+    around = _around(h, w, 8)
     inf = float("inf")
     reach = [inf if v >= high else -inf for v in flat]
-    weak = [i for i, v in enumerate(flat) if 0 < v < high]
-    changed = True
-    while changed:  # relax until stable (a unique fixed point): a handful of sweeps on a map this small
-        changed = False
-        for i in weak:
-            best = max(map(reach.__getitem__, around[i]))
-            cand = flat[i] if flat[i] < best else best
-            if cand > reach[i]:
-                reach[i] = cand
-                changed = True
+    todo = [i for i, x in enumerate(reach) if x == inf]
+    while todo:
+        i = todo.pop()
+        best = reach[i]
+        for j in around[i]:
+            v = flat[j]
+            if 0 < v < high:
+                cand = v if v < best else best
+                if cand > reach[j]:
+                    reach[j] = cand
+                    todo.append(j)
     return reach
 
 
 def _thresholds(rng: np.random.Generator, nms: Matrix) -> tuple[int, int, bool] | None:
     """(low, high, decisive) for this suppressed map: a strong pixel and a weak one joined to it,
     and (decisive) also a weak pixel that hysteresis drops; None if there is no such pair."""
-    vals = sorted({v for row in nms for v in row if v > 0})
+    flat = [v for row in nms for v in row]  # once for the few highs tried below
+    vals = sorted({v for v in flat if v > 0})
     if len(vals) < 3:
         return None
     highs = sorted({math.floor(v) for v in vals[len(vals) // 2:]})
     fallback = None
     for k in rng.permutation(len(highs))[:3].tolist():  # a few high thresholds, in random order
         high = highs[k]
-        reach = _reach(nms, high)
-        pairs = [(v, x) for v, x in zip([v for row in nms for v in row], reach) if 0 < v < high]
-        most = max([x for _, x in pairs], default=-math.inf)
+        reach = _reach(flat, len(nms), len(nms[0]), high)
+        pairs = [(v, x) for v, x in zip(flat, reach) if 0 < v < high]
+        if not pairs:  # no weak pixel: no low to offer (and no draw below)
+            continue
+        most = max([x for _, x in pairs])
         lows = sorted({math.floor(v) for v, _ in pairs if v >= 1})
+        # only the lows at or below the best reach are offered (see below), so the rest need no
+        # counting: the run counts at the lows kept do not depend on the lows cut off
+        lows = lows[:bisect_right(lows, most)]
         # a weak pixel (v, x) is dropped at every low in (x, v]: a run of the sorted lows, marked
         # by +1/-1 at its ends (the lows where some weak pixel is dropped, without a scan per low)
         ends = [0] * (len(lows) + 1)
@@ -452,10 +471,22 @@ def _fields(smooth: bool, l2: bool) -> tuple[AnswerField, ...]:
 
 def _sector_lines(st: dict[str, Matrix]) -> str:
     out = []
+    texts = _SECTOR_TEXT  # "atan2(..) -> theta -> sector" of whole-number gradients, which recur
     for r, (srow, xrow, yrow) in enumerate(zip(st["sectors"], st["gx"], st["gy"])):
         for c, (s, gx, gy) in enumerate(zip(srow, xrow, yrow)):
-            out.append(f"({r},{c}): {_angle_text(gx, gy)} -> {s}")  # s = sector_of(gx, gy)
+            key = (gx, gy, s)  # s = sector_of(gx, gy)
+            text = texts.get(key) if type(gx) is int and type(gy) is int else None
+            if text is None:
+                text = f"{_angle_text(gx, gy)} -> {s}"
+                if type(gx) is int and type(gy) is int:
+                    if len(texts) >= 1 << 16:
+                        texts.clear()
+                    texts[key] = text
+            out.append(f"({r},{c}): {text}")
     return "\n".join(out)
+
+
+_SECTOR_TEXT: dict[tuple[int, int, int], str] = {}
 
 
 def _angle_text(gx: Any, gy: Any) -> str:
