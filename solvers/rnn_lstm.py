@@ -209,4 +209,9 @@ class LstmSequence(Kind):
 
 def _keyed(trace: list[Mapping[str, Any]]) -> dict[str, Any]:
     """f_1, i_1, ..., h_T: the fields of a sequence from its steps."""
-    return {f"{k}_{t}": s[k] for t, s in enumerate(trace, start=1) for k in OUT}
+    return dict(zip(_key_names(len(trace)), [s[k] for s in trace for k in OUT]))
+
+
+@functools.lru_cache(maxsize=8)
+def _key_names(T: int) -> tuple[str, ...]:
+    return tuple(f"{k}_{t}" for t in range(1, T + 1) for k in OUT)
