@@ -207,8 +207,16 @@ def carried_floats(values: list, places: int = 6) -> str:
     for x in values:
         if type(x) is float and 1e-4 <= abs(x) < below:
             s = repr(x)
-            if len(s) - s.index(".") - 1 <= places:
+            n = len(s) - s.index(".") - 1
+            if n <= places:
                 out.append(s[:-2] if s.endswith(".0") else s)
+                continue
+            if n == places + 1 and places <= 6 and s[-1] != "5":
+                # one place more (w - lr * g of carried values), not a tie: the repr's decimal
+                # rounded to `places`, which is what dec() gives (its float rounding decides the
+                # same way at least 0.1 unit from a tie; exact ties are left to it)
+                whole, part = divmod(int(s[:-1].replace(".", "").lstrip("-")) + (s[-1] > "5"), _INT10[places])
+                out.append(f"{'-' if x < 0 and (whole or part) else ''}{whole}.{part:0{places}d}")
                 continue
         out.append(carried(x, places))
     return "[" + ", ".join(out) + "]"

@@ -139,7 +139,9 @@ def test_carried_floats_is_vec_carried():
 
     rng = np.random.default_rng(4)
     values = [0.0, -0.0, 1.0, -2.0, 1e-4, -1e-4, 9.9e-5, 0.1 + 0.2, 1e8, 99999999.5, 123456.7, 3, -7,
-              Exact(Fraction(1, 800)), Exact(Fraction(-5, 3))]
+              Exact(Fraction(1, 800)), Exact(Fraction(-5, 3)),
+              # one place more than 6 (an update w - lr * g), ties among them
+              0.4839995, -1.0172635, 0.0160005, 0.6901957, -0.9999995, 12345.6789015, 99999999.9999995]
     for scale in (1e-6, 1e-3, 1, 1e3, 1e7, 1e9):
         raw = (rng.standard_normal(3000) * scale).tolist()
         values += raw + [round(v, int(p)) for v, p in zip(raw, rng.integers(0, 9, size=3000))]
