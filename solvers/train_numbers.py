@@ -256,6 +256,8 @@ _POW10 = [10.0 ** p for p in range(7)]
 
 def _elements(v: Any) -> list:
     """The numbers of a vector in order; a list keeps its elements (an Exact float stays exact)."""
+    if type(v) is list and _PLAIN_SET.issuperset(map(type, v)):
+        return list(v)  # (the common case, checked in C; subclasses such as bool take the line below)
     if isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) for x in v):
         return list(v)
     return np.asarray(v, dtype=float).ravel().tolist()
@@ -270,6 +272,7 @@ def mat_text(m: Any, decimals: int | None = None) -> str:
 
 
 _PLAIN = (int, float)
+_PLAIN_SET = frozenset(_PLAIN)
 
 
 def a_or_an(n: int, capital: bool = False) -> str:
