@@ -265,3 +265,18 @@ async def test_brackets_in_labels_are_shown_not_parsed_as_markup(make_app):
         assert isinstance(app.screen, PickerScreen)
         svg = app.export_screenshot()  # what is drawn, not what was passed in
         assert "[conv_output]" in svg.replace("&#160;", " ")
+
+
+@sync
+async def test_topic_practice_heading_names_the_topic(make_app):
+    # It showed the raw tag ('主题练习 · lstm'); tags without a name show as their words.
+    app = make_app(Start("practice", mode="topic", target="overfitting"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        heading = str(app.screen.query_one("#heading").render())
+        assert heading.startswith("主题练习 · ") and "overfitting" in heading
+        app.bank.topic_names["overfitting"] = type(app.bank.topic_title("x"))(zh="过拟合", en="overfitting")
+        try:
+            assert app.screen.heading() == "主题练习 · 过拟合"
+        finally:
+            del app.bank.topic_names["overfitting"]

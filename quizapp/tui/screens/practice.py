@@ -93,7 +93,7 @@ class PracticeScreen(Screen):
             return ui(lang, "计算题训练", "Drill") + f" · {say(drill_kind(s.target).title, lang)} · {difficulty_name(s.difficulty, lang)}"
         if s.mode == "chapter":
             return ui(lang, "章节练习", "Chapter") + f" · {say(self.app.bank.chapter(s.target).title, lang)}"
-        return ui(lang, "主题练习", "Topic") + f" · {s.target}"
+        return ui(lang, "主题练习", "Topic") + f" · {say(self.app.bank.topic_title(s.target), lang)}"
 
     def update_top(self) -> None:
         s = self.session
