@@ -241,28 +241,12 @@ def carry_or_widen(run: Callable[[int], tuple[dict[str, Any], list[Any]]], answe
     reach the answer, and no second key is offered (the instructed places cannot be followed).
     "Reach" allows 2e-4 of the value (at least 2e-4 absolute): over 3,000 generated problems of
     each kind, carrying 6 places moved a weight by at most 4e-5 (answers are asked to 4 places)."""
+    from solvers._base import values_close  # (_base imports this module)
+
     p = places
     while True:
         carried, steps = run(p)
-        if p >= widest or all(_near(carried[k], answer[k]) for k in carried if k in answer):
+        if p >= widest or all(values_close(carried[k], answer[k], tol=2e-4) for k in carried if k in answer):
             return (carried if p == places else {}), steps
         p += 3
 
-
-def _near(got: Any, want: Any) -> bool:
-    got_list = got if isinstance(got, (list, tuple)) else [got]
-    want_list = want if isinstance(want, (list, tuple)) else [want]
-    if len(got_list) != len(want_list):
-        return False
-    for g, w in zip(got_list, want_list):
-        if isinstance(g, (list, tuple)):
-            if not _near(g, w):
-                return False
-            continue
-        g, w = float(g), float(w)
-        if math.isnan(w) or math.isinf(w):
-            if not (g == w or (math.isnan(g) and math.isnan(w))):
-                return False
-        elif not abs(g - w) <= 2e-4 * max(1.0, abs(w)):
-            return False
-    return True

@@ -76,11 +76,11 @@ def questions_for(bank: "Bank", mode: str, target: str, difficulty: str | None) 
 def _unknown_topic(bank: "Bank", target: str) -> InputError:
     import difflib
 
-    topics = sorted({t for q in bank.questions for t in q.topics})
-    close = difflib.get_close_matches(target, topics, n=3)
+    tags = sorted(t for t, _ in topics(bank))
+    close = difflib.get_close_matches(target, tags, n=3)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return InputError(f"No question has the topic {summarise(target)}.{hint}",
-                      hint=f"The app's 'Practice by topic' lists all {len(topics)} topics.")
+                      hint=f"The app's 'Practice by topic' lists all {len(tags)} topics.")
 
 
 def check_target(bank: "Bank", mode: str, target: str, difficulty: str | None) -> None:
